@@ -1,0 +1,109 @@
+//! The audit trail's vocabulary: who did what to which record, field by field.
+
+use std::str::FromStr;
+
+use crate::access::UnknownCode;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AuditAction {
+    Create,
+    Update,
+    Delete,
+    View,
+}
+
+impl AuditAction {
+    pub const ALL: [AuditAction; 4] = [
+        AuditAction::Create,
+        AuditAction::Update,
+        AuditAction::Delete,
+        AuditAction::View,
+    ];
+    pub fn code(self) -> &'static str {
+        match self {
+            AuditAction::Create => "create",
+            AuditAction::Update => "update",
+            AuditAction::Delete => "delete",
+            AuditAction::View => "view",
+        }
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            AuditAction::Create => "Création",
+            AuditAction::Update => "Modification",
+            AuditAction::Delete => "Suppression",
+            AuditAction::View => "Consultation",
+        }
+    }
+}
+
+impl FromStr for AuditAction {
+    type Err = UnknownCode;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::ALL
+            .into_iter()
+            .find(|x| x.code() == s)
+            .ok_or_else(|| UnknownCode(s.to_owned()))
+    }
+}
+
+/// One field's value before and after a change (`None`: the field did not exist).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct FieldChange {
+    pub field: String,
+    pub before: Option<String>,
+    pub after: Option<String>,
+}
+
+/// The fields whose value differs between two versions of a record. `before` empty means a
+/// creation, `after` empty a deletion.
+pub fn diff(
+    before: &[(&'static str, String)],
+    after: &[(&'static str, String)],
+) -> Vec<FieldChange> {
+    let find = |list: &[(&'static str, String)], f: &str| {
+        list.iter().find(|(k, _)| *k == f).map(|(_, v)| v.clone())
+    };
+    let mut fields: Vec<&'static str> = before.iter().chain(after).map(|(k, _)| *k).collect();
+    fields.dedup();
+    let mut seen = Vec::new();
+    fields
+        .into_iter()
+        .filter(|f| {
+            let new = !seen.contains(f);
+            seen.push(*f);
+            new
+        })
+        .filter_map(|f| {
+            let (b, a) = (find(before, f), find(after, f));
+            (b != a).then(|| FieldChange {
+                field: f.to_owned(),
+                before: b,
+                after: a,
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_changed_fields_are_kept() {
+        let before = vec![("a", "1".to_owned()), ("b", "2".to_owned())];
+        let after = vec![("a", "1".to_owned()), ("b", "3".to_owned())];
+        let d = diff(&before, &after);
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].field, "b");
+        assert_eq!(d[0].before.as_deref(), Some("2"));
+        assert_eq!(d[0].after.as_deref(), Some("3"));
+    }
+
+    #[test]
+    fn creation_lists_every_field() {
+        let after = vec![("a", "1".to_owned()), ("b", "2".to_owned())];
+        assert_eq!(diff(&[], &after).len(), 2);
+    }
+}

@@ -1,0 +1,54 @@
+//! French formats for dates and numbers.
+
+use time::Date;
+use time::macros::format_description;
+
+/// `15/03/2021`.
+pub fn date(d: Date) -> String {
+    d.format(format_description!("[day]/[month]/[year]"))
+        .unwrap_or_default()
+}
+
+/// Reads a date typed the French way (`15/03/2021`) or as an HTML date input sends it
+/// (`2021-03-15`).
+pub fn parse_date(input: &str) -> Option<Date> {
+    let s = input.trim();
+    Date::parse(s, format_description!("[year]-[month]-[day]"))
+        .or_else(|_| Date::parse(s, format_description!("[day]/[month]/[year]")))
+        .ok()
+}
+
+/// An integer with a narrow no-break space between thousands: `1 500`, `12 345`.
+pub fn integer(n: i64) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push('\u{202f}');
+        }
+        out.push(c);
+    }
+    if n < 0 { format!("-{out}") } else { out }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    #[test]
+    fn formats() {
+        assert_eq!(date(date!(2021 - 03 - 05)), "05/03/2021");
+        assert_eq!(integer(1500), "1\u{202f}500");
+        assert_eq!(integer(662), "662");
+        assert_eq!(integer(-1234567), "-1\u{202f}234\u{202f}567");
+    }
+
+    #[test]
+    fn parses_both_forms() {
+        assert_eq!(parse_date("05/03/2021"), Some(date!(2021 - 03 - 05)));
+        assert_eq!(parse_date("2021-03-05"), Some(date!(2021 - 03 - 05)));
+        assert_eq!(parse_date("31/02/2021"), None);
+        assert_eq!(parse_date("hier"), None);
+    }
+}

@@ -1,0 +1,18 @@
+//! The pure domain layer of Passerelle: types and rules of the field, no I/O.
+//!
+//! Every other crate depends on this one and never the other way round.
+
+pub mod access;
+pub mod age;
+pub mod audit;
+pub mod french;
+pub mod id;
+pub mod name_search;
+pub mod person;
+pub mod situation;
+pub mod territory;
+pub mod validation;
+
+pub use access::{Permission, Role, Team};
+pub use id::new_id;
+pub use validation::FieldErrors;
