@@ -1,1 +1,179 @@
+//! Storage on SQLite (default, embedded) and PostgreSQL (several structures sharing one base).
+//!
+//! One repository module per aggregate. SQL is written once in the subset both engines accept
+//! (`$1` parameters, `RETURNING`, `ON CONFLICT`); the [`with_pool!`] macro runs the same code
+//! against either typed pool, because sqlx's `Any` driver lacks dates and UUIDs.
 
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{PgPool, SqlitePool};
+
+pub mod api_tokens;
+pub mod audit;
+pub mod params;
+pub mod persons;
+pub mod sessions;
+pub mod situations;
+pub mod structures;
+pub mod territory;
+pub mod users;
+
+/// A connection pool on one of the two supported engines.
+#[derive(Clone, Debug)]
+pub enum Db {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// Runs the same block against whichever pool `db` holds; inside, `$pool` is the typed pool.
+#[macro_export]
+macro_rules! with_pool {
+    ($db:expr, |$pool:ident| $body:expr) => {
+        match $db {
+            $crate::Db::Sqlite($pool) => $body,
+            $crate::Db::Postgres($pool) => $body,
+        }
+    };
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    #[error("enregistrement introuvable")]
+    NotFound,
+    /// Someone else saved the record since it was read (optimistic locking).
+    #[error("l'enregistrement a été modifié entre-temps")]
+    Conflict,
+    /// A unique constraint refused the row; the string names the constraint.
+    #[error("valeur déjà utilisée ({0})")]
+    Duplicate(String),
+    #[error("donnée stockée illisible : {0}")]
+    Corrupt(String),
+    #[error(transparent)]
+    Sqlx(#[from] sqlx::Error),
+    #[error(transparent)]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+}
+
+pub type DbResult<T> = Result<T, DbError>;
+
+impl DbError {
+    /// Turns a unique-constraint violation into [`DbError::Duplicate`].
+    pub fn from_write(e: sqlx::Error) -> DbError {
+        if let sqlx::Error::Database(d) = &e {
+            if d.is_unique_violation() {
+                return DbError::Duplicate(d.constraint().unwrap_or("unique").to_owned());
+            }
+        }
+        DbError::Sqlx(e)
+    }
+}
+
+/// Reads a code stored as text into a domain enum.
+pub(crate) fn parse_code<T: FromStr>(raw: &str) -> DbResult<T> {
+    raw.parse()
+        .map_err(|_| DbError::Corrupt(format!("code inconnu « {raw} »")))
+}
+
+impl Db {
+    /// Opens the database named by `url` (`sqlite://…` or `postgres://…`), creating a SQLite
+    /// file if needed, and applies the pending migrations.
+    pub async fn connect(url: &str) -> DbResult<Db> {
+        let db = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let opts = PgConnectOptions::from_str(url)?;
+            Db::Postgres(
+                PgPoolOptions::new()
+                    .max_connections(10)
+                    .acquire_timeout(Duration::from_secs(10))
+                    .connect_with(opts)
+                    .await?,
+            )
+        } else {
+            let opts = SqliteConnectOptions::from_str(url)?
+                .create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Normal)
+                .foreign_keys(true)
+                .busy_timeout(Duration::from_secs(10));
+            Db::Sqlite(
+                SqlitePoolOptions::new()
+                    .max_connections(8)
+                    .connect_with(opts)
+                    .await?,
+            )
+        };
+        db.migrate().await?;
+        Ok(db)
+    }
+
+    /// Opens (creating it if needed) the SQLite database of a data directory.
+    pub async fn open_data_dir(dir: &Path) -> DbResult<Db> {
+        std::fs::create_dir_all(dir).map_err(|e| DbError::Corrupt(e.to_string()))?;
+        let path = dir.join("passerelle.db");
+        Db::connect(&format!("sqlite://{}", path.display())).await
+    }
+
+    /// A PostgreSQL pool whose connections all work in `schema`, so that each test gets a
+    /// database of its own inside one server.
+    pub async fn connect_postgres_schema(url: &str, schema: &str) -> DbResult<Db> {
+        let admin = PgPool::connect(url).await?;
+        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA IF NOT EXISTS \"{schema}\"")))
+            .execute(&admin)
+            .await?;
+        admin.close().await;
+        let opts = PgConnectOptions::from_str(url)?.options([("search_path", schema)]);
+        let db = Db::Postgres(
+            PgPoolOptions::new()
+                .max_connections(5)
+                .connect_with(opts)
+                .await?,
+        );
+        db.migrate().await?;
+        Ok(db)
+    }
+
+    pub async fn migrate(&self) -> DbResult<()> {
+        match self {
+            Db::Sqlite(p) => sqlx::migrate!("./migrations/sqlite").run(p).await?,
+            Db::Postgres(p) => sqlx::migrate!("./migrations/postgres").run(p).await?,
+        }
+        Ok(())
+    }
+
+    pub fn backend_name(&self) -> &'static str {
+        match self {
+            Db::Sqlite(_) => "SQLite",
+            Db::Postgres(_) => "PostgreSQL",
+        }
+    }
+
+    /// A consistent copy of a SQLite database while it is in use (`VACUUM INTO`). PostgreSQL
+    /// deployments back up with `pg_dump`.
+    pub async fn backup_sqlite(&self, target: &Path) -> DbResult<()> {
+        match self {
+            Db::Sqlite(p) => {
+                if target.exists() {
+                    return Err(DbError::Corrupt(format!(
+                        "{} existe déjà : choisissez un autre fichier",
+                        target.display()
+                    )));
+                }
+                sqlx::query("VACUUM INTO $1")
+                    .bind(target.display().to_string())
+                    .execute(p)
+                    .await?;
+                Ok(())
+            }
+            Db::Postgres(_) => Err(DbError::Corrupt(
+                "la sauvegarde intégrée ne concerne que SQLite : utilisez pg_dump".to_owned(),
+            )),
+        }
+    }
+
+    pub async fn close(&self) {
+        with_pool!(self, |p| p.close().await)
+    }
+}

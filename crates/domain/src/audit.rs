@@ -107,3 +107,10 @@ mod tests {
         assert_eq!(diff(&[], &after).len(), 2);
     }
 }
+
+/// Who acts: a staff member of a structure. Every write and every view of a person carries one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Actor {
+    pub structure_id: uuid::Uuid,
+    pub user_id: uuid::Uuid,
+}

@@ -1,0 +1,436 @@
+//! The person register: create, read, update with optimistic locking, delete, search and
+//! duplicate detection. Every change is audited in the same transaction.
+
+use passerelle_domain::age::AgeBand;
+use passerelle_domain::audit::{Actor, AuditAction, diff};
+use passerelle_domain::name_search::{prefix_upper_bound, tokens, variants, within_one_typo};
+use passerelle_domain::person::{Person, PersonFields};
+use time::{Date, OffsetDateTime};
+use uuid::Uuid;
+
+use crate::audit::ENTITY_PERSON;
+use crate::params::{Param, Params};
+use crate::{Db, DbError, DbResult, bind_params, insert_audit, parse_code, with_pool};
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    id: Uuid,
+    version: i64,
+    last_name: String,
+    first_names: String,
+    birth_name: Option<String>,
+    birth_date: Date,
+    sex: String,
+    phone: Option<String>,
+    email: Option<String>,
+    address: Option<String>,
+    commune_code: String,
+    qpv_code: Option<String>,
+    created_at: OffsetDateTime,
+    updated_at: OffsetDateTime,
+}
+
+const COLUMNS: &str = "p.id, p.version, p.last_name, p.first_names, p.birth_name, p.birth_date, p.sex, p.phone, \
+    p.email, p.address, p.commune_code, p.qpv_code, p.created_at, p.updated_at";
+
+impl TryFrom<Row> for Person {
+    type Error = DbError;
+    fn try_from(r: Row) -> DbResult<Person> {
+        Ok(Person {
+            id: r.id,
+            version: r.version,
+            fields: PersonFields {
+                last_name: r.last_name,
+                first_names: r.first_names,
+                birth_name: r.birth_name,
+                birth_date: r.birth_date,
+                sex: parse_code(&r.sex)?,
+                phone: r.phone,
+                email: r.email,
+                address: r.address,
+                commune_code: r.commune_code,
+                qpv_code: r.qpv_code,
+            },
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        })
+    }
+}
+
+/// Writes a person's search tokens and feeds the typo dictionary. Runs inside the caller's
+/// transaction.
+macro_rules! write_tokens {
+    ($tx:expr, $structure_id:expr, $person_id:expr, $fields:expr) => {{
+        sqlx::query("DELETE FROM person_name_tokens WHERE person_id = $1")
+            .bind($person_id)
+            .execute(&mut *$tx)
+            .await?;
+        for token in tokens(&$fields.search_text()) {
+            sqlx::query(
+                "INSERT INTO person_name_tokens (structure_id, person_id, token) VALUES ($1, $2, $3)
+                 ON CONFLICT DO NOTHING",
+            )
+            .bind($structure_id)
+            .bind($person_id)
+            .bind(&token)
+            .execute(&mut *$tx)
+            .await?;
+            for v in variants(&token) {
+                sqlx::query(
+                    "INSERT INTO name_token_variants (structure_id, variant, token) VALUES ($1, $2, $3)
+                     ON CONFLICT DO NOTHING",
+                )
+                .bind($structure_id)
+                .bind(v)
+                .bind(&token)
+                .execute(&mut *$tx)
+                .await?;
+            }
+        }
+    }};
+}
+
+/// Creates a person and audits the creation, field by field.
+pub async fn create(db: &Db, actor: &Actor, f: &PersonFields) -> DbResult<Person> {
+    let id = passerelle_domain::new_id();
+    let now = OffsetDateTime::now_utc();
+    let changes = diff(&[], &f.audit_values());
+    with_pool!(db, |p| {
+        let mut tx = p.begin().await?;
+        sqlx::query(
+            "INSERT INTO persons (id, structure_id, version, last_name, first_names, birth_name, birth_date, sex,
+                phone, email, address, commune_code, qpv_code, last_name_norm, first_names_norm, birth_name_norm,
+                created_at, updated_at, created_by, updated_by)
+             VALUES ($1, $2, 1, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16, $17, $17)",
+        )
+        .bind(id)
+        .bind(actor.structure_id)
+        .bind(&f.last_name)
+        .bind(&f.first_names)
+        .bind(&f.birth_name)
+        .bind(f.birth_date)
+        .bind(f.sex.code())
+        .bind(&f.phone)
+        .bind(&f.email)
+        .bind(&f.address)
+        .bind(&f.commune_code)
+        .bind(&f.qpv_code)
+        .bind(f.last_name_norm())
+        .bind(f.first_names_norm())
+        .bind(f.birth_name_norm())
+        .bind(now)
+        .bind(actor.user_id)
+        .execute(&mut *tx)
+        .await
+        .map_err(DbError::from_write)?;
+        write_tokens!(tx, actor.structure_id, id, f);
+        insert_audit!(&mut *tx, actor, AuditAction::Create, ENTITY_PERSON, id, &changes)?;
+        tx.commit().await?;
+    });
+    get(db, actor.structure_id, id).await
+}
+
+/// A person of the structure. Does not audit the view: the caller records it when it shows the
+/// record to someone (see [`crate::audit::record_view`]).
+pub async fn get(db: &Db, structure_id: Uuid, id: Uuid) -> DbResult<Person> {
+    let row: Option<Row> = with_pool!(db, |p| {
+        sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {COLUMNS} FROM persons p WHERE p.id = $1 AND p.structure_id = $2"
+        )))
+        .bind(id)
+        .bind(structure_id)
+        .fetch_optional(p)
+        .await?
+    });
+    row.ok_or(DbError::NotFound)?.try_into()
+}
+
+/// Saves new values if nobody saved the person since `expected_version` was read; otherwise
+/// [`DbError::Conflict`] and nothing is written.
+pub async fn update(
+    db: &Db,
+    actor: &Actor,
+    id: Uuid,
+    expected_version: i64,
+    f: &PersonFields,
+) -> DbResult<Person> {
+    let before = get(db, actor.structure_id, id).await?;
+    if before.version != expected_version {
+        return Err(DbError::Conflict);
+    }
+    let changes = diff(&before.fields.audit_values(), &f.audit_values());
+    if changes.is_empty() {
+        return Ok(before);
+    }
+    with_pool!(db, |p| {
+        let mut tx = p.begin().await?;
+        let done = sqlx::query(
+            "UPDATE persons SET version = version + 1, last_name = $4, first_names = $5, birth_name = $6,
+                birth_date = $7, sex = $8, phone = $9, email = $10, address = $11, commune_code = $12,
+                qpv_code = $13, last_name_norm = $14, first_names_norm = $15, birth_name_norm = $16,
+                updated_at = $17, updated_by = $18
+             WHERE id = $1 AND structure_id = $2 AND version = $3",
+        )
+        .bind(id)
+        .bind(actor.structure_id)
+        .bind(expected_version)
+        .bind(&f.last_name)
+        .bind(&f.first_names)
+        .bind(&f.birth_name)
+        .bind(f.birth_date)
+        .bind(f.sex.code())
+        .bind(&f.phone)
+        .bind(&f.email)
+        .bind(&f.address)
+        .bind(&f.commune_code)
+        .bind(&f.qpv_code)
+        .bind(f.last_name_norm())
+        .bind(f.first_names_norm())
+        .bind(f.birth_name_norm())
+        .bind(OffsetDateTime::now_utc())
+        .bind(actor.user_id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if done == 0 {
+            // Someone saved between our read and our write: the transaction rolls back.
+            return Err(DbError::Conflict);
+        }
+        write_tokens!(tx, actor.structure_id, id, f);
+        insert_audit!(&mut *tx, actor, AuditAction::Update, ENTITY_PERSON, id, &changes)?;
+        tx.commit().await?;
+    });
+    get(db, actor.structure_id, id).await
+}
+
+/// Deletes a person and their situations; the audit row keeps the values deleted.
+pub async fn delete(db: &Db, actor: &Actor, id: Uuid, expected_version: i64) -> DbResult<()> {
+    let before = get(db, actor.structure_id, id).await?;
+    if before.version != expected_version {
+        return Err(DbError::Conflict);
+    }
+    let changes = diff(&before.fields.audit_values(), &[]);
+    with_pool!(db, |p| {
+        let mut tx = p.begin().await?;
+        let done = sqlx::query("DELETE FROM persons WHERE id = $1 AND structure_id = $2 AND version = $3")
+            .bind(id)
+            .bind(actor.structure_id)
+            .bind(expected_version)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        if done == 0 {
+            return Err(DbError::Conflict);
+        }
+        insert_audit!(&mut *tx, actor, AuditAction::Delete, ENTITY_PERSON, id, &changes)?;
+        tx.commit().await?;
+    });
+    Ok(())
+}
+
+/// What the register's list page and the API filter on.
+#[derive(Debug, Clone, Default)]
+pub struct PersonFilter {
+    /// Name words: each must match a name (last, birth or first) by prefix or within one typo.
+    pub query: String,
+    pub commune_code: Option<String>,
+    pub qpv: QpvFilter,
+    pub age_band: Option<AgeBand>,
+    /// The date ages are computed at (today, normally).
+    pub on: Option<Date>,
+    pub limit: i64,
+    pub offset: i64,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum QpvFilter {
+    #[default]
+    Any,
+    /// Lives in a priority neighbourhood, whichever.
+    InAnyQpv,
+    NotInQpv,
+    Code(String),
+}
+
+#[derive(Debug, Clone)]
+pub struct PersonPage {
+    pub persons: Vec<Person>,
+    pub total: i64,
+}
+
+/// Dictionary tokens within one typo of `token`.
+async fn fuzzy_tokens(db: &Db, structure_id: Uuid, token: &str) -> DbResult<Vec<String>> {
+    let vs = variants(token);
+    if vs.len() <= 1 {
+        return Ok(Vec::new());
+    }
+    let mut params = Params::default();
+    let s = params.push(Param::Uuid(structure_id));
+    let list: Vec<String> = vs.into_iter().map(|v| params.push(Param::Text(v))).collect();
+    let sql = format!(
+        "SELECT DISTINCT token FROM name_token_variants WHERE structure_id = {s} AND variant IN ({})",
+        list.join(", ")
+    );
+    let found: Vec<String> = with_pool!(db, |p| {
+        bind_params!(sqlx::query_scalar::<_, String>(sqlx::AssertSqlSafe(sql)), params)
+            .fetch_all(p)
+            .await?
+    });
+    Ok(found
+        .into_iter()
+        .filter(|t| within_one_typo(token, t))
+        .collect())
+}
+
+/// Searches the register of a structure, sorted by name.
+pub async fn search(db: &Db, structure_id: Uuid, f: &PersonFilter) -> DbResult<PersonPage> {
+    let mut params = Params::default();
+    let mut clauses = vec![format!("p.structure_id = {}", params.push(Param::Uuid(structure_id)))];
+    for token in tokens(&f.query) {
+        let fuzzy = fuzzy_tokens(db, structure_id, &token).await?;
+        let s = params.push(Param::Uuid(structure_id));
+        let lo = params.push(Param::Text(token.clone()));
+        let hi = params.push(Param::Text(prefix_upper_bound(&token)));
+        let mut cond = format!("(t.token >= {lo} AND t.token < {hi})");
+        if !fuzzy.is_empty() {
+            let list: Vec<String> = fuzzy.into_iter().map(|t| params.push(Param::Text(t))).collect();
+            cond = format!("({cond} OR t.token IN ({}))", list.join(", "));
+        }
+        clauses.push(format!(
+            "p.id IN (SELECT t.person_id FROM person_name_tokens t WHERE t.structure_id = {s} AND {cond})"
+        ));
+    }
+    if let Some(c) = &f.commune_code {
+        clauses.push(format!("p.commune_code = {}", params.push(Param::Text(c.clone()))));
+    }
+    match &f.qpv {
+        QpvFilter::Any => {}
+        QpvFilter::InAnyQpv => clauses.push("p.qpv_code IS NOT NULL".to_owned()),
+        QpvFilter::NotInQpv => clauses.push("p.qpv_code IS NULL".to_owned()),
+        QpvFilter::Code(c) => clauses.push(format!("p.qpv_code = {}", params.push(Param::Text(c.clone())))),
+    }
+    if let (Some(band), Some(on)) = (f.age_band, f.on) {
+        let (earliest, latest) = band.birth_dates(on);
+        if let Some(e) = earliest {
+            clauses.push(format!("p.birth_date >= {}", params.push(Param::Date(e))));
+        }
+        if let Some(l) = latest {
+            clauses.push(format!("p.birth_date <= {}", params.push(Param::Date(l))));
+        }
+    }
+    let where_sql = clauses.join(" AND ");
+    let count_sql = format!("SELECT COUNT(*) FROM persons p WHERE {where_sql}");
+    let total: i64 = with_pool!(db, |p| {
+        bind_params!(sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(count_sql)), params)
+            .fetch_one(p)
+            .await?
+    });
+    let limit = params.push(Param::Int(f.limit.clamp(1, 500)));
+    let offset = params.push(Param::Int(f.offset.max(0)));
+    let sql = format!(
+        "SELECT {COLUMNS} FROM persons p WHERE {where_sql}
+         ORDER BY p.last_name_norm, p.first_names_norm, p.id LIMIT {limit} OFFSET {offset}"
+    );
+    let rows: Vec<Row> = with_pool!(db, |p| {
+        bind_params!(sqlx::query_as::<_, Row>(sqlx::AssertSqlSafe(sql)), params)
+            .fetch_all(p)
+            .await?
+    });
+    Ok(PersonPage {
+        persons: rows.into_iter().map(Person::try_from).collect::<DbResult<_>>()?,
+        total,
+    })
+}
+
+/// Persons who look like the one about to be saved: same normalised name (last or birth name)
+/// and first names and same birth date, or same e-mail, or same phone.
+pub async fn possible_duplicates(
+    db: &Db,
+    structure_id: Uuid,
+    f: &PersonFields,
+    exclude: Option<Uuid>,
+) -> DbResult<Vec<Person>> {
+    let mut params = Params::default();
+    let s = params.push(Param::Uuid(structure_id));
+    let names: Vec<String> = [Some(f.last_name_norm()), f.birth_name_norm()]
+        .into_iter()
+        .flatten()
+        .map(|n| params.push(Param::Text(n)))
+        .collect();
+    let names = names.join(", ");
+    let first = params.push(Param::Text(f.first_names_norm()));
+    let born = params.push(Param::Date(f.birth_date));
+    let mut alternatives = vec![format!(
+        "((p.last_name_norm IN ({names}) OR p.birth_name_norm IN ({names})) AND p.first_names_norm = {first} AND p.birth_date = {born})"
+    )];
+    if let Some(e) = &f.email {
+        alternatives.push(format!("p.email = {}", params.push(Param::Text(e.clone()))));
+    }
+    if let Some(ph) = &f.phone {
+        alternatives.push(format!("p.phone = {}", params.push(Param::Text(ph.clone()))));
+    }
+    let mut sql = format!(
+        "SELECT {COLUMNS} FROM persons p WHERE p.structure_id = {s} AND ({})",
+        alternatives.join(" OR ")
+    );
+    if let Some(id) = exclude {
+        sql += &format!(" AND p.id <> {}", params.push(Param::Uuid(id)));
+    }
+    sql += " ORDER BY p.last_name_norm, p.first_names_norm LIMIT 10";
+    let rows: Vec<Row> = with_pool!(db, |p| {
+        bind_params!(sqlx::query_as::<_, Row>(sqlx::AssertSqlSafe(sql)), params)
+            .fetch_all(p)
+            .await?
+    });
+    rows.into_iter().map(Person::try_from).collect()
+}
+
+/// Loads many persons in one transaction, without per-person audit rows: for the demo
+/// population and initial imports from another system.
+pub async fn bulk_insert(db: &Db, structure_id: Uuid, persons: &[PersonFields]) -> DbResult<Vec<Uuid>> {
+    let now = OffsetDateTime::now_utc();
+    let mut ids = Vec::with_capacity(persons.len());
+    with_pool!(db, |p| {
+        let mut tx = p.begin().await?;
+        for f in persons {
+            let id = passerelle_domain::new_id();
+            sqlx::query(
+                "INSERT INTO persons (id, structure_id, version, last_name, first_names, birth_name, birth_date, sex,
+                    phone, email, address, commune_code, qpv_code, last_name_norm, first_names_norm, birth_name_norm,
+                    created_at, updated_at)
+                 VALUES ($1, $2, 1, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16)",
+            )
+            .bind(id)
+            .bind(structure_id)
+            .bind(&f.last_name)
+            .bind(&f.first_names)
+            .bind(&f.birth_name)
+            .bind(f.birth_date)
+            .bind(f.sex.code())
+            .bind(&f.phone)
+            .bind(&f.email)
+            .bind(&f.address)
+            .bind(&f.commune_code)
+            .bind(&f.qpv_code)
+            .bind(f.last_name_norm())
+            .bind(f.first_names_norm())
+            .bind(f.birth_name_norm())
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+            write_tokens!(tx, structure_id, id, f);
+            ids.push(id);
+        }
+        tx.commit().await?;
+    });
+    Ok(ids)
+}
+
+pub async fn count(db: &Db, structure_id: Uuid) -> DbResult<i64> {
+    Ok(with_pool!(db, |p| {
+        sqlx::query_scalar("SELECT COUNT(*) FROM persons WHERE structure_id = $1")
+            .bind(structure_id)
+            .fetch_one(p)
+            .await?
+    }))
+}

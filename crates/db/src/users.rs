@@ -1,0 +1,266 @@
+//! Staff accounts, their teams, and the counters behind the sign-in lockout.
+
+use passerelle_domain::{Role, Team};
+use time::{Duration, OffsetDateTime};
+use uuid::Uuid;
+
+use crate::{Db, DbError, DbResult, parse_code, with_pool};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct User {
+    pub id: Uuid,
+    pub structure_id: Uuid,
+    pub email: String,
+    pub display_name: String,
+    pub role: Role,
+    pub teams: Vec<Team>,
+    pub active: bool,
+    pub failed_logins: i64,
+    pub locked_until: Option<OffsetDateTime>,
+}
+
+impl User {
+    pub fn is_locked(&self, now: OffsetDateTime) -> bool {
+        self.locked_until.is_some_and(|t| t > now)
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    id: Uuid,
+    structure_id: Uuid,
+    email: String,
+    display_name: String,
+    role: String,
+    active: bool,
+    failed_logins: i64,
+    locked_until: Option<OffsetDateTime>,
+    password_hash: String,
+}
+
+const COLUMNS: &str = "id, structure_id, email, display_name, role, active, failed_logins, locked_until, password_hash";
+
+async fn teams_of(db: &Db, user_id: Uuid) -> DbResult<Vec<Team>> {
+    let codes: Vec<String> = with_pool!(db, |p| {
+        sqlx::query_scalar("SELECT team FROM user_teams WHERE user_id = $1 ORDER BY team")
+            .bind(user_id)
+            .fetch_all(p)
+            .await?
+    });
+    codes.iter().map(|c| parse_code(c)).collect()
+}
+
+async fn to_user(db: &Db, r: Row) -> DbResult<(User, String)> {
+    let teams = teams_of(db, r.id).await?;
+    Ok((
+        User {
+            id: r.id,
+            structure_id: r.structure_id,
+            email: r.email,
+            display_name: r.display_name,
+            role: parse_code(&r.role)?,
+            teams,
+            active: r.active,
+            failed_logins: r.failed_logins,
+            locked_until: r.locked_until,
+        },
+        r.password_hash,
+    ))
+}
+
+pub struct NewUser<'a> {
+    pub structure_id: Uuid,
+    pub email: &'a str,
+    pub display_name: &'a str,
+    pub role: Role,
+    pub teams: &'a [Team],
+    pub password_hash: &'a str,
+}
+
+/// Creates an account; an e-mail already used gives [`DbError::Duplicate`].
+pub async fn create(db: &Db, u: NewUser<'_>) -> DbResult<User> {
+    let id = passerelle_domain::new_id();
+    let now = OffsetDateTime::now_utc();
+    let email = u.email.trim().to_lowercase();
+    with_pool!(db, |p| {
+        let mut tx = p.begin().await?;
+        sqlx::query(
+            "INSERT INTO users (id, structure_id, email, display_name, role, password_hash, created_at, password_changed_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $7)",
+        )
+        .bind(id)
+        .bind(u.structure_id)
+        .bind(&email)
+        .bind(u.display_name)
+        .bind(u.role.code())
+        .bind(u.password_hash)
+        .bind(now)
+        .execute(&mut *tx)
+        .await
+        .map_err(DbError::from_write)?;
+        for t in u.teams {
+            sqlx::query("INSERT INTO user_teams (structure_id, user_id, team) VALUES ($1, $2, $3)")
+                .bind(u.structure_id)
+                .bind(id)
+                .bind(t.code())
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+    });
+    get(db, id).await
+}
+
+pub async fn get(db: &Db, id: Uuid) -> DbResult<User> {
+    let row: Option<Row> = with_pool!(db, |p| {
+        sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM users WHERE id = $1")))
+            .bind(id)
+            .fetch_optional(p)
+            .await?
+    });
+    let row = row.ok_or(DbError::NotFound)?;
+    Ok(to_user(db, row).await?.0)
+}
+
+/// The account and its password hash, for sign-in.
+pub async fn by_email(db: &Db, email: &str) -> DbResult<Option<(User, String)>> {
+    let row: Option<Row> = with_pool!(db, |p| {
+        sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM users WHERE email = $1")))
+            .bind(email.trim().to_lowercase())
+            .fetch_optional(p)
+            .await?
+    });
+    match row {
+        Some(r) => Ok(Some(to_user(db, r).await?)),
+        None => Ok(None),
+    }
+}
+
+pub async fn password_hash(db: &Db, id: Uuid) -> DbResult<String> {
+    with_pool!(db, |p| {
+        sqlx::query_scalar("SELECT password_hash FROM users WHERE id = $1")
+            .bind(id)
+            .fetch_optional(p)
+            .await?
+            .ok_or(DbError::NotFound)
+    })
+}
+
+pub async fn list(db: &Db, structure_id: Uuid) -> DbResult<Vec<User>> {
+    let rows: Vec<Row> = with_pool!(db, |p| {
+        sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {COLUMNS} FROM users WHERE structure_id = $1 ORDER BY display_name, email"
+        )))
+        .bind(structure_id)
+        .fetch_all(p)
+        .await?
+    });
+    let mut out = Vec::with_capacity(rows.len());
+    for r in rows {
+        out.push(to_user(db, r).await?.0);
+    }
+    Ok(out)
+}
+
+/// Counts a failed sign-in; at `lock_after` failures the account is locked for `lock_for`.
+/// Returns the new lock end, if any.
+pub async fn record_failed_login(
+    db: &Db,
+    id: Uuid,
+    lock_after: i64,
+    lock_for: Duration,
+) -> DbResult<Option<OffsetDateTime>> {
+    let now = OffsetDateTime::now_utc();
+    let until = now + lock_for;
+    with_pool!(db, |p| {
+        let mut tx = p.begin().await?;
+        let failed: i64 = sqlx::query_scalar(
+            "UPDATE users SET failed_logins = failed_logins + 1 WHERE id = $1 RETURNING failed_logins",
+        )
+        .bind(id)
+        .fetch_one(&mut *tx)
+        .await?;
+        let locked = if failed >= lock_after {
+            sqlx::query("UPDATE users SET locked_until = $2, failed_logins = 0 WHERE id = $1")
+                .bind(id)
+                .bind(until)
+                .execute(&mut *tx)
+                .await?;
+            Some(until)
+        } else {
+            None
+        };
+        tx.commit().await?;
+        Ok(locked)
+    })
+}
+
+pub async fn clear_failed_logins(db: &Db, id: Uuid) -> DbResult<()> {
+    with_pool!(db, |p| {
+        sqlx::query("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1")
+            .bind(id)
+            .execute(p)
+            .await?;
+    });
+    Ok(())
+}
+
+pub async fn set_password(db: &Db, id: Uuid, password_hash: &str) -> DbResult<()> {
+    let done = with_pool!(db, |p| {
+        sqlx::query(
+            "UPDATE users SET password_hash = $2, password_changed_at = $3, failed_logins = 0, locked_until = NULL
+             WHERE id = $1",
+        )
+        .bind(id)
+        .bind(password_hash)
+        .bind(OffsetDateTime::now_utc())
+        .execute(p)
+        .await?
+        .rows_affected()
+    });
+    if done == 0 {
+        return Err(DbError::NotFound);
+    }
+    Ok(())
+}
+
+/// Changes an account's role, teams and active flag in one transaction.
+pub async fn update_access(
+    db: &Db,
+    structure_id: Uuid,
+    id: Uuid,
+    role: Role,
+    teams: &[Team],
+    active: bool,
+) -> DbResult<()> {
+    with_pool!(db, |p| {
+        let mut tx = p.begin().await?;
+        let done = sqlx::query(
+            "UPDATE users SET role = $3, active = $4, version = version + 1 WHERE id = $1 AND structure_id = $2",
+        )
+        .bind(id)
+        .bind(structure_id)
+        .bind(role.code())
+        .bind(active)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if done == 0 {
+            return Err(DbError::NotFound);
+        }
+        sqlx::query("DELETE FROM user_teams WHERE user_id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        for t in teams {
+            sqlx::query("INSERT INTO user_teams (structure_id, user_id, team) VALUES ($1, $2, $3)")
+                .bind(structure_id)
+                .bind(id)
+                .bind(t.code())
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    })
+}
