@@ -105,7 +105,10 @@ pub async fn list(db: &Db, structure_id: Uuid, f: &AuditFilter) -> DbResult<Vec<
         sql += &format!(" AND a.entity_id = {}", params.push(Param::Uuid(e)));
     }
     if let Some(a) = f.action {
-        sql += &format!(" AND a.action = {}", params.push(Param::Text(a.code().to_owned())));
+        sql += &format!(
+            " AND a.action = {}",
+            params.push(Param::Text(a.code().to_owned()))
+        );
     }
     if let Some(d) = f.from {
         let start = d.midnight().assume_utc();
@@ -113,7 +116,10 @@ pub async fn list(db: &Db, structure_id: Uuid, f: &AuditFilter) -> DbResult<Vec<
     }
     if let Some(d) = f.to {
         if let Some(next) = d.next_day() {
-            sql += &format!(" AND a.at < {}", params.push_time(next.midnight().assume_utc()));
+            sql += &format!(
+                " AND a.at < {}",
+                params.push_time(next.midnight().assume_utc())
+            );
         }
     }
     sql += &format!(

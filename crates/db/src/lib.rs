@@ -120,9 +120,11 @@ impl Db {
     /// database of its own inside one server.
     pub async fn connect_postgres_schema(url: &str, schema: &str) -> DbResult<Db> {
         let admin = PgPool::connect(url).await?;
-        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA IF NOT EXISTS \"{schema}\"")))
-            .execute(&admin)
-            .await?;
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "CREATE SCHEMA IF NOT EXISTS \"{schema}\""
+        )))
+        .execute(&admin)
+        .await?;
         admin.close().await;
         let opts = PgConnectOptions::from_str(url)?.options([("search_path", schema)]);
         let db = Db::Postgres(

@@ -124,7 +124,14 @@ pub async fn create(db: &Db, actor: &Actor, f: &PersonFields) -> DbResult<Person
         .await
         .map_err(DbError::from_write)?;
         write_tokens!(tx, actor.structure_id, id, f);
-        insert_audit!(&mut *tx, actor, AuditAction::Create, ENTITY_PERSON, id, &changes)?;
+        insert_audit!(
+            &mut *tx,
+            actor,
+            AuditAction::Create,
+            ENTITY_PERSON,
+            id,
+            &changes
+        )?;
         tx.commit().await?;
     });
     get(db, actor.structure_id, id).await
@@ -197,7 +204,14 @@ pub async fn update(
             return Err(DbError::Conflict);
         }
         write_tokens!(tx, actor.structure_id, id, f);
-        insert_audit!(&mut *tx, actor, AuditAction::Update, ENTITY_PERSON, id, &changes)?;
+        insert_audit!(
+            &mut *tx,
+            actor,
+            AuditAction::Update,
+            ENTITY_PERSON,
+            id,
+            &changes
+        )?;
         tx.commit().await?;
     });
     get(db, actor.structure_id, id).await
@@ -212,17 +226,25 @@ pub async fn delete(db: &Db, actor: &Actor, id: Uuid, expected_version: i64) -> 
     let changes = diff(&before.fields.audit_values(), &[]);
     with_pool!(db, |p| {
         let mut tx = p.begin().await?;
-        let done = sqlx::query("DELETE FROM persons WHERE id = $1 AND structure_id = $2 AND version = $3")
-            .bind(id)
-            .bind(actor.structure_id)
-            .bind(expected_version)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
+        let done =
+            sqlx::query("DELETE FROM persons WHERE id = $1 AND structure_id = $2 AND version = $3")
+                .bind(id)
+                .bind(actor.structure_id)
+                .bind(expected_version)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
         if done == 0 {
             return Err(DbError::Conflict);
         }
-        insert_audit!(&mut *tx, actor, AuditAction::Delete, ENTITY_PERSON, id, &changes)?;
+        insert_audit!(
+            &mut *tx,
+            actor,
+            AuditAction::Delete,
+            ENTITY_PERSON,
+            id,
+            &changes
+        )?;
         tx.commit().await?;
     });
     Ok(())
@@ -266,15 +288,21 @@ async fn fuzzy_tokens(db: &Db, structure_id: Uuid, token: &str) -> DbResult<Vec<
     }
     let mut params = Params::default();
     let s = params.push(Param::Uuid(structure_id));
-    let list: Vec<String> = vs.into_iter().map(|v| params.push(Param::Text(v))).collect();
+    let list: Vec<String> = vs
+        .into_iter()
+        .map(|v| params.push(Param::Text(v)))
+        .collect();
     let sql = format!(
         "SELECT DISTINCT token FROM name_token_variants WHERE structure_id = {s} AND variant IN ({})",
         list.join(", ")
     );
     let found: Vec<String> = with_pool!(db, |p| {
-        bind_params!(sqlx::query_scalar::<_, String>(sqlx::AssertSqlSafe(sql)), params)
-            .fetch_all(p)
-            .await?
+        bind_params!(
+            sqlx::query_scalar::<_, String>(sqlx::AssertSqlSafe(sql)),
+            params
+        )
+        .fetch_all(p)
+        .await?
     });
     Ok(found
         .into_iter()
@@ -285,7 +313,10 @@ async fn fuzzy_tokens(db: &Db, structure_id: Uuid, token: &str) -> DbResult<Vec<
 /// Searches the register of a structure, sorted by name.
 pub async fn search(db: &Db, structure_id: Uuid, f: &PersonFilter) -> DbResult<PersonPage> {
     let mut params = Params::default();
-    let mut clauses = vec![format!("p.structure_id = {}", params.push(Param::Uuid(structure_id)))];
+    let mut clauses = vec![format!(
+        "p.structure_id = {}",
+        params.push(Param::Uuid(structure_id))
+    )];
     for token in tokens(&f.query) {
         let fuzzy = fuzzy_tokens(db, structure_id, &token).await?;
         let s = params.push(Param::Uuid(structure_id));
@@ -293,7 +324,10 @@ pub async fn search(db: &Db, structure_id: Uuid, f: &PersonFilter) -> DbResult<P
         let hi = params.push(Param::Text(prefix_upper_bound(&token)));
         let mut cond = format!("(t.token >= {lo} AND t.token < {hi})");
         if !fuzzy.is_empty() {
-            let list: Vec<String> = fuzzy.into_iter().map(|t| params.push(Param::Text(t))).collect();
+            let list: Vec<String> = fuzzy
+                .into_iter()
+                .map(|t| params.push(Param::Text(t)))
+                .collect();
             cond = format!("({cond} OR t.token IN ({}))", list.join(", "));
         }
         clauses.push(format!(
@@ -301,13 +335,19 @@ pub async fn search(db: &Db, structure_id: Uuid, f: &PersonFilter) -> DbResult<P
         ));
     }
     if let Some(c) = &f.commune_code {
-        clauses.push(format!("p.commune_code = {}", params.push(Param::Text(c.clone()))));
+        clauses.push(format!(
+            "p.commune_code = {}",
+            params.push(Param::Text(c.clone()))
+        ));
     }
     match &f.qpv {
         QpvFilter::Any => {}
         QpvFilter::InAnyQpv => clauses.push("p.qpv_code IS NOT NULL".to_owned()),
         QpvFilter::NotInQpv => clauses.push("p.qpv_code IS NULL".to_owned()),
-        QpvFilter::Code(c) => clauses.push(format!("p.qpv_code = {}", params.push(Param::Text(c.clone())))),
+        QpvFilter::Code(c) => clauses.push(format!(
+            "p.qpv_code = {}",
+            params.push(Param::Text(c.clone()))
+        )),
     }
     if let (Some(band), Some(on)) = (f.age_band, f.on) {
         let (earliest, latest) = band.birth_dates(on);
@@ -321,9 +361,12 @@ pub async fn search(db: &Db, structure_id: Uuid, f: &PersonFilter) -> DbResult<P
     let where_sql = clauses.join(" AND ");
     let count_sql = format!("SELECT COUNT(*) FROM persons p WHERE {where_sql}");
     let total: i64 = with_pool!(db, |p| {
-        bind_params!(sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(count_sql)), params)
-            .fetch_one(p)
-            .await?
+        bind_params!(
+            sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(count_sql)),
+            params
+        )
+        .fetch_one(p)
+        .await?
     });
     let limit = params.push(Param::Int(f.limit.clamp(1, 500)));
     let offset = params.push(Param::Int(f.offset.max(0)));
@@ -337,7 +380,10 @@ pub async fn search(db: &Db, structure_id: Uuid, f: &PersonFilter) -> DbResult<P
             .await?
     });
     Ok(PersonPage {
-        persons: rows.into_iter().map(Person::try_from).collect::<DbResult<_>>()?,
+        persons: rows
+            .into_iter()
+            .map(Person::try_from)
+            .collect::<DbResult<_>>()?,
         total,
     })
 }
@@ -367,7 +413,10 @@ pub async fn possible_duplicates(
         alternatives.push(format!("p.email = {}", params.push(Param::Text(e.clone()))));
     }
     if let Some(ph) = &f.phone {
-        alternatives.push(format!("p.phone = {}", params.push(Param::Text(ph.clone()))));
+        alternatives.push(format!(
+            "p.phone = {}",
+            params.push(Param::Text(ph.clone()))
+        ));
     }
     let mut sql = format!(
         "SELECT {COLUMNS} FROM persons p WHERE p.structure_id = {s} AND ({})",
@@ -387,7 +436,11 @@ pub async fn possible_duplicates(
 
 /// Loads many persons in one transaction, without per-person audit rows: for the demo
 /// population and initial imports from another system.
-pub async fn bulk_insert(db: &Db, structure_id: Uuid, persons: &[PersonFields]) -> DbResult<Vec<Uuid>> {
+pub async fn bulk_insert(
+    db: &Db,
+    structure_id: Uuid,
+    persons: &[PersonFields],
+) -> DbResult<Vec<Uuid>> {
     let now = OffsetDateTime::now_utc();
     let mut ids = Vec::with_capacity(persons.len());
     with_pool!(db, |p| {

@@ -89,8 +89,14 @@ fn audit_changes(f: &SituationFields) -> Vec<FieldChange> {
         ("receives_aah", Some(yes_no(f.receives_aah))),
         ("education_level", f.education_level.map(|l| l.to_string())),
         ("rqth", recorded(f.rqth.is_some())),
-        ("foreign_background", recorded(f.foreign_background.is_some())),
-        ("justice_supervision", recorded(f.justice_supervision.is_some())),
+        (
+            "foreign_background",
+            recorded(f.foreign_background.is_some()),
+        ),
+        (
+            "justice_supervision",
+            recorded(f.justice_supervision.is_some()),
+        ),
         ("health_notes", recorded(f.health_notes.is_some())),
     ];
     c.retain(|(_, v)| v.is_some());
@@ -144,7 +150,14 @@ pub async fn add(db: &Db, actor: &Actor, person_id: Uuid, f: &SituationFields) -
         if done == 0 {
             return Err(DbError::NotFound);
         }
-        insert_audit!(&mut *tx, actor, AuditAction::Create, ENTITY_SITUATION, id, &changes)?;
+        insert_audit!(
+            &mut *tx,
+            actor,
+            AuditAction::Create,
+            ENTITY_SITUATION,
+            id,
+            &changes
+        )?;
         tx.commit().await?;
     });
     Ok(id)
@@ -171,7 +184,11 @@ pub async fn history(db: &Db, structure_id: Uuid, person_id: Uuid) -> DbResult<V
 }
 
 /// Appends many observations without audit rows (demo and initial imports).
-pub async fn bulk_add(db: &Db, structure_id: Uuid, rows: &[(Uuid, SituationFields)]) -> DbResult<()> {
+pub async fn bulk_add(
+    db: &Db,
+    structure_id: Uuid,
+    rows: &[(Uuid, SituationFields)],
+) -> DbResult<()> {
     let now = OffsetDateTime::now_utc();
     with_pool!(db, |p| {
         let mut tx = p.begin().await?;

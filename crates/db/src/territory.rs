@@ -1,6 +1,8 @@
 //! Reference tables of the territory: towns and dated QPV lists.
 
-use passerelle_domain::territory::{Commune, DEFAULT_COMMUNES_CSV, Qpv, TerritoryTables, parse_communes_csv};
+use passerelle_domain::territory::{
+    Commune, DEFAULT_COMMUNES_CSV, Qpv, TerritoryTables, parse_communes_csv,
+};
 use time::Date;
 
 use crate::{Db, DbError, DbResult, with_pool};
@@ -31,14 +33,16 @@ pub async fn load(db: &Db) -> DbResult<TerritoryTables> {
             .collect(),
         qpvs: qpvs
             .into_iter()
-            .map(|(code, list_version, name, communes, valid_from, valid_to)| Qpv {
-                code,
-                name,
-                commune_codes: communes.split_whitespace().map(str::to_owned).collect(),
-                list_version,
-                valid_from,
-                valid_to,
-            })
+            .map(
+                |(code, list_version, name, communes, valid_from, valid_to)| Qpv {
+                    code,
+                    name,
+                    commune_codes: communes.split_whitespace().map(str::to_owned).collect(),
+                    list_version,
+                    valid_from,
+                    valid_to,
+                },
+            )
             .collect(),
     })
 }
@@ -68,7 +72,9 @@ pub async fn upsert_communes(db: &Db, communes: &[Commune]) -> DbResult<()> {
 /// Installs the shipped town table when the base has none.
 pub async fn ensure_default_communes(db: &Db) -> DbResult<()> {
     let n: i64 = with_pool!(db, |p| {
-        sqlx::query_scalar("SELECT COUNT(*) FROM communes").fetch_one(p).await?
+        sqlx::query_scalar("SELECT COUNT(*) FROM communes")
+            .fetch_one(p)
+            .await?
     });
     if n == 0 {
         let communes = parse_communes_csv(DEFAULT_COMMUNES_CSV).map_err(DbError::Corrupt)?;

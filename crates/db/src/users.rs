@@ -113,10 +113,12 @@ pub async fn create(db: &Db, u: NewUser<'_>) -> DbResult<User> {
 
 pub async fn get(db: &Db, id: Uuid) -> DbResult<User> {
     let row: Option<Row> = with_pool!(db, |p| {
-        sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM users WHERE id = $1")))
-            .bind(id)
-            .fetch_optional(p)
-            .await?
+        sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {COLUMNS} FROM users WHERE id = $1"
+        )))
+        .bind(id)
+        .fetch_optional(p)
+        .await?
     });
     let row = row.ok_or(DbError::NotFound)?;
     Ok(to_user(db, row).await?.0)
@@ -125,10 +127,12 @@ pub async fn get(db: &Db, id: Uuid) -> DbResult<User> {
 /// The account and its password hash, for sign-in.
 pub async fn by_email(db: &Db, email: &str) -> DbResult<Option<(User, String)>> {
     let row: Option<Row> = with_pool!(db, |p| {
-        sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM users WHERE email = $1")))
-            .bind(email.trim().to_lowercase())
-            .fetch_optional(p)
-            .await?
+        sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {COLUMNS} FROM users WHERE email = $1"
+        )))
+        .bind(email.trim().to_lowercase())
+        .fetch_optional(p)
+        .await?
     });
     match row {
         Some(r) => Ok(Some(to_user(db, r).await?)),

@@ -1,1 +1,92 @@
+//! The web layer: the axum router, sign-in and sessions, CSRF, the French pages and the JSON
+//! API. Handlers stay thin: they parse, call the domain and the storage, and render.
 
+use std::sync::{Arc, RwLock};
+
+use axum::Router;
+use passerelle_db::Db;
+use passerelle_domain::territory::TerritoryTables;
+use time::Duration;
+
+pub mod api;
+pub mod assets;
+pub mod auth;
+pub mod error;
+pub mod guard;
+pub mod pages;
+pub mod routes;
+pub mod signin_limit;
+pub mod view;
+
+pub use routes::{RouteSpec, route_specs};
+
+/// Settings of the web layer.
+#[derive(Debug, Clone)]
+pub struct WebConfig {
+    /// Mark cookies `Secure` (when served over HTTPS, directly or behind a proxy).
+    pub secure_cookies: bool,
+    /// Trust `X-Forwarded-For` for the client address (only behind a proxy you run).
+    pub trust_forwarded_for: bool,
+    /// A session ends after this long without a request.
+    pub session_idle: Duration,
+    /// A session ends this long after sign-in, whatever the activity.
+    pub session_absolute: Duration,
+    /// Failed sign-ins in a row that lock an account.
+    pub lock_after_failures: i64,
+    pub lock_duration: Duration,
+    /// Failed sign-ins allowed from one address per window.
+    pub ip_failures_per_window: usize,
+    pub ip_window: std::time::Duration,
+}
+
+impl Default for WebConfig {
+    fn default() -> Self {
+        WebConfig {
+            secure_cookies: false,
+            trust_forwarded_for: false,
+            session_idle: Duration::minutes(30),
+            session_absolute: Duration::hours(10),
+            lock_after_failures: 10,
+            lock_duration: Duration::minutes(15),
+            ip_failures_per_window: 30,
+            ip_window: std::time::Duration::from_secs(15 * 60),
+        }
+    }
+}
+
+/// What every handler shares.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub config: Arc<WebConfig>,
+    /// Towns and QPV lists, small and read on every form: kept in memory, reloaded on import.
+    pub territory: Arc<RwLock<Arc<TerritoryTables>>>,
+    pub signin_limit: Arc<signin_limit::SigninLimiter>,
+}
+
+impl AppState {
+    pub async fn new(db: Db, config: WebConfig) -> Result<AppState, passerelle_db::DbError> {
+        passerelle_db::territory::ensure_default_communes(&db).await?;
+        let tables = passerelle_db::territory::load(&db).await?;
+        let limiter =
+            signin_limit::SigninLimiter::new(config.ip_failures_per_window, config.ip_window);
+        Ok(AppState {
+            db,
+            config: Arc::new(config),
+            territory: Arc::new(RwLock::new(Arc::new(tables))),
+            signin_limit: Arc::new(limiter),
+        })
+    }
+
+    pub fn territory(&self) -> Arc<TerritoryTables> {
+        match self.territory.read() {
+            Ok(t) => t.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+}
+
+/// The whole application, as the binary serves it and the tests drive it.
+pub fn build_app(state: AppState) -> Router {
+    routes::router(state)
+}

@@ -1,0 +1,5 @@
+//! The JSON API (`/api/v1`), authenticated by per-user tokens, with the same permissions and
+//! audit as the pages.
+
+pub mod openapi;
+pub mod persons;

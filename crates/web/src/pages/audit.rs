@@ -1,0 +1,122 @@
+//! The audit trail's page: who created, changed, deleted or viewed what, filtered.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Extension;
+use axum::extract::{Query, State};
+use passerelle_db::audit::{self, AuditFilter};
+use passerelle_db::users;
+use passerelle_domain::audit::AuditAction;
+use passerelle_domain::person::field_label;
+use uuid::Uuid;
+
+use super::persons::Choice;
+use crate::AppState;
+use crate::auth::CurrentUser;
+use crate::error::AppResult;
+use crate::view::{PageCtx, fr_datetime};
+
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct AuditQuery {
+    #[serde(default)]
+    user: String,
+    #[serde(default)]
+    record: String,
+    #[serde(default)]
+    action: String,
+    #[serde(default)]
+    from: String,
+    #[serde(default)]
+    to: String,
+}
+
+pub struct AuditRow {
+    pub at: String,
+    pub user: String,
+    pub action: String,
+    pub entity: String,
+    pub entity_id: Uuid,
+    pub label: String,
+    pub changes: Vec<(String, String, String)>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "audit.html")]
+pub struct AuditPage {
+    ctx: PageCtx,
+    query: AuditQuery,
+    users: Vec<Choice>,
+    actions: Vec<Choice>,
+    rows: Vec<AuditRow>,
+    record_error: bool,
+}
+
+const LIMIT: i64 = 200;
+
+pub async fn list(
+    State(state): State<AppState>,
+    Extension(user): Extension<CurrentUser>,
+    Query(q): Query<AuditQuery>,
+) -> AppResult<AuditPage> {
+    let s = user.user.structure_id;
+    let record = q.record.trim();
+    let record_id = record.parse::<Uuid>().ok();
+    let filter = AuditFilter {
+        user_id: q.user.parse().ok(),
+        entity_id: record_id,
+        action: q.action.parse::<AuditAction>().ok(),
+        from: passerelle_domain::french::parse_date(&q.from),
+        to: passerelle_domain::french::parse_date(&q.to),
+        limit: LIMIT,
+        offset: 0,
+    };
+    let entries = audit::list(&state.db, s, &filter).await?;
+    let rows = entries
+        .into_iter()
+        .map(|e| AuditRow {
+            at: fr_datetime(&e.at),
+            user: e.user_email.unwrap_or_else(|| "système".into()),
+            action: e.action.label().to_owned(),
+            entity: match e.entity.as_str() {
+                "person" => "Personne".to_owned(),
+                "situation" => "Situation".to_owned(),
+                other => other.to_owned(),
+            },
+            entity_id: e.entity_id,
+            label: e.entity_label.unwrap_or_default(),
+            changes: e
+                .changes
+                .into_iter()
+                .map(|c| {
+                    (
+                        field_label(&c.field).to_owned(),
+                        c.before.unwrap_or_default(),
+                        c.after.unwrap_or_default(),
+                    )
+                })
+                .collect(),
+        })
+        .collect();
+    let users = users::list(&state.db, s)
+        .await?
+        .into_iter()
+        .map(|u| Choice {
+            code: u.id.to_string(),
+            label: format!("{} ({})", u.display_name, u.email),
+        })
+        .collect();
+    Ok(AuditPage {
+        ctx: PageCtx::new(&user, "admin"),
+        users,
+        actions: AuditAction::ALL
+            .iter()
+            .map(|a| Choice {
+                code: a.code().to_owned(),
+                label: a.label().to_owned(),
+            })
+            .collect(),
+        rows,
+        record_error: !record.is_empty() && record_id.is_none(),
+        query: q,
+    })
+}

@@ -1,0 +1,114 @@
+//! What every page shares: the layout's context (who is signed in, which menu entries they may
+//! see, the CSRF token for forms) and the error page.
+
+use askama::Template;
+use axum::http::StatusCode;
+use passerelle_domain::Permission;
+
+use crate::auth::CurrentUser;
+
+/// The layout's data, built once per request from the signed-in user.
+#[derive(Debug, Clone, Default)]
+pub struct PageCtx {
+    pub signed_in: bool,
+    pub user_name: String,
+    pub role_label: String,
+    pub csrf: String,
+    pub can_persons: bool,
+    pub can_audit: bool,
+    pub can_users: bool,
+    pub can_tokens: bool,
+    /// The menu entry to mark as current.
+    pub section: &'static str,
+    /// A confirmation to show once (after a redirect).
+    pub notice: Option<String>,
+}
+
+impl PageCtx {
+    pub fn new(user: &CurrentUser, section: &'static str) -> PageCtx {
+        PageCtx {
+            signed_in: true,
+            user_name: user.user.display_name.clone(),
+            role_label: user.user.role.label().to_owned(),
+            csrf: user.csrf().to_owned(),
+            can_persons: user.can(Permission::PersonRead),
+            can_audit: user.can(Permission::AuditRead),
+            can_users: user.can(Permission::UserManage),
+            can_tokens: user.can(Permission::ApiTokenManage),
+            section,
+            notice: None,
+        }
+    }
+
+    pub fn with_notice(mut self, code: Option<&str>) -> PageCtx {
+        self.notice = code.and_then(notice_text).map(str::to_owned);
+        self
+    }
+
+    pub fn is(&self, section: &str) -> bool {
+        self.section == section
+    }
+
+    pub fn can_admin(&self) -> bool {
+        self.can_audit || self.can_users || self.can_tokens
+    }
+}
+
+/// Confirmation messages carried by a redirect as `?fait=code`.
+fn notice_text(code: &str) -> Option<&'static str> {
+    Some(match code {
+        "cree" => "La fiche a été créée.",
+        "enregistre" => "Les modifications ont été enregistrées.",
+        "supprime" => "La fiche a été supprimée.",
+        "situation" => "La situation a été ajoutée à l'historique.",
+        "mot-de-passe" => "Votre mot de passe a été changé.",
+        "utilisateur" => "Le compte a été enregistré.",
+        "sessions" => "Les sessions du compte ont été fermées.",
+        "jeton-revoque" => "Le jeton a été révoqué.",
+        _ => return None,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage<'a> {
+    ctx: PageCtx,
+    status: u16,
+    title: &'a str,
+    message: &'a str,
+}
+
+pub fn error_page(status: StatusCode, message: &str) -> String {
+    let title = match status.as_u16() {
+        403 => "Accès refusé",
+        404 => "Introuvable",
+        409 => "Conflit de modification",
+        429 => "Trop de tentatives",
+        400 | 422 => "Demande incorrecte",
+        _ => "Erreur",
+    };
+    ErrorPage {
+        ctx: PageCtx::default(),
+        status: status.as_u16(),
+        title,
+        message,
+    }
+    .render()
+    .unwrap_or_else(|_| message.to_owned())
+}
+
+/// French date for templates: `15/03/2021`.
+pub fn fr_date(d: &time::Date) -> String {
+    passerelle_domain::french::date(*d)
+}
+
+/// French date and time in Paris-like local time is a display concern we keep simple: UTC,
+/// labelled as such.
+pub fn fr_datetime(t: &time::OffsetDateTime) -> String {
+    format!(
+        "{} {:02}:{:02} UTC",
+        passerelle_domain::french::date(t.date()),
+        t.hour(),
+        t.minute()
+    )
+}
