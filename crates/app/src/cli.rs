@@ -1,0 +1,310 @@
+//! Subcommands, configuration from flags and environment, logging.
+
+use std::io::BufRead;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, bail};
+use clap::{Args, Parser, Subcommand};
+use passerelle_db::users::NewUser;
+use passerelle_db::{Db, sessions, structures, users};
+use passerelle_domain::{Role, Team};
+use passerelle_web::{AppState, WebConfig, auth, build_app};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "passerelle",
+    version,
+    about = "Système d'information de la Maison de l'emploi"
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub storage: Storage,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct Storage {
+    /// Directory holding the SQLite database (and backups).
+    #[arg(
+        long,
+        global = true,
+        env = "PASSERELLE_DATA_DIR",
+        default_value = "data"
+    )]
+    pub data_dir: PathBuf,
+    /// `postgres://user:password@host/base` to use PostgreSQL instead of SQLite.
+    #[arg(long, global = true, env = "PASSERELLE_DATABASE_URL")]
+    pub database_url: Option<String>,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct Serve {
+    /// Address and port to listen on.
+    #[arg(long, env = "PASSERELLE_BIND", default_value = "127.0.0.1:8080")]
+    pub bind: SocketAddr,
+    /// Mark cookies Secure (set it when users reach Passerelle over HTTPS).
+    #[arg(long, env = "PASSERELLE_SECURE_COOKIES")]
+    pub secure_cookies: bool,
+    /// Take the client address from X-Forwarded-For (only behind your own reverse proxy).
+    #[arg(long, env = "PASSERELLE_TRUST_PROXY")]
+    pub trust_proxy: bool,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Serve Passerelle.
+    Serve(Serve),
+    /// Build (or rebuild) the demo database, then serve it.
+    Demo {
+        /// Only build the demo database.
+        #[arg(long)]
+        no_serve: bool,
+        /// Number of fictitious persons.
+        #[arg(long, default_value_t = passerelle_demo::DEFAULT_POPULATION)]
+        persons: usize,
+        #[command(flatten)]
+        serve: Serve,
+    },
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Manage staff accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Copy the SQLite database, consistently, while Passerelle runs.
+    Backup {
+        /// Target file (default: DATA_DIR/backups/passerelle-<date>.db).
+        #[arg(long)]
+        to: Option<PathBuf>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum UserCommand {
+    /// Create an account; the password is read from standard input.
+    Add {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        /// admin, director, manager, referent, facilitator, reception, read_only
+        #[arg(long)]
+        role: String,
+        /// plie, clause, proch_info_formation, companies, fabrik, reception, direction
+        #[arg(long = "team")]
+        teams: Vec<String>,
+        /// Name of the structure, created if the base has none yet.
+        #[arg(long, default_value = "Maison de l'emploi")]
+        structure: String,
+    },
+    /// Set a new password (read from standard input), unlock the account, close its sessions.
+    ResetPassword {
+        #[arg(long)]
+        email: String,
+    },
+}
+
+pub fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("PASSERELLE_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_target(false)
+        .init();
+}
+
+pub async fn open(storage: &Storage) -> anyhow::Result<Db> {
+    match &storage.database_url {
+        Some(url) => Db::connect(url)
+            .await
+            .context("connexion à la base impossible"),
+        None => Db::open_data_dir(&storage.data_dir)
+            .await
+            .with_context(|| format!("ouverture de la base dans {}", storage.data_dir.display())),
+    }
+}
+
+fn read_password(email: &str) -> anyhow::Result<String> {
+    eprintln!(
+        "Mot de passe (au moins {} caractères), puis Entrée :",
+        auth::PASSWORD_MIN_CHARS
+    );
+    let mut line = String::new();
+    std::io::stdin().lock().read_line(&mut line)?;
+    let password = line.trim_end_matches(['\r', '\n']).to_owned();
+    if let Some(problem) = auth::password_problem(&password, email) {
+        bail!(problem);
+    }
+    Ok(password)
+}
+
+pub async fn serve(db: Db, opts: &Serve) -> anyhow::Result<()> {
+    let config = WebConfig {
+        secure_cookies: opts.secure_cookies,
+        trust_forwarded_for: opts.trust_proxy,
+        ..WebConfig::default()
+    };
+    let backend = db.backend_name();
+    let state = AppState::new(db, config).await?;
+    let app = build_app(state);
+    let listener = tokio::net::TcpListener::bind(opts.bind)
+        .await
+        .with_context(|| format!("impossible d'écouter sur {}", opts.bind))?;
+    println!(
+        "Passerelle écoute sur http://{} (base {backend}). Ctrl+C pour arrêter.",
+        opts.bind
+    );
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await?;
+    Ok(())
+}
+
+fn remove_sqlite_files(dir: &Path) -> anyhow::Result<()> {
+    for suffix in ["", "-wal", "-shm"] {
+        let p = dir.join(format!("passerelle.db{suffix}"));
+        if p.exists() {
+            std::fs::remove_file(&p).with_context(|| format!("suppression de {}", p.display()))?;
+        }
+    }
+    Ok(())
+}
+
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Serve(opts) => serve(open(&cli.storage).await?, &opts).await,
+        Command::Demo {
+            no_serve,
+            persons,
+            serve: opts,
+        } => {
+            if cli.storage.database_url.is_none() {
+                // The demo is rebuilt from scratch in its data directory.
+                remove_sqlite_files(&cli.storage.data_dir)?;
+            }
+            let db = open(&cli.storage).await?;
+            let today = time::OffsetDateTime::now_utc().date();
+            match passerelle_demo::build(&db, persons, today).await? {
+                Some(summary) => {
+                    println!(
+                        "Démo prête : {} personnes fictives. Comptes (mot de passe « {} ») :",
+                        summary.persons,
+                        passerelle_demo::DEMO_PASSWORD
+                    );
+                    for (email, role) in &summary.accounts {
+                        println!("  {:<36} {}", email, role.label());
+                    }
+                }
+                None => println!("La base contient déjà la démo : elle est conservée."),
+            }
+            if no_serve {
+                Ok(())
+            } else {
+                serve(db, &opts).await
+            }
+        }
+        Command::Migrate => {
+            let db = open(&cli.storage).await?;
+            println!("Base {} à jour.", db.backend_name());
+            Ok(())
+        }
+        Command::User(UserCommand::Add {
+            email,
+            name,
+            role,
+            teams,
+            structure,
+        }) => {
+            let role: Role = role
+                .parse()
+                .map_err(|_| anyhow::anyhow!("rôle inconnu « {role} »"))?;
+            let teams = teams
+                .iter()
+                .map(|t| {
+                    t.parse::<Team>()
+                        .map_err(|_| anyhow::anyhow!("équipe inconnue « {t} »"))
+                })
+                .collect::<anyhow::Result<Vec<_>>>()?;
+            if !passerelle_domain::validation::is_plausible_email(&email) {
+                bail!("adresse e-mail invalide « {email} »");
+            }
+            let db = open(&cli.storage).await?;
+            let s = match structures::list(&db).await?.into_iter().next() {
+                Some(s) => s,
+                None => structures::create(&db, &structure).await?,
+            };
+            let password = read_password(&email)?;
+            let hash = auth::hash_password(&password).map_err(|e| anyhow::anyhow!("{e:?}"))?;
+            let u = users::create(
+                &db,
+                NewUser {
+                    structure_id: s.id,
+                    email: &email,
+                    display_name: &name,
+                    role,
+                    teams: &teams,
+                    password_hash: &hash,
+                },
+            )
+            .await
+            .map_err(|e| match e {
+                passerelle_db::DbError::Duplicate(_) => {
+                    anyhow::anyhow!("un compte utilise déjà {email}")
+                }
+                other => other.into(),
+            })?;
+            println!(
+                "Compte créé : {} ({}) dans « {} ».",
+                u.email,
+                u.role.label(),
+                s.name
+            );
+            Ok(())
+        }
+        Command::User(UserCommand::ResetPassword { email }) => {
+            let db = open(&cli.storage).await?;
+            let (u, _) = users::by_email(&db, &email)
+                .await?
+                .ok_or_else(|| anyhow::anyhow!("aucun compte {email}"))?;
+            let password = read_password(&u.email)?;
+            let hash = auth::hash_password(&password).map_err(|e| anyhow::anyhow!("{e:?}"))?;
+            users::set_password(&db, u.id, &hash).await?;
+            let closed = sessions::revoke_all_of_user(&db, u.id).await?;
+            println!(
+                "Mot de passe changé pour {} ; compte déverrouillé ; {closed} session(s) fermée(s).",
+                u.email
+            );
+            Ok(())
+        }
+        Command::Backup { to } => {
+            if cli.storage.database_url.is_some() {
+                bail!("avec PostgreSQL, sauvegardez avec pg_dump");
+            }
+            let db = open(&cli.storage).await?;
+            let target = match to {
+                Some(t) => t,
+                None => {
+                    let dir = cli.storage.data_dir.join("backups");
+                    std::fs::create_dir_all(&dir)?;
+                    let now = time::OffsetDateTime::now_utc();
+                    dir.join(format!(
+                        "passerelle-{}-{:02}{:02}{:02}.db",
+                        now.date(),
+                        now.hour(),
+                        now.minute(),
+                        now.second()
+                    ))
+                }
+            };
+            db.backup_sqlite(&target).await?;
+            println!("Sauvegarde écrite : {}", target.display());
+            Ok(())
+        }
+    }
+}
