@@ -1,0 +1,148 @@
+//! The JSON API with per-user tokens: same permissions, validation and audit as the pages.
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use http_body_util::BodyExt;
+use passerelle_db::audit::{self, AuditFilter};
+use passerelle_domain::Role;
+use passerelle_domain::audit::AuditAction;
+use serde_json::{Value, json};
+use tower::ServiceExt;
+
+use crate::support::{Browser, TestApp, on_each_backend};
+
+async fn call(
+    app: &TestApp,
+    method: &str,
+    path: &str,
+    token: Option<&str>,
+    body: Option<Value>,
+) -> (StatusCode, Value) {
+    let mut req = Request::builder().method(method).uri(path);
+    if let Some(t) = token {
+        req = req.header(header::AUTHORIZATION, format!("Bearer {t}"));
+    }
+    let req = match body {
+        Some(b) => req
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(b.to_string())),
+        None => req.body(Body::empty()),
+    }
+    .unwrap();
+    let res = app.router.clone().oneshot(req).await.unwrap();
+    let status = res.status();
+    let bytes = res.into_body().collect().await.unwrap().to_bytes();
+    (
+        status,
+        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+    )
+}
+
+/// An admin creates a token acting as a new account of `role`; returns the token.
+async fn token_for(app: &TestApp, admin: &mut Browser, role: Role) -> String {
+    let email = app.staff(role).await;
+    let (u, _) = passerelle_db::users::by_email(&app.db, &email)
+        .await
+        .unwrap()
+        .unwrap();
+    let page = admin
+        .post(
+            "/admin/jetons",
+            &[("name", "outil de test"), ("user_id", &u.id.to_string())],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::CREATED, "{}", page.body);
+    let at = page.body.find("pas_").unwrap();
+    page.body[at..at + 68].to_owned()
+}
+
+#[tokio::test]
+async fn the_api_creates_validates_lists_reads_and_updates_persons() {
+    on_each_backend(|app: TestApp| async move {
+        let mut admin = app.signed_in(Role::Admin).await;
+        admin.get("/admin/jetons").await;
+        let token = token_for(&app, &mut admin, Role::Referent).await;
+
+        let (s, _) = call(&app, "GET", "/api/v1/persons", None, None).await;
+        assert_eq!(s, StatusCode::UNAUTHORIZED);
+        let (s, _) = call(&app, "GET", "/api/v1/persons", Some("pas_faux"), None).await;
+        assert_eq!(s, StatusCode::UNAUTHORIZED);
+
+        let (s, err) = call(&app, "POST", "/api/v1/persons", Some(&token), Some(json!({"last_name": "", "birth_date": "2099-01-01", "sex": "F", "commune_code": "59512"}))).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(err["fields"]["last_name"], "Le nom est obligatoire.");
+        assert!(err["fields"]["birth_date"].as_str().unwrap().contains("futur"));
+
+        let body = json!({"last_name": "Lefèvre", "first_names": "Zoé", "birth_date": "1992-06-01", "sex": "F", "commune_code": "59339"});
+        let (s, created) = call(&app, "POST", "/api/v1/persons", Some(&token), Some(body.clone())).await;
+        assert_eq!(s, StatusCode::CREATED, "{created}");
+        let id = created["id"].as_str().unwrap().to_owned();
+        assert_eq!(created["version"], 1);
+
+        let (s, dup) = call(&app, "POST", "/api/v1/persons", Some(&token), Some(body)).await;
+        assert_eq!(s, StatusCode::CONFLICT);
+        assert_eq!(dup["duplicates"][0]["id"], id.as_str());
+
+        let (s, list) = call(&app, "GET", "/api/v1/persons?q=LEFEVRE&per_page=10", Some(&token), None).await;
+        assert_eq!(s, StatusCode::OK);
+        assert_eq!(list["total"], 1);
+        assert_eq!(list["items"][0]["first_names"], "Zoé");
+
+        let (s, one) = call(&app, "GET", &format!("/api/v1/persons/{id}"), Some(&token), None).await;
+        assert_eq!(s, StatusCode::OK);
+        assert_eq!(one["commune_code"], "59339");
+
+        let update = json!({"last_name": "Lefèvre", "first_names": "Zoé", "birth_date": "1992-06-01", "sex": "F", "commune_code": "59339", "phone": "0611111111", "version": 1});
+        let (s, updated) = call(&app, "PUT", &format!("/api/v1/persons/{id}"), Some(&token), Some(update.clone())).await;
+        assert_eq!(s, StatusCode::OK);
+        assert_eq!(updated["version"], 2);
+        let (s, stale) = call(&app, "PUT", &format!("/api/v1/persons/{id}"), Some(&token), Some(update)).await;
+        assert_eq!(s, StatusCode::CONFLICT);
+        assert_eq!(stale["current"]["version"], 2);
+
+        let (s, _) = call(&app, "POST", "/api/v1/persons", Some(&token), Some(json!("pas un objet"))).await;
+        assert_eq!(s, StatusCode::BAD_REQUEST);
+
+        let entries = audit::list(&app.db, app.structure_id, &AuditFilter { entity_id: id.parse().ok(), limit: 20, ..Default::default() }).await.unwrap();
+        for a in [AuditAction::Create, AuditAction::View, AuditAction::Update] {
+            assert!(entries.iter().any(|e| e.action == a), "{a:?} not audited");
+        }
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn api_permissions_follow_the_matrix_and_revoked_tokens_stop_working() {
+    on_each_backend(|app: TestApp| async move {
+        let mut admin = app.signed_in(Role::Admin).await;
+        admin.get("/admin/jetons").await;
+        let person = json!({"last_name": "Api", "first_names": "Role", "birth_date": "1990-01-01", "sex": "M", "commune_code": "59512"});
+        for role in Role::ALL {
+            let token = token_for(&app, &mut admin, role).await;
+            let (read, _) = call(&app, "GET", "/api/v1/persons", Some(&token), None).await;
+            let expect_read = if role.allows(passerelle_domain::Permission::PersonRead) { StatusCode::OK } else { StatusCode::FORBIDDEN };
+            assert_eq!(read, expect_read, "{role:?} read");
+            let (write, _) = call(&app, "POST", "/api/v1/persons?allow_duplicate=true", Some(&token), Some(person.clone())).await;
+            let expect_write = if role.allows(passerelle_domain::Permission::PersonWrite) { StatusCode::CREATED } else { StatusCode::FORBIDDEN };
+            assert_eq!(write, expect_write, "{role:?} write");
+        }
+        let token = token_for(&app, &mut admin, Role::Referent).await;
+        let tokens = passerelle_db::api_tokens::list(&app.db, app.structure_id).await.unwrap();
+        let t = tokens.iter().find(|t| t.revoked_at.is_none() && t.last_used_at.is_none()).unwrap();
+        assert_eq!(admin.post(&format!("/admin/jetons/{}/revoquer", t.id), &[]).await.status, StatusCode::SEE_OTHER);
+        let (s, _) = call(&app, "GET", "/api/v1/persons", Some(&token), None).await;
+        assert_eq!(s, StatusCode::UNAUTHORIZED);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_openapi_document_is_served() {
+    on_each_backend(|app: TestApp| async move {
+        let (s, doc) = call(&app, "GET", "/api/v1/openapi.json", None, None).await;
+        assert_eq!(s, StatusCode::OK);
+        assert_eq!(doc["openapi"], "3.1.0");
+        assert!(doc["paths"]["/persons/{id}"]["put"].is_object());
+    })
+    .await;
+}

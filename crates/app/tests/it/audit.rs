@@ -1,0 +1,134 @@
+//! The audit trail: views and changes are recorded, shown to the admin, and cannot be altered.
+
+use axum::http::StatusCode;
+use passerelle_db::audit::{self, AuditFilter};
+use passerelle_db::with_pool;
+use passerelle_domain::Role;
+use passerelle_domain::audit::AuditAction;
+
+use crate::support::{TestApp, create_person, on_each_backend, person_fields, person_form};
+
+#[tokio::test]
+async fn views_and_changes_are_audited_field_by_field_and_shown_to_the_admin() {
+    on_each_backend(|app: TestApp| async move {
+        let mut referent = app.signed_in(Role::Referent).await;
+        referent.refresh_csrf().await;
+        let id = create_person(&mut referent, &person_form("Audit", "Agnès", "1975-05-05")).await;
+        referent.get(&format!("/personnes/{id}")).await;
+        let mut edited = person_form("Audit", "Agnès", "1975-05-05");
+        edited.address = "3 rue du Collège".into();
+        let fields = person_fields(&edited);
+        let mut refs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        refs.push(("version", "1"));
+        assert_eq!(
+            referent
+                .post(&format!("/personnes/{id}"), &refs)
+                .await
+                .status,
+            StatusCode::SEE_OTHER
+        );
+
+        let entries = audit::list(
+            &app.db,
+            app.structure_id,
+            &AuditFilter {
+                entity_id: Some(id),
+                limit: 50,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        let actions: Vec<AuditAction> = entries.iter().map(|e| e.action).collect();
+        assert!(actions.contains(&AuditAction::Create));
+        assert!(actions.contains(&AuditAction::View));
+        let update = entries
+            .iter()
+            .find(|e| e.action == AuditAction::Update)
+            .expect("update audited");
+        assert_eq!(update.changes.len(), 1, "only the changed field is logged");
+        assert_eq!(update.changes[0].field, "address");
+        assert_eq!(update.changes[0].after.as_deref(), Some("3 rue du Collège"));
+
+        let mut admin = app.signed_in(Role::Admin).await;
+        let page = admin.get(&format!("/admin/journal?record={id}")).await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(
+            page.body.contains("Consultation")
+                && page.body.contains("Modification")
+                && page.body.contains("Création")
+        );
+        assert!(page.body.contains("3 rue du Collège"));
+        let only_views = admin
+            .get(&format!("/admin/journal?record={id}&action=view"))
+            .await;
+        assert!(
+            only_views.body.contains("Consultation")
+                && !only_views.body.contains("<td>Modification</td>")
+        );
+        let bad = admin.get("/admin/journal?record=pas-un-id").await;
+        assert!(bad.body.contains("Identifiant invalide"));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_database_refuses_to_alter_or_delete_audit_rows() {
+    on_each_backend(|app: TestApp| async move {
+        let mut b = app.signed_in(Role::Referent).await;
+        b.refresh_csrf().await;
+        create_person(&mut b, &person_form("Trace", "Tom", "1980-01-01")).await;
+        let update = with_pool!(&app.db, |p| sqlx::query(
+            "UPDATE audit_log SET action = 'view'"
+        )
+        .execute(p)
+        .await
+        .map(|_| ()));
+        assert!(update.is_err(), "audit rows must not be updated");
+        let delete = with_pool!(&app.db, |p| sqlx::query("DELETE FROM audit_log")
+            .execute(p)
+            .await
+            .map(|_| ()));
+        assert!(delete.is_err(), "audit rows must not be deleted");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_deletion_keeps_its_trace() {
+    on_each_backend(|app: TestApp| async move {
+        let mut manager = app.signed_in(Role::Manager).await;
+        manager.refresh_csrf().await;
+        let id = create_person(&mut manager, &person_form("Efface", "Eve", "1980-01-01")).await;
+        let res = manager
+            .post(&format!("/personnes/{id}/supprimer"), &[("version", "1")])
+            .await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER);
+        assert_eq!(
+            manager.get(&format!("/personnes/{id}")).await.status,
+            StatusCode::NOT_FOUND
+        );
+        let entries = audit::list(
+            &app.db,
+            app.structure_id,
+            &AuditFilter {
+                entity_id: Some(id),
+                limit: 10,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        let deletion = entries
+            .iter()
+            .find(|e| e.action == AuditAction::Delete)
+            .expect("deletion audited");
+        assert!(
+            deletion
+                .changes
+                .iter()
+                .any(|c| c.field == "last_name" && c.before.as_deref() == Some("Efface"))
+        );
+    })
+    .await;
+}

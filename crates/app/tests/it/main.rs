@@ -1,0 +1,12 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+//! The one integration-test binary: the application driven through its router, on SQLite and,
+//! when `TEST_DATABASE_URL` is set, again on PostgreSQL.
+
+mod support;
+
+mod api;
+mod audit;
+mod permissions;
+mod persons;
+mod signin;
+mod storage;
