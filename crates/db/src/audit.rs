@@ -114,13 +114,13 @@ pub async fn list(db: &Db, structure_id: Uuid, f: &AuditFilter) -> DbResult<Vec<
         let start = d.midnight().assume_utc();
         sql += &format!(" AND a.at >= {}", params.push_time(start));
     }
-    if let Some(d) = f.to {
-        if let Some(next) = d.next_day() {
-            sql += &format!(
-                " AND a.at < {}",
-                params.push_time(next.midnight().assume_utc())
-            );
-        }
+    if let Some(d) = f.to
+        && let Some(next) = d.next_day()
+    {
+        sql += &format!(
+            " AND a.at < {}",
+            params.push_time(next.midnight().assume_utc())
+        );
     }
     sql += &format!(
         " ORDER BY a.at DESC, a.id DESC LIMIT {} OFFSET {}",

@@ -63,10 +63,10 @@ pub type DbResult<T> = Result<T, DbError>;
 impl DbError {
     /// Turns a unique-constraint violation into [`DbError::Duplicate`].
     pub fn from_write(e: sqlx::Error) -> DbError {
-        if let sqlx::Error::Database(d) = &e {
-            if d.is_unique_violation() {
-                return DbError::Duplicate(d.constraint().unwrap_or("unique").to_owned());
-            }
+        if let sqlx::Error::Database(d) = &e
+            && d.is_unique_violation()
+        {
+            return DbError::Duplicate(d.constraint().unwrap_or("unique").to_owned());
         }
         DbError::Sqlx(e)
     }

@@ -227,10 +227,10 @@ impl PersonInput {
         }
 
         let qpv_code = optional_text(&self.qpv_code);
-        if let Some(q) = &qpv_code {
-            if e.get("commune_code").is_none() {
-                check_qpv(&mut e, "qpv_code", territory.qpv(q), &commune_code, today);
-            }
+        if let Some(q) = &qpv_code
+            && e.get("commune_code").is_none()
+        {
+            check_qpv(&mut e, "qpv_code", territory.qpv(q), &commune_code, today);
         }
 
         match (last_name, first_names, birth_date, sex) {

@@ -26,15 +26,14 @@ pub fn is_api(path: &str) -> bool {
 
 /// The client's address: the socket peer, or the first `X-Forwarded-For` hop when configured.
 pub fn client_ip(state: &AppState, req_headers: &HeaderMap, peer: Option<SocketAddr>) -> IpAddr {
-    if state.config.trust_forwarded_for {
-        if let Some(ip) = req_headers
+    if state.config.trust_forwarded_for
+        && let Some(ip) = req_headers
             .get("x-forwarded-for")
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.split(',').next())
             .and_then(|v| v.trim().parse().ok())
-        {
-            return ip;
-        }
+    {
+        return ip;
     }
     peer.map(|p| p.ip()).unwrap_or(IpAddr::from([127, 0, 0, 1]))
 }

@@ -28,6 +28,9 @@ pub async fn databases() -> Vec<Db> {
             .await
             .unwrap(),
     );
+    if std::env::var_os("CI").is_some() && std::env::var_os("TEST_DATABASE_URL").is_none() {
+        panic!("CI must set TEST_DATABASE_URL so that every storage test also runs on PostgreSQL");
+    }
     if let Ok(url) = std::env::var("TEST_DATABASE_URL") {
         let schema = format!("t_{}", Uuid::now_v7().simple());
         out.push(
