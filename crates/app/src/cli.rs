@@ -72,6 +72,9 @@ pub enum Command {
     /// Manage staff accounts.
     #[command(subcommand)]
     User(UserCommand),
+    /// Reference data of the territory: towns and dated QPV lists.
+    #[command(subcommand)]
+    Territory(TerritoryCommand),
     /// Copy the SQLite database, consistently, while Passerelle runs.
     Backup {
         /// Target file (default: DATA_DIR/backups/passerelle-<date>.db).
@@ -103,6 +106,80 @@ pub enum UserCommand {
         #[arg(long)]
         email: String,
     },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum TerritoryCommand {
+    /// Add or update towns from a CSV `insee_code,name,postal_codes,population`.
+    ImportCommunes {
+        #[arg(long)]
+        file: PathBuf,
+    },
+    /// Import (or replace) one dated version of the QPV list from a CSV `code,name,insee_codes`.
+    ImportQpv {
+        #[arg(long)]
+        file: PathBuf,
+        /// Name of the list version, e.g. 2015 or 2024.
+        #[arg(long)]
+        list_version: String,
+        /// First day the list is in force (AAAA-MM-JJ).
+        #[arg(long)]
+        valid_from: String,
+        /// Last day the list is in force, if it has ended.
+        #[arg(long)]
+        valid_to: Option<String>,
+    },
+}
+
+fn parse_day(s: &str) -> anyhow::Result<time::Date> {
+    passerelle_domain::french::parse_date(s)
+        .ok_or_else(|| anyhow::anyhow!("date invalide « {s} » (AAAA-MM-JJ)"))
+}
+
+async fn territory(storage: &Storage, cmd: TerritoryCommand) -> anyhow::Result<()> {
+    use passerelle_domain::territory::{parse_communes_csv, parse_qpv_csv};
+    match cmd {
+        TerritoryCommand::ImportCommunes { file } => {
+            let text = std::fs::read_to_string(&file)
+                .with_context(|| format!("lecture de {}", file.display()))?;
+            let communes = parse_communes_csv(&text)
+                .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+            let db = open(storage).await?;
+            passerelle_db::territory::upsert_communes(&db, &communes).await?;
+            println!("{} communes importées.", communes.len());
+        }
+        TerritoryCommand::ImportQpv {
+            file,
+            list_version,
+            valid_from,
+            valid_to,
+        } => {
+            let text = std::fs::read_to_string(&file)
+                .with_context(|| format!("lecture de {}", file.display()))?;
+            let from = parse_day(&valid_from)?;
+            let to = valid_to.as_deref().map(parse_day).transpose()?;
+            let qpvs = parse_qpv_csv(&text, &list_version, from, to)
+                .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+            let db = open(storage).await?;
+            let known = passerelle_db::territory::load(&db).await?;
+            if let Some(q) = qpvs
+                .iter()
+                .find(|q| q.commune_codes.iter().any(|c| known.commune(c).is_none()))
+            {
+                bail!(
+                    "le QPV {} cite une commune absente de la table des communes",
+                    q.code
+                );
+            }
+            passerelle_db::territory::import_qpv_version(&db, &list_version, &qpvs).await?;
+            println!(
+                "Liste QPV « {list_version} » : {} quartiers, en vigueur à partir du {}.",
+                qpvs.len(),
+                passerelle_domain::french::date(from)
+            );
+        }
+    }
+    Ok(())
 }
 
 pub fn init_logging() {
@@ -282,6 +359,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             );
             Ok(())
         }
+        Command::Territory(cmd) => territory(&cli.storage, cmd).await,
         Command::Backup { to } => {
             if cli.storage.database_url.is_some() {
                 bail!("avec PostgreSQL, sauvegardez avec pg_dump");

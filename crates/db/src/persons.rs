@@ -368,11 +368,24 @@ pub async fn search(db: &Db, structure_id: Uuid, f: &PersonFilter) -> DbResult<P
         .fetch_one(p)
         .await?
     });
+    // People whose name is exactly a searched word come first, then the others by name.
+    let searched: Vec<String> = tokens(&f.query)
+        .into_iter()
+        .map(|t| params.push(Param::Text(t)))
+        .collect();
+    let exact_first = if searched.is_empty() {
+        String::new()
+    } else {
+        let list = searched.join(", ");
+        format!(
+            "CASE WHEN p.last_name_norm IN ({list}) OR p.birth_name_norm IN ({list}) THEN 0 ELSE 1 END, "
+        )
+    };
     let limit = params.push(Param::Int(f.limit.clamp(1, 500)));
     let offset = params.push(Param::Int(f.offset.max(0)));
     let sql = format!(
         "SELECT {COLUMNS} FROM persons p WHERE {where_sql}
-         ORDER BY p.last_name_norm, p.first_names_norm, p.id LIMIT {limit} OFFSET {offset}"
+         ORDER BY {exact_first}p.last_name_norm, p.first_names_norm, p.id LIMIT {limit} OFFSET {offset}"
     );
     let rows: Vec<Row> = with_pool!(db, |p| {
         bind_params!(sqlx::query_as::<_, Row>(sqlx::AssertSqlSafe(sql)), params)

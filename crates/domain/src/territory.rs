@@ -19,31 +19,90 @@ pub struct Commune {
 }
 
 /// Reads a town table in the shipped CSV layout
-/// (`insee_code,name,postal_codes,population`, postal codes separated by spaces).
+/// (`insee_code,name,postal_codes,population`, postal codes separated by spaces; `;` is also
+/// accepted as the separator, as French spreadsheets write it).
 pub fn parse_communes_csv(text: &str) -> Result<Vec<Commune>, String> {
     let mut out = Vec::new();
-    for (n, line) in text.lines().enumerate().skip(1) {
-        if line.trim().is_empty() {
-            continue;
-        }
-        let cols: Vec<&str> = line.split(',').collect();
-        let [code, name, postal, population] = cols.as_slice() else {
-            return Err(format!("ligne {} : 4 colonnes attendues", n + 1));
+    for (n, record) in csv_records(text)?.into_iter().enumerate() {
+        let line = n + 2;
+        let [code, name, postal, population] = record.as_slice() else {
+            return Err(format!(
+                "ligne {line} : 4 colonnes attendues (code INSEE, nom, codes postaux, population)"
+            ));
         };
         if !is_insee_code(code) {
-            return Err(format!("ligne {} : code INSEE invalide « {code} »", n + 1));
+            return Err(format!("ligne {line} : code INSEE invalide « {code} »"));
         }
         out.push(Commune {
-            code: (*code).to_owned(),
-            name: (*name).to_owned(),
+            code: code.clone(),
+            name: name.clone(),
             postal_codes: postal.split_whitespace().map(str::to_owned).collect(),
             population: population
                 .trim()
                 .parse()
-                .map_err(|_| format!("ligne {} : population invalide", n + 1))?,
+                .map_err(|_| format!("ligne {line} : population invalide « {population} »"))?,
         });
     }
     Ok(out)
+}
+
+/// Reads one version of the QPV list: `code,name,insee_codes` (the towns' INSEE codes separated
+/// by spaces), valid from `valid_from` to `valid_to`.
+pub fn parse_qpv_csv(
+    text: &str,
+    list_version: &str,
+    valid_from: Date,
+    valid_to: Option<Date>,
+) -> Result<Vec<Qpv>, String> {
+    if valid_to.is_some_and(|to| to < valid_from) {
+        return Err("la fin de validité précède le début".into());
+    }
+    let mut out = Vec::new();
+    for (n, record) in csv_records(text)?.into_iter().enumerate() {
+        let line = n + 2;
+        let [code, name, communes] = record.as_slice() else {
+            return Err(format!(
+                "ligne {line} : 3 colonnes attendues (code, nom, codes INSEE)"
+            ));
+        };
+        let commune_codes: Vec<String> = communes.split_whitespace().map(str::to_owned).collect();
+        if code.trim().is_empty() || name.trim().is_empty() || commune_codes.is_empty() {
+            return Err(format!(
+                "ligne {line} : code, nom et commune(s) sont obligatoires"
+            ));
+        }
+        if let Some(bad) = commune_codes.iter().find(|c| !is_insee_code(c)) {
+            return Err(format!("ligne {line} : code INSEE invalide « {bad} »"));
+        }
+        out.push(Qpv {
+            code: code.trim().to_owned(),
+            name: name.trim().to_owned(),
+            commune_codes,
+            list_version: list_version.to_owned(),
+            valid_from,
+            valid_to,
+        });
+    }
+    Ok(out)
+}
+
+/// The data rows of a CSV text with a header line, separated by `,` or `;`.
+fn csv_records(text: &str) -> Result<Vec<Vec<String>>, String> {
+    let text = text.trim_start_matches('\u{feff}');
+    let header = text.lines().next().unwrap_or_default();
+    let delimiter = if header.contains(';') { b';' } else { b',' };
+    csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .trim(csv::Trim::All)
+        .flexible(true)
+        .from_reader(text.as_bytes())
+        .records()
+        .enumerate()
+        .map(|(n, r)| {
+            r.map(|r| r.iter().map(str::to_owned).collect())
+                .map_err(|e| format!("ligne {} : {e}", n + 2))
+        })
+        .collect()
 }
 
 /// Five characters: digits, or `2A`/`2B` followed by three digits for Corsica.
@@ -110,6 +169,33 @@ mod tests {
         assert_eq!(roubaix.map(|c| c.name.as_str()), Some("Roubaix"));
         let lille = communes.iter().find(|c| c.code == "59350");
         assert_eq!(lille.map(|c| c.postal_codes.len()), Some(5));
+    }
+
+    #[test]
+    fn qpv_list_versions_are_read_with_either_separator() {
+        let text =
+            "code;nom;communes\nQN05901M;Alma – Gare;59512\nQN05902M;Bourgogne;59599 59512\n";
+        let list = parse_qpv_csv(text, "2024", date!(2024 - 01 - 01), None).unwrap_or_default();
+        assert_eq!(list.len(), 2);
+        assert_eq!(list[1].commune_codes, vec!["59599", "59512"]);
+        assert!(
+            parse_qpv_csv(
+                "code,nom,communes\nX,Y,123\n",
+                "2024",
+                date!(2024 - 01 - 01),
+                None
+            )
+            .is_err()
+        );
+        assert!(
+            parse_qpv_csv(
+                "a,b,c\n",
+                "2015",
+                date!(2015 - 01 - 01),
+                Some(date!(2014 - 01 - 01))
+            )
+            .is_err()
+        );
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! API. Handlers stay thin: they parse, call the domain and the storage, and render.
 
 use std::sync::{Arc, RwLock};
+use std::time::Instant;
 
 use axum::Router;
 use passerelle_db::Db;
@@ -59,8 +60,9 @@ impl Default for WebConfig {
 pub struct AppState {
     pub db: Db,
     pub config: Arc<WebConfig>,
-    /// Towns and QPV lists, small and read on every form: kept in memory, reloaded on import.
-    pub territory: Arc<RwLock<Arc<TerritoryTables>>>,
+    /// Towns and QPV lists, small and read on every form: kept in memory for a minute, so that
+    /// an import (command line or another server) shows up without a restart.
+    territory: Arc<RwLock<(Instant, Arc<TerritoryTables>)>>,
     pub signin_limit: Arc<signin_limit::SigninLimiter>,
 }
 
@@ -73,15 +75,32 @@ impl AppState {
         Ok(AppState {
             db,
             config: Arc::new(config),
-            territory: Arc::new(RwLock::new(Arc::new(tables))),
+            territory: Arc::new(RwLock::new((Instant::now(), Arc::new(tables)))),
             signin_limit: Arc::new(limiter),
         })
     }
 
-    pub fn territory(&self) -> Arc<TerritoryTables> {
-        match self.territory.read() {
-            Ok(t) => t.clone(),
+    pub async fn territory(&self) -> Arc<TerritoryTables> {
+        const FRESH: std::time::Duration = std::time::Duration::from_secs(60);
+        let cached = match self.territory.read() {
+            Ok(g) => g.clone(),
             Err(poisoned) => poisoned.into_inner().clone(),
+        };
+        if cached.0.elapsed() < FRESH {
+            return cached.1;
+        }
+        match passerelle_db::territory::load(&self.db).await {
+            Ok(t) => {
+                let t = Arc::new(t);
+                if let Ok(mut g) = self.territory.write() {
+                    *g = (Instant::now(), t.clone());
+                }
+                t
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "territory tables not reloaded");
+                cached.1
+            }
         }
     }
 }

@@ -102,13 +102,42 @@ pub fn fr_date(d: &time::Date) -> String {
     passerelle_domain::french::date(*d)
 }
 
-/// French date and time in Paris-like local time is a display concern we keep simple: UTC,
-/// labelled as such.
+/// Date and time as the users live them: Paris time, summer and winter (the time-zone rules
+/// ship inside the binary with jiff, so a server set to UTC shows the right hour).
 pub fn fr_datetime(t: &time::OffsetDateTime) -> String {
-    format!(
-        "{} {:02}:{:02} UTC",
-        passerelle_domain::french::date(t.date()),
-        t.hour(),
-        t.minute()
-    )
+    let paris = jiff::tz::TimeZone::get("Europe/Paris").unwrap_or(jiff::tz::TimeZone::UTC);
+    match jiff::Timestamp::from_second(t.unix_timestamp()) {
+        Ok(ts) => ts
+            .to_zoned_datetime(paris)
+            .strftime("%d/%m/%Y à %H:%M")
+            .to_string(),
+        Err(_) => passerelle_domain::french::date(t.date()),
+    }
+}
+
+/// Hour and minute, Paris time.
+pub fn fr_time(t: &time::OffsetDateTime) -> String {
+    let paris = jiff::tz::TimeZone::get("Europe/Paris").unwrap_or(jiff::tz::TimeZone::UTC);
+    match jiff::Timestamp::from_second(t.unix_timestamp()) {
+        Ok(ts) => ts.to_zoned_datetime(paris).strftime("%H:%M").to_string(),
+        Err(_) => format!("{:02}:{:02}", t.hour(), t.minute()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::datetime;
+
+    #[test]
+    fn paris_time_in_winter_and_summer() {
+        assert_eq!(
+            fr_datetime(&datetime!(2021-01-15 12:00 UTC)),
+            "15/01/2021 à 13:00"
+        );
+        assert_eq!(
+            fr_datetime(&datetime!(2021-07-15 12:00 UTC)),
+            "15/07/2021 à 14:00"
+        );
+    }
 }

@@ -65,7 +65,10 @@ async fn records_of_another_structure_are_invisible() {
         };
         let input = crate::support::person_form("Voisin", "Victor", "1980-01-01");
         let fields = input
-            .validate(&app.state.territory(), time::macros::date!(2026 - 01 - 01))
+            .validate(
+                &*app.state.territory().await,
+                time::macros::date!(2026 - 01 - 01),
+            )
             .unwrap();
         let p = persons::create(&app.db, &actor, &fields).await.unwrap();
         assert!(persons::get(&app.db, app.structure_id, p.id).await.is_err());

@@ -118,7 +118,7 @@ pub async fn create(
     let api = |e: DbError| AppError::from(e).api();
     let input: PersonInput = parse_json(&body)?;
     let fields = input
-        .validate(&state.territory(), today())
+        .validate(&*state.territory().await, today())
         .map_err(|e| AppError::Invalid(e).api())?;
     if !cq.allow_duplicate {
         let dups = persons::possible_duplicates(&state.db, user.user.structure_id, &fields, None)
@@ -158,7 +158,7 @@ pub async fn update(
     };
     let fields = b
         .input
-        .validate(&state.territory(), today())
+        .validate(&*state.territory().await, today())
         .map_err(|e| AppError::Invalid(e).api())?;
     match persons::update(&state.db, &user.actor(), id, version, &fields).await {
         Ok(p) => Ok(Json(p).into_response()),

@@ -158,7 +158,7 @@ pub async fn list(
     Extension(user): Extension<CurrentUser>,
     Query(query): Query<ListQuery>,
 ) -> AppResult<ListPage> {
-    let t = state.territory();
+    let t = state.territory().await;
     let page = persons::search(&state.db, user.user.structure_id, &query.filter(PAGE_SIZE)).await?;
     let current = query.page.unwrap_or(1).max(1);
     let pages = ((page.total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
@@ -267,7 +267,12 @@ pub async fn new_form(
     State(state): State<AppState>,
     Extension(user): Extension<CurrentUser>,
 ) -> FormPage {
-    form_page(&user, &state.territory(), None, PersonInput::default())
+    form_page(
+        &user,
+        &*state.territory().await,
+        None,
+        PersonInput::default(),
+    )
 }
 
 /// Validates, then warns about look-alikes unless the user confirmed. `Err` holds the page to
@@ -278,7 +283,7 @@ async fn validated(
     edit: Option<(Uuid, i64)>,
     f: &PersonForm,
 ) -> AppResult<Result<PersonFields, Box<FormPage>>> {
-    let t = state.territory();
+    let t = state.territory().await;
     match f.input.validate(&t, today()) {
         Err(errors) => {
             let mut page = form_page(user, &t, edit, f.input.clone());
@@ -445,7 +450,7 @@ pub async fn show(
     let p = persons::get(&state.db, s, id).await?;
     record_view(&state.db, &user.actor(), ENTITY_PERSON, id).await?;
     let history = situations::history(&state.db, s, id).await?;
-    let t = state.territory();
+    let t = state.territory().await;
     let none = || "—".to_owned();
     Ok(ShowPage {
         ctx: PageCtx::new(&user, "personnes").with_notice(n.fait.as_deref()),
@@ -474,7 +479,7 @@ pub async fn edit_form(
     let p = persons::get(&state.db, user.user.structure_id, id).await?;
     Ok(form_page(
         &user,
-        &state.territory(),
+        &*state.territory().await,
         Some((id, p.version)),
         PersonInput::from(&p.fields),
     ))
@@ -510,7 +515,7 @@ pub async fn update(
                 .collect();
             let mut page = form_page(
                 &user,
-                &state.territory(),
+                &*state.territory().await,
                 Some((id, current.version)),
                 f.input.clone(),
             );

@@ -91,9 +91,8 @@ const WRONG: &str = "Adresse e-mail ou mot de passe incorrect.";
 
 fn locked_message(until: OffsetDateTime) -> String {
     format!(
-        "Ce compte est verrouillé après trop d'essais infructueux. Réessayez après {:02}:{:02} (UTC), ou demandez à un administrateur de réinitialiser le mot de passe.",
-        until.hour(),
-        until.minute()
+        "Ce compte est verrouillé après trop d'essais infructueux. Réessayez après {}, ou demandez à un administrateur de réinitialiser le mot de passe.",
+        crate::view::fr_time(&until)
     )
 }
 
