@@ -5,6 +5,8 @@
 //!
 //! `cargo bench -p passerelle --bench person_search` (set `BENCH_PERSONS` for a smaller run).
 
+#![allow(clippy::expect_used, clippy::unwrap_used)]
+
 use std::time::Instant;
 
 use passerelle_db::persons::{self, PersonFilter};
