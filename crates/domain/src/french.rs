@@ -31,6 +31,19 @@ pub fn integer(n: i64) -> String {
     if n < 0 { format!("-{out}") } else { out }
 }
 
+/// A French phone number in pairs of digits, as people read it: `06 12 34 56 78`.
+pub fn phone(national: &str) -> String {
+    if national.len() != 10 || !national.chars().all(|c| c.is_ascii_digit()) {
+        return national.to_owned();
+    }
+    national
+        .as_bytes()
+        .chunks(2)
+        .map(|pair| String::from_utf8_lossy(pair).into_owned())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -42,6 +55,8 @@ mod tests {
         assert_eq!(integer(1500), "1\u{202f}500");
         assert_eq!(integer(662), "662");
         assert_eq!(integer(-1234567), "-1\u{202f}234\u{202f}567");
+        assert_eq!(phone("0612345678"), "06 12 34 56 78");
+        assert_eq!(phone("123"), "123");
     }
 
     #[test]

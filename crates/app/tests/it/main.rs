@@ -6,6 +6,7 @@ mod support;
 
 mod api;
 mod audit;
+mod cli;
 mod permissions;
 mod persons;
 mod signin;

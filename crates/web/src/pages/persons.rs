@@ -457,7 +457,12 @@ pub async fn show(
         row: person_row(&p, &t),
         sex: p.fields.sex.label().to_owned(),
         birth_name: p.fields.birth_name.clone().unwrap_or_else(none),
-        phone: p.fields.phone.clone().unwrap_or_else(none),
+        phone: p
+            .fields
+            .phone
+            .as_deref()
+            .map(passerelle_domain::french::phone)
+            .unwrap_or_else(none),
         email: p.fields.email.clone().unwrap_or_else(none),
         address: p.fields.address.clone().unwrap_or_else(none),
         situations: history.iter().map(situation_view).collect(),

@@ -1,0 +1,164 @@
+//! The `passerelle` binary's commands, run as an administrator would run them.
+
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+fn passerelle(data_dir: &Path, args: &[&str], stdin: Option<&str>) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_passerelle"))
+        .arg("--data-dir")
+        .arg(data_dir)
+        .args(args)
+        .env_remove("PASSERELLE_DATABASE_URL")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    if let Some(input) = stdin {
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(input.as_bytes())
+            .unwrap();
+    }
+    drop(child.stdin.take());
+    child.wait_with_output().unwrap()
+}
+
+fn text(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+#[test]
+fn an_administrator_sets_up_backs_up_and_imports_reference_data() {
+    let dir = std::env::temp_dir().join(format!("passerelle-cli-{}", uuid::Uuid::now_v7()));
+
+    let demo = passerelle(&dir, &["demo", "--no-serve", "--persons", "40"], None);
+    assert!(demo.status.success(), "{}", text(&demo));
+    assert!(text(&demo).contains("referente.plie@mie-demo.fr"));
+    assert!(text(&demo).contains("demo-passerelle"));
+
+    let weak = passerelle(
+        &dir,
+        &[
+            "user",
+            "add",
+            "--email",
+            "nouvelle@mie.fr",
+            "--name",
+            "Nouvelle",
+            "--role",
+            "referent",
+        ],
+        Some("court\n"),
+    );
+    assert!(!weak.status.success());
+    assert!(text(&weak).contains("au moins 12 caractères"));
+
+    let added = passerelle(
+        &dir,
+        &[
+            "user",
+            "add",
+            "--email",
+            "nouvelle@mie.fr",
+            "--name",
+            "Nouvelle",
+            "--role",
+            "referent",
+            "--team",
+            "plie",
+        ],
+        Some("une phrase de passe solide\n"),
+    );
+    assert!(added.status.success(), "{}", text(&added));
+    let again = passerelle(
+        &dir,
+        &[
+            "user",
+            "add",
+            "--email",
+            "nouvelle@mie.fr",
+            "--name",
+            "X",
+            "--role",
+            "referent",
+        ],
+        Some("une phrase de passe solide\n"),
+    );
+    assert!(text(&again).contains("déjà"), "{}", text(&again));
+    let bad_role = passerelle(
+        &dir,
+        &[
+            "user", "add", "--email", "x@mie.fr", "--name", "X", "--role", "chef",
+        ],
+        Some("une phrase de passe solide\n"),
+    );
+    assert!(text(&bad_role).contains("rôle inconnu"));
+
+    let reset = passerelle(
+        &dir,
+        &["user", "reset-password", "--email", "nouvelle@mie.fr"],
+        Some("une autre phrase solide\n"),
+    );
+    assert!(reset.status.success(), "{}", text(&reset));
+
+    std::fs::write(
+        dir.join("qpv.csv"),
+        "code;nom;communes\nQN05901X;Quartier test;59512\n",
+    )
+    .unwrap();
+    let qpv = passerelle(
+        &dir,
+        &[
+            "territory",
+            "import-qpv",
+            "--file",
+            dir.join("qpv.csv").to_str().unwrap(),
+            "--list-version",
+            "2024",
+            "--valid-from",
+            "2024-01-01",
+        ],
+        None,
+    );
+    assert!(qpv.status.success(), "{}", text(&qpv));
+    std::fs::write(
+        dir.join("bad.csv"),
+        "code,nom,communes\nQN1,Ailleurs,99999\n",
+    )
+    .unwrap();
+    let bad = passerelle(
+        &dir,
+        &[
+            "territory",
+            "import-qpv",
+            "--file",
+            dir.join("bad.csv").to_str().unwrap(),
+            "--list-version",
+            "2024b",
+            "--valid-from",
+            "2024-01-01",
+        ],
+        None,
+    );
+    assert!(!bad.status.success());
+    assert!(text(&bad).contains("commune absente"), "{}", text(&bad));
+
+    let backup = passerelle(
+        &dir,
+        &["backup", "--to", dir.join("copie.db").to_str().unwrap()],
+        None,
+    );
+    assert!(backup.status.success(), "{}", text(&backup));
+    assert!(dir.join("copie.db").metadata().unwrap().len() > 0);
+
+    let migrate = passerelle(&dir, &["migrate"], None);
+    assert!(migrate.status.success());
+}
