@@ -97,7 +97,10 @@ impl Db {
                 .journal_mode(SqliteJournalMode::Wal)
                 .synchronous(SqliteSynchronous::Normal)
                 .foreign_keys(true)
-                .busy_timeout(Duration::from_secs(10));
+                .busy_timeout(Duration::from_secs(10))
+                // 16 MiB of page cache per connection instead of 2: searches and bulk loads on a
+                // large register stay in memory; it is only used as the base grows.
+                .pragma("cache_size", "-16384");
             Db::Sqlite(
                 SqlitePoolOptions::new()
                     .max_connections(8)

@@ -310,44 +310,80 @@ async fn fuzzy_tokens(db: &Db, structure_id: Uuid, token: &str) -> DbResult<Vec<
         .collect())
 }
 
-/// Searches the register of a structure, sorted by name.
-pub async fn search(db: &Db, structure_id: Uuid, f: &PersonFilter) -> DbResult<PersonPage> {
+/// The condition "this token row matches the searched word": by prefix, or one of the
+/// dictionary tokens within one typo of it.
+fn token_condition(params: &mut Params, token: &str, fuzzy: &[String]) -> String {
+    let lo = params.push(Param::Text(token.to_owned()));
+    let hi = params.push(Param::Text(prefix_upper_bound(token)));
+    let range = format!("(t.token >= {lo} AND t.token < {hi})");
+    if fuzzy.is_empty() {
+        return range;
+    }
+    let list: Vec<String> = fuzzy.iter().map(|t| params.push(Param::Text(t.clone()))).collect();
+    format!("({range} OR t.token IN ({}))", list.join(", "))
+}
+
+/// How many name tokens of the structure match a searched word: a cheap index count used to
+/// start the search from the rarest word.
+async fn token_matches(db: &Db, structure_id: Uuid, token: &str, fuzzy: &[String]) -> DbResult<i64> {
     let mut params = Params::default();
-    let mut clauses = vec![format!(
-        "p.structure_id = {}",
-        params.push(Param::Uuid(structure_id))
-    )];
-    for token in tokens(&f.query) {
-        let fuzzy = fuzzy_tokens(db, structure_id, &token).await?;
-        let s = params.push(Param::Uuid(structure_id));
-        let lo = params.push(Param::Text(token.clone()));
-        let hi = params.push(Param::Text(prefix_upper_bound(&token)));
-        let mut cond = format!("(t.token >= {lo} AND t.token < {hi})");
-        if !fuzzy.is_empty() {
-            let list: Vec<String> = fuzzy
-                .into_iter()
-                .map(|t| params.push(Param::Text(t)))
-                .collect();
-            cond = format!("({cond} OR t.token IN ({}))", list.join(", "));
+    let s = params.push(Param::Uuid(structure_id));
+    let cond = token_condition(&mut params, token, fuzzy);
+    let sql = format!("SELECT COUNT(*) FROM person_name_tokens t WHERE t.structure_id = {s} AND {cond}");
+    Ok(with_pool!(db, |p| {
+        bind_params!(sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql)), params)
+            .fetch_one(p)
+            .await?
+    }))
+}
+
+#[derive(sqlx::FromRow)]
+struct RowWithTotal {
+    #[sqlx(flatten)]
+    row: Row,
+    total: i64,
+}
+
+/// Searches the register of a structure: people whose name is exactly a searched word first,
+/// then the others by name. Each word must match a name (last, birth or first) by prefix or
+/// within one typo. The search starts from the rarest word and checks the others person by
+/// person, so a common first name does not slow down a search on a rare surname.
+pub async fn search(db: &Db, structure_id: Uuid, f: &PersonFilter) -> DbResult<PersonPage> {
+    let words = tokens(&f.query);
+    let mut matched = Vec::with_capacity(words.len());
+    for w in &words {
+        let fuzzy = fuzzy_tokens(db, structure_id, w).await?;
+        let n = token_matches(db, structure_id, w, &fuzzy).await?;
+        if n == 0 {
+            return Ok(PersonPage { persons: Vec::new(), total: 0 });
         }
-        clauses.push(format!(
-            "p.id IN (SELECT t.person_id FROM person_name_tokens t WHERE t.structure_id = {s} AND {cond})"
-        ));
+        matched.push((n, w.clone(), fuzzy));
+    }
+    matched.sort_by_key(|(n, _, _)| *n);
+
+    let mut params = Params::default();
+    let mut clauses = vec![format!("p.structure_id = {}", params.push(Param::Uuid(structure_id)))];
+    for (i, (_, word, fuzzy)) in matched.iter().enumerate() {
+        let cond = token_condition(&mut params, word, fuzzy);
+        if i == 0 {
+            let s = params.push(Param::Uuid(structure_id));
+            clauses.push(format!(
+                "p.id IN (SELECT t.person_id FROM person_name_tokens t WHERE t.structure_id = {s} AND {cond})"
+            ));
+        } else {
+            clauses.push(format!(
+                "EXISTS (SELECT 1 FROM person_name_tokens t WHERE t.person_id = p.id AND {cond})"
+            ));
+        }
     }
     if let Some(c) = &f.commune_code {
-        clauses.push(format!(
-            "p.commune_code = {}",
-            params.push(Param::Text(c.clone()))
-        ));
+        clauses.push(format!("p.commune_code = {}", params.push(Param::Text(c.clone()))));
     }
     match &f.qpv {
         QpvFilter::Any => {}
         QpvFilter::InAnyQpv => clauses.push("p.qpv_code IS NOT NULL".to_owned()),
         QpvFilter::NotInQpv => clauses.push("p.qpv_code IS NULL".to_owned()),
-        QpvFilter::Code(c) => clauses.push(format!(
-            "p.qpv_code = {}",
-            params.push(Param::Text(c.clone()))
-        )),
+        QpvFilter::Code(c) => clauses.push(format!("p.qpv_code = {}", params.push(Param::Text(c.clone())))),
     }
     if let (Some(band), Some(on)) = (f.age_band, f.on) {
         let (earliest, latest) = band.birth_dates(on);
@@ -359,44 +395,43 @@ pub async fn search(db: &Db, structure_id: Uuid, f: &PersonFilter) -> DbResult<P
         }
     }
     let where_sql = clauses.join(" AND ");
-    let count_sql = format!("SELECT COUNT(*) FROM persons p WHERE {where_sql}");
-    let total: i64 = with_pool!(db, |p| {
-        bind_params!(
-            sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(count_sql)),
-            params
-        )
-        .fetch_one(p)
-        .await?
-    });
-    // People whose name is exactly a searched word come first, then the others by name.
-    let searched: Vec<String> = tokens(&f.query)
-        .into_iter()
-        .map(|t| params.push(Param::Text(t)))
-        .collect();
-    let exact_first = if searched.is_empty() {
+    let where_params = params.0.len();
+    let exact_first = if words.is_empty() {
         String::new()
     } else {
-        let list = searched.join(", ");
-        format!(
-            "CASE WHEN p.last_name_norm IN ({list}) OR p.birth_name_norm IN ({list}) THEN 0 ELSE 1 END, "
-        )
+        let list: Vec<String> = words.iter().map(|w| params.push(Param::Text(w.clone()))).collect();
+        let list = list.join(", ");
+        format!("CASE WHEN p.last_name_norm IN ({list}) OR p.birth_name_norm IN ({list}) THEN 0 ELSE 1 END, ")
     };
     let limit = params.push(Param::Int(f.limit.clamp(1, 500)));
     let offset = params.push(Param::Int(f.offset.max(0)));
+    // One pass gives the page and the total (window count over every match).
     let sql = format!(
-        "SELECT {COLUMNS} FROM persons p WHERE {where_sql}
+        "SELECT {COLUMNS}, COUNT(*) OVER () AS total FROM persons p WHERE {where_sql}
          ORDER BY {exact_first}p.last_name_norm, p.first_names_norm, p.id LIMIT {limit} OFFSET {offset}"
     );
-    let rows: Vec<Row> = with_pool!(db, |p| {
-        bind_params!(sqlx::query_as::<_, Row>(sqlx::AssertSqlSafe(sql)), params)
+    let rows: Vec<RowWithTotal> = with_pool!(db, |p| {
+        bind_params!(sqlx::query_as::<_, RowWithTotal>(sqlx::AssertSqlSafe(sql)), params)
             .fetch_all(p)
             .await?
     });
+    let total = match rows.first() {
+        Some(r) => r.total,
+        // A page past the end: count on its own.
+        None if f.offset > 0 => {
+            let mut count_params = Params(params.0.clone());
+            count_params.0.truncate(where_params);
+            let count_sql = format!("SELECT COUNT(*) FROM persons p WHERE {where_sql}");
+            with_pool!(db, |p| {
+                bind_params!(sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(count_sql)), count_params)
+                    .fetch_one(p)
+                    .await?
+            })
+        }
+        None => 0,
+    };
     Ok(PersonPage {
-        persons: rows
-            .into_iter()
-            .map(Person::try_from)
-            .collect::<DbResult<_>>()?,
+        persons: rows.into_iter().map(|r| Person::try_from(r.row)).collect::<DbResult<_>>()?,
         total,
     })
 }

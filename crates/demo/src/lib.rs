@@ -13,6 +13,9 @@ use time::{Date, Duration};
 
 mod names;
 
+/// Common surnames of the area, for tools that generate larger registers.
+pub const COMMON_SURNAMES: &[&str] = names::SURNAMES;
+
 pub const STRUCTURE_NAME: &str = "MiE du Roubaisis (démo)";
 /// The password of every demo account (listed in the README).
 pub const DEMO_PASSWORD: &str = "demo-passerelle";
