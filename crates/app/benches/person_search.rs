@@ -17,10 +17,18 @@ use passerelle_domain::person::PersonFields;
 /// names (about 0.2 % each, like Martin or Dupont), the others one of some fifty thousand rarer
 /// names built from syllables.
 fn surname(rng: &mut fastrand::Rng, common: &[&str]) -> String {
-    const START: &[&str] = &["Be", "Ca", "De", "Du", "Fa", "Ga", "Ha", "Jo", "La", "Le", "Ma", "Mo", "Na", "Pe", "Ro", "Sa", "Ta", "Va", "Wa", "Ya"];
-    const MIDDLE: &[&str] = &["l", "r", "n", "m", "ss", "rt", "nd", "ch", "v", "z", "k", "b", "d", "t", "gn"];
+    const START: &[&str] = &[
+        "Be", "Ca", "De", "Du", "Fa", "Ga", "Ha", "Jo", "La", "Le", "Ma", "Mo", "Na", "Pe", "Ro",
+        "Sa", "Ta", "Va", "Wa", "Ya",
+    ];
+    const MIDDLE: &[&str] = &[
+        "l", "r", "n", "m", "ss", "rt", "nd", "ch", "v", "z", "k", "b", "d", "t", "gn",
+    ];
     const VOWEL: &[&str] = &["a", "e", "i", "o"];
-    const END: &[&str] = &["ier", "and", "ot", "ard", "ens", "elle", "ali", "ez", "aert", "ke", "oux", "in", "eau", "y", "ès", "i", "ou", "at"];
+    const END: &[&str] = &[
+        "ier", "and", "ot", "ard", "ens", "elle", "ali", "ez", "aert", "ke", "oux", "in", "eau",
+        "y", "ès", "i", "ou", "at",
+    ];
     if rng.u32(..100) < 20 {
         return common[rng.usize(..common.len())].to_owned();
     }
@@ -131,11 +139,23 @@ async fn main() {
         by_kind[if i < 600 { i % 6 } else { 6 }].push(ms);
         total_found += page.total;
     }
-    let kinds = ["exact", "upper case", "no accents", "one typo", "first name + name", "4-letter prefix", "common names"];
+    let kinds = [
+        "exact",
+        "upper case",
+        "no accents",
+        "one typo",
+        "first name + name",
+        "4-letter prefix",
+        "common names",
+    ];
     for (kind, mut t) in kinds.iter().zip(by_kind) {
         t.sort_by(f64::total_cmp);
         if !t.is_empty() {
-            println!("  {kind:<18} p50 {:>7.2} ms  p95 {:>7.2} ms", percentile(&t, 0.5), percentile(&t, 0.95));
+            println!(
+                "  {kind:<18} p50 {:>7.2} ms  p95 {:>7.2} ms",
+                percentile(&t, 0.5),
+                percentile(&t, 0.95)
+            );
         }
     }
     times.sort_by(f64::total_cmp);

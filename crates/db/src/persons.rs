@@ -67,12 +67,15 @@ macro_rules! write_tokens {
             .await?;
         for token in tokens(&$fields.search_text()) {
             sqlx::query(
-                "INSERT INTO person_name_tokens (structure_id, person_id, token) VALUES ($1, $2, $3)
-                 ON CONFLICT DO NOTHING",
+                "INSERT INTO person_name_tokens (structure_id, token, person_id, last_name_norm, first_names_norm, birth_name_norm)
+                 VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
             )
             .bind($structure_id)
-            .bind($person_id)
             .bind(&token)
+            .bind($person_id)
+            .bind($fields.last_name_norm())
+            .bind($fields.first_names_norm())
+            .bind($fields.birth_name_norm())
             .execute(&mut *$tx)
             .await?;
             for v in variants(&token) {
@@ -312,28 +315,40 @@ async fn fuzzy_tokens(db: &Db, structure_id: Uuid, token: &str) -> DbResult<Vec<
 
 /// The condition "this token row matches the searched word": by prefix, or one of the
 /// dictionary tokens within one typo of it.
-fn token_condition(params: &mut Params, token: &str, fuzzy: &[String]) -> String {
+fn token_condition(params: &mut Params, alias: &str, token: &str, fuzzy: &[String]) -> String {
     let lo = params.push(Param::Text(token.to_owned()));
     let hi = params.push(Param::Text(prefix_upper_bound(token)));
-    let range = format!("(t.token >= {lo} AND t.token < {hi})");
+    let range = format!("({alias}.token >= {lo} AND {alias}.token < {hi})");
     if fuzzy.is_empty() {
         return range;
     }
-    let list: Vec<String> = fuzzy.iter().map(|t| params.push(Param::Text(t.clone()))).collect();
-    format!("({range} OR t.token IN ({}))", list.join(", "))
+    let list: Vec<String> = fuzzy
+        .iter()
+        .map(|t| params.push(Param::Text(t.clone())))
+        .collect();
+    format!("({range} OR {alias}.token IN ({}))", list.join(", "))
 }
 
 /// How many name tokens of the structure match a searched word: a cheap index count used to
 /// start the search from the rarest word.
-async fn token_matches(db: &Db, structure_id: Uuid, token: &str, fuzzy: &[String]) -> DbResult<i64> {
+async fn token_matches(
+    db: &Db,
+    structure_id: Uuid,
+    token: &str,
+    fuzzy: &[String],
+) -> DbResult<i64> {
     let mut params = Params::default();
     let s = params.push(Param::Uuid(structure_id));
-    let cond = token_condition(&mut params, token, fuzzy);
-    let sql = format!("SELECT COUNT(*) FROM person_name_tokens t WHERE t.structure_id = {s} AND {cond}");
+    let cond = token_condition(&mut params, "t", token, fuzzy);
+    let sql =
+        format!("SELECT COUNT(*) FROM person_name_tokens t WHERE t.structure_id = {s} AND {cond}");
     Ok(with_pool!(db, |p| {
-        bind_params!(sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql)), params)
-            .fetch_one(p)
-            .await?
+        bind_params!(
+            sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql)),
+            params
+        )
+        .fetch_one(p)
+        .await?
     }))
 }
 
@@ -355,16 +370,26 @@ pub async fn search(db: &Db, structure_id: Uuid, f: &PersonFilter) -> DbResult<P
         let fuzzy = fuzzy_tokens(db, structure_id, w).await?;
         let n = token_matches(db, structure_id, w, &fuzzy).await?;
         if n == 0 {
-            return Ok(PersonPage { persons: Vec::new(), total: 0 });
+            return Ok(PersonPage {
+                persons: Vec::new(),
+                total: 0,
+            });
         }
         matched.push((n, w.clone(), fuzzy));
     }
     matched.sort_by_key(|(n, _, _)| *n);
+    let name_only = f.commune_code.is_none() && f.qpv == QpvFilter::Any && f.age_band.is_none();
+    if !matched.is_empty() && name_only {
+        return search_by_name(db, structure_id, &words, &matched, f.limit, f.offset).await;
+    }
 
     let mut params = Params::default();
-    let mut clauses = vec![format!("p.structure_id = {}", params.push(Param::Uuid(structure_id)))];
+    let mut clauses = vec![format!(
+        "p.structure_id = {}",
+        params.push(Param::Uuid(structure_id))
+    )];
     for (i, (_, word, fuzzy)) in matched.iter().enumerate() {
-        let cond = token_condition(&mut params, word, fuzzy);
+        let cond = token_condition(&mut params, "t", word, fuzzy);
         if i == 0 {
             let s = params.push(Param::Uuid(structure_id));
             clauses.push(format!(
@@ -377,13 +402,19 @@ pub async fn search(db: &Db, structure_id: Uuid, f: &PersonFilter) -> DbResult<P
         }
     }
     if let Some(c) = &f.commune_code {
-        clauses.push(format!("p.commune_code = {}", params.push(Param::Text(c.clone()))));
+        clauses.push(format!(
+            "p.commune_code = {}",
+            params.push(Param::Text(c.clone()))
+        ));
     }
     match &f.qpv {
         QpvFilter::Any => {}
         QpvFilter::InAnyQpv => clauses.push("p.qpv_code IS NOT NULL".to_owned()),
         QpvFilter::NotInQpv => clauses.push("p.qpv_code IS NULL".to_owned()),
-        QpvFilter::Code(c) => clauses.push(format!("p.qpv_code = {}", params.push(Param::Text(c.clone())))),
+        QpvFilter::Code(c) => clauses.push(format!(
+            "p.qpv_code = {}",
+            params.push(Param::Text(c.clone()))
+        )),
     }
     if let (Some(band), Some(on)) = (f.age_band, f.on) {
         let (earliest, latest) = band.birth_dates(on);
@@ -399,9 +430,14 @@ pub async fn search(db: &Db, structure_id: Uuid, f: &PersonFilter) -> DbResult<P
     let exact_first = if words.is_empty() {
         String::new()
     } else {
-        let list: Vec<String> = words.iter().map(|w| params.push(Param::Text(w.clone()))).collect();
+        let list: Vec<String> = words
+            .iter()
+            .map(|w| params.push(Param::Text(w.clone())))
+            .collect();
         let list = list.join(", ");
-        format!("CASE WHEN p.last_name_norm IN ({list}) OR p.birth_name_norm IN ({list}) THEN 0 ELSE 1 END, ")
+        format!(
+            "CASE WHEN p.last_name_norm IN ({list}) OR p.birth_name_norm IN ({list}) THEN 0 ELSE 1 END, "
+        )
     };
     let limit = params.push(Param::Int(f.limit.clamp(1, 500)));
     let offset = params.push(Param::Int(f.offset.max(0)));
@@ -411,9 +447,12 @@ pub async fn search(db: &Db, structure_id: Uuid, f: &PersonFilter) -> DbResult<P
          ORDER BY {exact_first}p.last_name_norm, p.first_names_norm, p.id LIMIT {limit} OFFSET {offset}"
     );
     let rows: Vec<RowWithTotal> = with_pool!(db, |p| {
-        bind_params!(sqlx::query_as::<_, RowWithTotal>(sqlx::AssertSqlSafe(sql)), params)
-            .fetch_all(p)
-            .await?
+        bind_params!(
+            sqlx::query_as::<_, RowWithTotal>(sqlx::AssertSqlSafe(sql)),
+            params
+        )
+        .fetch_all(p)
+        .await?
     });
     let total = match rows.first() {
         Some(r) => r.total,
@@ -423,15 +462,121 @@ pub async fn search(db: &Db, structure_id: Uuid, f: &PersonFilter) -> DbResult<P
             count_params.0.truncate(where_params);
             let count_sql = format!("SELECT COUNT(*) FROM persons p WHERE {where_sql}");
             with_pool!(db, |p| {
-                bind_params!(sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(count_sql)), count_params)
-                    .fetch_one(p)
-                    .await?
+                bind_params!(
+                    sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(count_sql)),
+                    count_params
+                )
+                .fetch_one(p)
+                .await?
             })
         }
         None => 0,
     };
     Ok(PersonPage {
-        persons: rows.into_iter().map(|r| Person::try_from(r.row)).collect::<DbResult<_>>()?,
+        persons: rows
+            .into_iter()
+            .map(|r| Person::try_from(r.row))
+            .collect::<DbResult<_>>()?,
+        total,
+    })
+}
+
+/// A name search without other filters, ranked and paged on the token table alone (it carries
+/// the sort keys); only the persons of the page are then read.
+async fn search_by_name(
+    db: &Db,
+    structure_id: Uuid,
+    words: &[String],
+    matched: &[(i64, String, Vec<String>)],
+    limit: i64,
+    offset: i64,
+) -> DbResult<PersonPage> {
+    let mut params = Params::default();
+    let s = params.push(Param::Uuid(structure_id));
+    let mut where_sql = String::new();
+    for (i, (_, word, fuzzy)) in matched.iter().enumerate() {
+        if i == 0 {
+            let cond = token_condition(&mut params, "t", word, fuzzy);
+            where_sql = format!("t.structure_id = {s} AND {cond}");
+        } else {
+            let cond = token_condition(&mut params, "t2", word, fuzzy);
+            where_sql += &format!(
+                " AND EXISTS (SELECT 1 FROM person_name_tokens t2 WHERE t2.person_id = t.person_id AND {cond})"
+            );
+        }
+    }
+    let where_params = params.0.len();
+    let list: Vec<String> = words
+        .iter()
+        .map(|w| params.push(Param::Text(w.clone())))
+        .collect();
+    let list = list.join(", ");
+    let lim = params.push(Param::Int(limit.clamp(1, 500)));
+    let off = params.push(Param::Int(offset.max(0)));
+    let sql = format!(
+        "SELECT m.person_id, COUNT(*) OVER () AS total FROM (
+            SELECT t.person_id, t.last_name_norm, t.first_names_norm,
+                MIN(CASE WHEN t.last_name_norm IN ({list}) OR t.birth_name_norm IN ({list}) THEN 0 ELSE 1 END) AS exact
+            FROM person_name_tokens t WHERE {where_sql}
+            GROUP BY t.person_id, t.last_name_norm, t.first_names_norm
+         ) m
+         ORDER BY m.exact, m.last_name_norm, m.first_names_norm, m.person_id LIMIT {lim} OFFSET {off}"
+    );
+    let page: Vec<(Uuid, i64)> = with_pool!(db, |p| {
+        bind_params!(
+            sqlx::query_as::<_, (Uuid, i64)>(sqlx::AssertSqlSafe(sql)),
+            params
+        )
+        .fetch_all(p)
+        .await?
+    });
+    let total = match page.first() {
+        Some((_, total)) => *total,
+        None if offset > 0 => {
+            let mut count_params = Params(params.0.clone());
+            count_params.0.truncate(where_params);
+            let count_sql = format!(
+                "SELECT COUNT(DISTINCT t.person_id) FROM person_name_tokens t WHERE {where_sql}"
+            );
+            with_pool!(db, |p| {
+                bind_params!(
+                    sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(count_sql)),
+                    count_params
+                )
+                .fetch_one(p)
+                .await?
+            })
+        }
+        None => 0,
+    };
+    if page.is_empty() {
+        return Ok(PersonPage {
+            persons: Vec::new(),
+            total,
+        });
+    }
+    let mut params = Params::default();
+    let s = params.push(Param::Uuid(structure_id));
+    let ids: Vec<String> = page
+        .iter()
+        .map(|(id, _)| params.push(Param::Uuid(*id)))
+        .collect();
+    let sql = format!(
+        "SELECT {COLUMNS} FROM persons p WHERE p.structure_id = {s} AND p.id IN ({})",
+        ids.join(", ")
+    );
+    let rows: Vec<Row> = with_pool!(db, |p| {
+        bind_params!(sqlx::query_as::<_, Row>(sqlx::AssertSqlSafe(sql)), params)
+            .fetch_all(p)
+            .await?
+    });
+    let mut found: Vec<Person> = rows
+        .into_iter()
+        .map(Person::try_from)
+        .collect::<DbResult<_>>()?;
+    found.sort_by_key(|p| page.iter().position(|(id, _)| *id == p.id));
+    Ok(PersonPage {
+        persons: found,
         total,
     })
 }
@@ -497,11 +642,15 @@ pub async fn bulk_insert(
         .iter()
         .map(|f| (passerelle_domain::new_id(), f))
         .collect();
-    let tokens: Vec<(Uuid, String)> = rows
+    let tokens: Vec<(Uuid, String, &PersonFields)> = rows
         .iter()
-        .flat_map(|(id, f)| tokens(&f.search_text()).into_iter().map(move |t| (*id, t)))
+        .flat_map(|(id, f)| {
+            tokens(&f.search_text())
+                .into_iter()
+                .map(move |t| (*id, t, *f))
+        })
         .collect();
-    let mut distinct: Vec<&str> = tokens.iter().map(|(_, t)| t.as_str()).collect();
+    let mut distinct: Vec<&str> = tokens.iter().map(|(_, t, _)| t.as_str()).collect();
     distinct.sort_unstable();
     distinct.dedup();
     let dictionary: Vec<(String, &str)> = distinct
@@ -538,14 +687,17 @@ pub async fn bulk_insert(
             });
             qb.build().execute(&mut *tx).await?;
         }
-        for chunk in tokens.chunks(ROWS_PER_STATEMENT * 4) {
+        for chunk in tokens.chunks(ROWS_PER_STATEMENT * 2) {
             let mut qb = sqlx::QueryBuilder::new(
-                "INSERT INTO person_name_tokens (structure_id, person_id, token) ",
+                "INSERT INTO person_name_tokens (structure_id, token, person_id, last_name_norm, first_names_norm, birth_name_norm) ",
             );
-            qb.push_values(chunk, |mut b, (id, t)| {
+            qb.push_values(chunk, |mut b, (id, t, f)| {
                 b.push_bind(structure_id)
+                    .push_bind(t.clone())
                     .push_bind(*id)
-                    .push_bind(t.clone());
+                    .push_bind(f.last_name_norm())
+                    .push_bind(f.first_names_norm())
+                    .push_bind(f.birth_name_norm());
             });
             qb.push(" ON CONFLICT DO NOTHING");
             qb.build().execute(&mut *tx).await?;

@@ -111,23 +111,52 @@ async fn search_pages_and_combined_words() {
     on_each_backend(|app: TestApp| async move {
         let mut b = app.signed_in(Role::Referent).await;
         b.refresh_csrf().await;
-        for (last, first) in [("Martin", "Marie"), ("Martin", "Jean"), ("Dupont", "Marie"), ("Martinez", "Luc")] {
-            crate::support::create_person(&mut b, &crate::support::person_form(last, first, "1980-01-01")).await;
+        for (last, first) in [
+            ("Martin", "Marie"),
+            ("Martin", "Jean"),
+            ("Dupont", "Marie"),
+            ("Martinez", "Luc"),
+        ] {
+            crate::support::create_person(
+                &mut b,
+                &crate::support::person_form(last, first, "1980-01-01"),
+            )
+            .await;
         }
-        let f = |q: &str, limit: i64, offset: i64| PersonFilter { query: q.into(), limit, offset, ..Default::default() };
-        let both = persons::search(&app.db, app.structure_id, &f("marie martin", 50, 0)).await.unwrap();
+        let f = |q: &str, limit: i64, offset: i64| PersonFilter {
+            query: q.into(),
+            limit,
+            offset,
+            ..Default::default()
+        };
+        let both = persons::search(&app.db, app.structure_id, &f("marie martin", 50, 0))
+            .await
+            .unwrap();
         assert_eq!(both.total, 1);
         assert_eq!(both.persons[0].full_name(), "Martin Marie");
-        let martin = persons::search(&app.db, app.structure_id, &f("martin", 50, 0)).await.unwrap();
+        let martin = persons::search(&app.db, app.structure_id, &f("martin", 50, 0))
+            .await
+            .unwrap();
         assert_eq!(martin.total, 3, "Martin ×2 and Martinez by prefix");
-        assert_eq!(martin.persons[2].fields.last_name, "Martinez", "exact names first");
-        let page2 = persons::search(&app.db, app.structure_id, &f("martin", 2, 2)).await.unwrap();
+        assert_eq!(
+            martin.persons[2].fields.last_name, "Martinez",
+            "exact names first"
+        );
+        let page2 = persons::search(&app.db, app.structure_id, &f("martin", 2, 2))
+            .await
+            .unwrap();
         assert_eq!((page2.total, page2.persons.len()), (3, 1));
-        let past = persons::search(&app.db, app.structure_id, &f("martin", 2, 10)).await.unwrap();
+        let past = persons::search(&app.db, app.structure_id, &f("martin", 2, 10))
+            .await
+            .unwrap();
         assert_eq!((past.total, past.persons.len()), (3, 0));
-        let none = persons::search(&app.db, app.structure_id, &f("zzzz", 50, 0)).await.unwrap();
+        let none = persons::search(&app.db, app.structure_id, &f("zzzz", 50, 0))
+            .await
+            .unwrap();
         assert_eq!(none.total, 0);
-        let all = persons::search(&app.db, app.structure_id, &f("", 2, 0)).await.unwrap();
+        let all = persons::search(&app.db, app.structure_id, &f("", 2, 0))
+            .await
+            .unwrap();
         assert_eq!((all.total, all.persons.len()), (4, 2));
     })
     .await;

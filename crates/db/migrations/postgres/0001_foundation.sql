@@ -103,13 +103,18 @@ CREATE INDEX persons_phone ON persons(structure_id, phone);
 CREATE INDEX persons_commune ON persons(structure_id, commune_code);
 CREATE INDEX persons_qpv ON persons(structure_id, qpv_code);
 
+-- One row per name word of a person, carrying the person's sort keys so that a search ranks
+-- and pages from this table's index alone and reads only the persons it shows.
 CREATE TABLE person_name_tokens (
     structure_id UUID NOT NULL,
-    person_id UUID NOT NULL REFERENCES persons(id) ON DELETE CASCADE,
     token TEXT COLLATE "C" NOT NULL,
-    PRIMARY KEY (person_id, token)
+    person_id UUID NOT NULL REFERENCES persons(id) ON DELETE CASCADE,
+    last_name_norm TEXT COLLATE "C" NOT NULL,
+    first_names_norm TEXT COLLATE "C" NOT NULL,
+    birth_name_norm TEXT COLLATE "C",
+    PRIMARY KEY (structure_id, token, person_id) INCLUDE (last_name_norm, first_names_norm, birth_name_norm)
 );
-CREATE INDEX person_name_tokens_token ON person_name_tokens(structure_id, token, person_id);
+CREATE INDEX person_name_tokens_person ON person_name_tokens(person_id, token);
 
 CREATE TABLE name_token_variants (
     structure_id UUID NOT NULL,

@@ -103,13 +103,18 @@ CREATE INDEX persons_phone ON persons(structure_id, phone);
 CREATE INDEX persons_commune ON persons(structure_id, commune_code);
 CREATE INDEX persons_qpv ON persons(structure_id, qpv_code);
 
+-- One row per name word of a person, clustered by word, carrying the person's sort keys so
+-- that a search ranks and pages from this table alone and reads only the persons it shows.
 CREATE TABLE person_name_tokens (
     structure_id BLOB NOT NULL,
-    person_id BLOB NOT NULL REFERENCES persons(id) ON DELETE CASCADE,
     token TEXT NOT NULL,
-    PRIMARY KEY (person_id, token)
-);
-CREATE INDEX person_name_tokens_token ON person_name_tokens(structure_id, token, person_id);
+    person_id BLOB NOT NULL REFERENCES persons(id) ON DELETE CASCADE,
+    last_name_norm TEXT NOT NULL,
+    first_names_norm TEXT NOT NULL,
+    birth_name_norm TEXT,
+    PRIMARY KEY (structure_id, token, person_id)
+) WITHOUT ROWID;
+CREATE INDEX person_name_tokens_person ON person_name_tokens(person_id, token);
 
 CREATE TABLE name_token_variants (
     structure_id BLOB NOT NULL,
