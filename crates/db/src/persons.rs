@@ -329,8 +329,11 @@ fn token_condition(params: &mut Params, alias: &str, token: &str, fuzzy: &[Strin
     format!("({range} OR {alias}.token IN ({}))", list.join(", "))
 }
 
-/// How many name tokens of the structure match a searched word: a cheap index count used to
-/// start the search from the rarest word.
+/// Matches counted to rank the searched words by rarity; counting further would only cost time.
+const RARITY_CAP: i64 = 1000;
+
+/// How many name tokens of the structure match a searched word, counted up to a cap: enough to
+/// start the search from the rarest word without paying for counting a common first name.
 async fn token_matches(
     db: &Db,
     structure_id: Uuid,
@@ -340,8 +343,9 @@ async fn token_matches(
     let mut params = Params::default();
     let s = params.push(Param::Uuid(structure_id));
     let cond = token_condition(&mut params, "t", token, fuzzy);
-    let sql =
-        format!("SELECT COUNT(*) FROM person_name_tokens t WHERE t.structure_id = {s} AND {cond}");
+    let sql = format!(
+        "SELECT COUNT(*) FROM (SELECT 1 FROM person_name_tokens t WHERE t.structure_id = {s} AND {cond} LIMIT {RARITY_CAP}) c"
+    );
     Ok(with_pool!(db, |p| {
         bind_params!(
             sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql)),
