@@ -57,6 +57,26 @@ impl TryFrom<Row> for Person {
     }
 }
 
+/// Binds the 13 stored fields of a person, in table order, after the parameters already bound.
+macro_rules! bind_person_fields {
+    ($query:expr, $f:expr) => {
+        $query
+            .bind(&$f.last_name)
+            .bind(&$f.first_names)
+            .bind(&$f.birth_name)
+            .bind($f.birth_date)
+            .bind($f.sex.code())
+            .bind(&$f.phone)
+            .bind(&$f.email)
+            .bind(&$f.address)
+            .bind(&$f.commune_code)
+            .bind(&$f.qpv_code)
+            .bind($f.last_name_norm())
+            .bind($f.first_names_norm())
+            .bind($f.birth_name_norm())
+    };
+}
+
 /// Writes a person's search tokens and feeds the typo dictionary. Runs inside the caller's
 /// transaction.
 macro_rules! write_tokens {
@@ -100,32 +120,20 @@ pub async fn create(db: &Db, actor: &Actor, f: &PersonFields) -> DbResult<Person
     let changes = diff(&[], &f.audit_values());
     with_pool!(db, |p| {
         let mut tx = p.begin().await?;
-        sqlx::query(
+        let insert = sqlx::query(
             "INSERT INTO persons (id, structure_id, version, last_name, first_names, birth_name, birth_date, sex,
                 phone, email, address, commune_code, qpv_code, last_name_norm, first_names_norm, birth_name_norm,
                 created_at, updated_at, created_by, updated_by)
              VALUES ($1, $2, 1, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16, $17, $17)",
         )
         .bind(id)
-        .bind(actor.structure_id)
-        .bind(&f.last_name)
-        .bind(&f.first_names)
-        .bind(&f.birth_name)
-        .bind(f.birth_date)
-        .bind(f.sex.code())
-        .bind(&f.phone)
-        .bind(&f.email)
-        .bind(&f.address)
-        .bind(&f.commune_code)
-        .bind(&f.qpv_code)
-        .bind(f.last_name_norm())
-        .bind(f.first_names_norm())
-        .bind(f.birth_name_norm())
-        .bind(now)
-        .bind(actor.user_id)
-        .execute(&mut *tx)
-        .await
-        .map_err(DbError::from_write)?;
+        .bind(actor.structure_id);
+        bind_person_fields!(insert, f)
+            .bind(now)
+            .bind(actor.user_id)
+            .execute(&mut *tx)
+            .await
+            .map_err(DbError::from_write)?;
         write_tokens!(tx, actor.structure_id, id, f);
         insert_audit!(
             &mut *tx,
@@ -174,7 +182,7 @@ pub async fn update(
     }
     with_pool!(db, |p| {
         let mut tx = p.begin().await?;
-        let done = sqlx::query(
+        let update = sqlx::query(
             "UPDATE persons SET version = version + 1, last_name = $4, first_names = $5, birth_name = $6,
                 birth_date = $7, sex = $8, phone = $9, email = $10, address = $11, commune_code = $12,
                 qpv_code = $13, last_name_norm = $14, first_names_norm = $15, birth_name_norm = $16,
@@ -183,25 +191,13 @@ pub async fn update(
         )
         .bind(id)
         .bind(actor.structure_id)
-        .bind(expected_version)
-        .bind(&f.last_name)
-        .bind(&f.first_names)
-        .bind(&f.birth_name)
-        .bind(f.birth_date)
-        .bind(f.sex.code())
-        .bind(&f.phone)
-        .bind(&f.email)
-        .bind(&f.address)
-        .bind(&f.commune_code)
-        .bind(&f.qpv_code)
-        .bind(f.last_name_norm())
-        .bind(f.first_names_norm())
-        .bind(f.birth_name_norm())
-        .bind(OffsetDateTime::now_utc())
-        .bind(actor.user_id)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
+        .bind(expected_version);
+        let done = bind_person_fields!(update, f)
+            .bind(OffsetDateTime::now_utc())
+            .bind(actor.user_id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
         if done == 0 {
             // Someone saved between our read and our write: the transaction rolls back.
             return Err(DbError::Conflict);

@@ -75,6 +75,29 @@ impl TryFrom<Row> for Situation {
     }
 }
 
+/// Binds the 16 observed fields of a situation, in table order.
+macro_rules! bind_situation_fields {
+    ($query:expr, $f:expr) => {
+        $query
+            .bind($f.observed_on)
+            .bind($f.labour_status.code())
+            .bind($f.jobseeker_since)
+            .bind($f.receives_rsa)
+            .bind($f.receives_ass)
+            .bind($f.receives_aah)
+            .bind($f.education_level)
+            .bind($f.in_education_or_training)
+            .bind($f.jobless_household)
+            .bind($f.dependent_children)
+            .bind($f.single_parent)
+            .bind($f.homeless)
+            .bind($f.rqth.map(Answer::code))
+            .bind($f.foreign_background.map(Answer::code))
+            .bind($f.justice_supervision.map(Answer::code))
+            .bind(&$f.health_notes)
+    };
+}
+
 /// The audit trail of a situation: the sensitive answers are logged as "recorded", not with
 /// their value, so that reading the audit does not reveal them.
 fn audit_changes(f: &SituationFields) -> Vec<FieldChange> {
@@ -115,7 +138,7 @@ pub async fn add(db: &Db, actor: &Actor, person_id: Uuid, f: &SituationFields) -
     let changes = audit_changes(f);
     with_pool!(db, |p| {
         let mut tx = p.begin().await?;
-        let done = sqlx::query(
+        let insert = sqlx::query(
             "INSERT INTO person_situations (id, structure_id, person_id, observed_on, labour_status, jobseeker_since,
                 receives_rsa, receives_ass, receives_aah, education_level, in_education_or_training, jobless_household,
                 dependent_children, single_parent, homeless, rqth, foreign_background, justice_supervision, health_notes,
@@ -125,28 +148,13 @@ pub async fn add(db: &Db, actor: &Actor, person_id: Uuid, f: &SituationFields) -
         )
         .bind(id)
         .bind(actor.structure_id)
-        .bind(person_id)
-        .bind(f.observed_on)
-        .bind(f.labour_status.code())
-        .bind(f.jobseeker_since)
-        .bind(f.receives_rsa)
-        .bind(f.receives_ass)
-        .bind(f.receives_aah)
-        .bind(f.education_level)
-        .bind(f.in_education_or_training)
-        .bind(f.jobless_household)
-        .bind(f.dependent_children)
-        .bind(f.single_parent)
-        .bind(f.homeless)
-        .bind(f.rqth.map(Answer::code))
-        .bind(f.foreign_background.map(Answer::code))
-        .bind(f.justice_supervision.map(Answer::code))
-        .bind(&f.health_notes)
-        .bind(actor.user_id)
-        .bind(OffsetDateTime::now_utc())
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
+        .bind(person_id);
+        let done = bind_situation_fields!(insert, f)
+            .bind(actor.user_id)
+            .bind(OffsetDateTime::now_utc())
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
         if done == 0 {
             return Err(DbError::NotFound);
         }
@@ -193,7 +201,7 @@ pub async fn bulk_add(
     with_pool!(db, |p| {
         let mut tx = p.begin().await?;
         for (person_id, f) in rows {
-            sqlx::query(
+            let insert = sqlx::query(
                 "INSERT INTO person_situations (id, structure_id, person_id, observed_on, labour_status, jobseeker_since,
                     receives_rsa, receives_ass, receives_aah, education_level, in_education_or_training, jobless_household,
                     dependent_children, single_parent, homeless, rqth, foreign_background, justice_supervision, health_notes,
@@ -202,26 +210,11 @@ pub async fn bulk_add(
             )
             .bind(passerelle_domain::new_id())
             .bind(structure_id)
-            .bind(person_id)
-            .bind(f.observed_on)
-            .bind(f.labour_status.code())
-            .bind(f.jobseeker_since)
-            .bind(f.receives_rsa)
-            .bind(f.receives_ass)
-            .bind(f.receives_aah)
-            .bind(f.education_level)
-            .bind(f.in_education_or_training)
-            .bind(f.jobless_household)
-            .bind(f.dependent_children)
-            .bind(f.single_parent)
-            .bind(f.homeless)
-            .bind(f.rqth.map(Answer::code))
-            .bind(f.foreign_background.map(Answer::code))
-            .bind(f.justice_supervision.map(Answer::code))
-            .bind(&f.health_notes)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
+            .bind(person_id);
+            bind_situation_fields!(insert, f)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
         }
         tx.commit().await?;
     });
