@@ -326,7 +326,10 @@ fn token_condition(params: &mut Params, alias: &str, token: &str, fuzzy: &[Strin
 }
 
 /// Matches counted to rank the searched words by rarity; counting further would only cost time.
-const RARITY_CAP: i64 = 1000;
+const RARITY_CAP: i64 = 5000;
+
+/// Below this many names matching a word as typed, names within one typo are added.
+const FUZZY_BELOW: i64 = 100;
 
 /// How many name tokens of the structure match a searched word, counted up to a cap: enough to
 /// start the search from the rarest word without paying for counting a common first name.
@@ -367,8 +370,19 @@ pub async fn search(db: &Db, structure_id: Uuid, f: &PersonFilter) -> DbResult<P
     let words = tokens(&f.query);
     let mut matched = Vec::with_capacity(words.len());
     for w in &words {
-        let fuzzy = fuzzy_tokens(db, structure_id, w).await?;
-        let n = token_matches(db, structure_id, w, &fuzzy).await?;
+        // A typo is looked for only when the word as typed finds few names: "dupond" then also
+        // finds Dupont, while a search for Martin is not flooded with Martins and Marins.
+        let typed = token_matches(db, structure_id, w, &[]).await?;
+        let fuzzy = if typed < FUZZY_BELOW {
+            fuzzy_tokens(db, structure_id, w).await?
+        } else {
+            Vec::new()
+        };
+        let n = if fuzzy.is_empty() {
+            typed
+        } else {
+            token_matches(db, structure_id, w, &fuzzy).await?
+        };
         if n == 0 {
             return Ok(PersonPage {
                 persons: Vec::new(),
@@ -377,7 +391,8 @@ pub async fn search(db: &Db, structure_id: Uuid, f: &PersonFilter) -> DbResult<P
         }
         matched.push((n, w.clone(), fuzzy));
     }
-    matched.sort_by_key(|(n, _, _)| *n);
+    // Rarest word first; among words too common to count, the longest.
+    matched.sort_by_key(|(n, w, _)| (*n, std::cmp::Reverse(w.chars().count())));
     let name_only = f.commune_code.is_none() && f.qpv == QpvFilter::Any && f.age_band.is_none();
     if !matched.is_empty() && name_only {
         return search_by_name(db, structure_id, &words, &matched, f.limit, f.offset).await;
