@@ -152,10 +152,12 @@ pub enum Permission {
     AuditRead,
     UserManage,
     ApiTokenManage,
+    /// Towns and dated QPV lists.
+    ReferenceDataManage,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 9] = [
+    pub const ALL: [Permission; 10] = [
         Permission::SignedIn,
         Permission::PersonRead,
         Permission::PersonWrite,
@@ -165,6 +167,7 @@ impl Permission {
         Permission::AuditRead,
         Permission::UserManage,
         Permission::ApiTokenManage,
+        Permission::ReferenceDataManage,
     ];
 
     /// The matrix itself: which roles hold the permission.
@@ -187,6 +190,7 @@ impl Permission {
             Permission::AuditRead => &[Admin, Director],
             Permission::UserManage => &[Admin],
             Permission::ApiTokenManage => &[Admin],
+            Permission::ReferenceDataManage => &[Admin],
         }
     }
 }

@@ -80,6 +80,15 @@ impl AppState {
         })
     }
 
+    /// Reloads the territory tables now (after an import).
+    pub async fn reload_territory(&self) -> Result<(), passerelle_db::DbError> {
+        let t = Arc::new(passerelle_db::territory::load(&self.db).await?);
+        if let Ok(mut g) = self.territory.write() {
+            *g = (Instant::now(), t);
+        }
+        Ok(())
+    }
+
     pub async fn territory(&self) -> Arc<TerritoryTables> {
         const FRESH: std::time::Duration = std::time::Duration::from_secs(60);
         let cached = match self.territory.read() {

@@ -6,7 +6,7 @@ use axum::middleware::from_fn_with_state;
 use axum::routing::{MethodRouter, get, post, put};
 use passerelle_domain::Permission;
 
-use crate::pages::{account, admin, audit, home, persons, signin, situations};
+use crate::pages::{account, admin, audit, home, persons, signin, situations, territory};
 use crate::{AppState, api, assets, guard};
 
 /// A route as the permission test sees it.
@@ -162,6 +162,24 @@ fn table() -> Vec<Route> {
             "/admin/jetons/{id}/revoquer",
             Some(ApiTokenManage),
             post(admin::revoke_token),
+        ),
+        route(
+            "GET",
+            "/admin/territoire",
+            Some(ReferenceDataManage),
+            get(territory::show),
+        ),
+        route(
+            "POST",
+            "/admin/territoire/qpv",
+            Some(ReferenceDataManage),
+            post(territory::import_qpv),
+        ),
+        route(
+            "POST",
+            "/admin/territoire/communes",
+            Some(ReferenceDataManage),
+            post(territory::import_communes),
         ),
         route(
             "GET",

@@ -18,6 +18,7 @@ pub struct PageCtx {
     pub can_audit: bool,
     pub can_users: bool,
     pub can_tokens: bool,
+    pub can_territory: bool,
     /// The menu entry to mark as current.
     pub section: &'static str,
     /// A confirmation to show once (after a redirect).
@@ -35,6 +36,7 @@ impl PageCtx {
             can_audit: user.can(Permission::AuditRead),
             can_users: user.can(Permission::UserManage),
             can_tokens: user.can(Permission::ApiTokenManage),
+            can_territory: user.can(Permission::ReferenceDataManage),
             section,
             notice: None,
         }
@@ -50,7 +52,7 @@ impl PageCtx {
     }
 
     pub fn can_admin(&self) -> bool {
-        self.can_audit || self.can_users || self.can_tokens
+        self.can_audit || self.can_users || self.can_tokens || self.can_territory
     }
 }
 
@@ -65,6 +67,8 @@ fn notice_text(code: &str) -> Option<&'static str> {
         "utilisateur" => "Le compte a été enregistré.",
         "sessions" => "Les sessions du compte ont été fermées.",
         "jeton-revoque" => "Le jeton a été révoqué.",
+        "qpv" => "La liste des quartiers prioritaires a été importée.",
+        "communes" => "La table des communes a été mise à jour.",
         _ => return None,
     })
 }

@@ -11,3 +11,4 @@ mod permissions;
 mod persons;
 mod signin;
 mod storage;
+mod territory;

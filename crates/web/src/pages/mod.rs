@@ -7,6 +7,7 @@ pub mod home;
 pub mod persons;
 pub mod signin;
 pub mod situations;
+pub mod territory;
 
 use axum::response::Redirect;
 
