@@ -1,11 +1,22 @@
 //! Field-level validation errors, in French, kept next to the field they concern.
 
-use std::collections::BTreeMap;
+use serde::ser::SerializeMap;
 
-/// Errors of a form or an API payload, keyed by field name. The messages are for the user.
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
-#[serde(transparent)]
-pub struct FieldErrors(BTreeMap<String, String>);
+/// Errors of a form or an API payload, keyed by field name, in the order the fields are
+/// checked (the form's order), so that the summary reads top to bottom. The messages are for
+/// the user. Serialized as a JSON object `{field: message}`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FieldErrors(Vec<(String, String)>);
+
+impl serde::Serialize for FieldErrors {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for (k, v) in &self.0 {
+            map.serialize_entry(k, v)?;
+        }
+        map.end()
+    }
+}
 
 impl FieldErrors {
     pub fn new() -> Self {
@@ -15,13 +26,16 @@ impl FieldErrors {
     /// Records the first error of a field; later ones for the same field are ignored, since the
     /// user fixes one thing at a time.
     pub fn add(&mut self, field: &str, message: impl Into<String>) {
-        self.0
-            .entry(field.to_owned())
-            .or_insert_with(|| message.into());
+        if self.get(field).is_none() {
+            self.0.push((field.to_owned(), message.into()));
+        }
     }
 
     pub fn get(&self, field: &str) -> Option<&str> {
-        self.0.get(field).map(String::as_str)
+        self.0
+            .iter()
+            .find(|(k, _)| k == field)
+            .map(|(_, v)| v.as_str())
     }
 
     pub fn is_empty(&self) -> bool {
