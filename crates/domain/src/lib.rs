@@ -8,6 +8,7 @@ pub mod audit;
 pub mod french;
 pub mod id;
 pub mod name_search;
+pub mod pathway;
 pub mod person;
 pub mod situation;
 pub mod territory;
