@@ -328,6 +328,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                     teams: &teams,
                     password_hash: &hash,
                 },
+                None,
             )
             .await
             .map_err(|e| match e {
@@ -351,7 +352,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 .ok_or_else(|| anyhow::anyhow!("aucun compte {email}"))?;
             let password = read_password(&u.email)?;
             let hash = auth::hash_password(&password).map_err(|e| anyhow::anyhow!("{e:?}"))?;
-            users::set_password(&db, u.id, &hash).await?;
+            users::set_password(&db, u.id, &hash, None).await?;
             let closed = sessions::revoke_all_of_user(&db, u.id).await?;
             println!(
                 "Mot de passe changé pour {} ; compte déverrouillé ; {closed} session(s) fermée(s).",

@@ -3,7 +3,10 @@
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use crate::{Db, DbError, DbResult, with_pool};
+use passerelle_domain::audit::{Actor, AuditAction, FieldChange};
+
+use crate::audit::ENTITY_API_TOKEN;
+use crate::{Db, DbError, DbResult, insert_audit, with_pool};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct ApiToken {
@@ -16,16 +19,31 @@ pub struct ApiToken {
     pub revoked_at: Option<OffsetDateTime>,
 }
 
+/// Creates a token acting as `user_id`, audited as created by `actor`.
 pub async fn create(
     db: &Db,
-    structure_id: Uuid,
+    actor: &Actor,
     user_id: Uuid,
     name: &str,
     token_hash: &str,
 ) -> DbResult<Uuid> {
     let id = passerelle_domain::new_id();
+    let structure_id = actor.structure_id;
+    let changes = [
+        FieldChange {
+            field: "name".into(),
+            before: None,
+            after: Some(name.to_owned()),
+        },
+        FieldChange {
+            field: "user_id".into(),
+            before: None,
+            after: Some(user_id.to_string()),
+        },
+    ];
     with_pool!(db, |p| {
-        sqlx::query(
+        let mut tx = p.begin().await?;
+        let done = sqlx::query(
             "INSERT INTO api_tokens (id, structure_id, user_id, name, token_hash, created_at)
              SELECT $1, $2, id, $4, $5, $6 FROM users WHERE id = $3 AND structure_id = $2",
         )
@@ -35,9 +53,22 @@ pub async fn create(
         .bind(name)
         .bind(token_hash)
         .bind(OffsetDateTime::now_utc())
-        .execute(p)
+        .execute(&mut *tx)
         .await
-        .map_err(DbError::from_write)?;
+        .map_err(DbError::from_write)?
+        .rows_affected();
+        if done == 0 {
+            return Err(DbError::NotFound);
+        }
+        insert_audit!(
+            &mut *tx,
+            actor,
+            AuditAction::Create,
+            ENTITY_API_TOKEN,
+            id,
+            &changes
+        )?;
+        tx.commit().await?;
     });
     Ok(id)
 }
@@ -79,20 +110,35 @@ pub async fn list(db: &Db, structure_id: Uuid) -> DbResult<Vec<ApiToken>> {
     }))
 }
 
-pub async fn revoke(db: &Db, structure_id: Uuid, id: Uuid) -> DbResult<()> {
-    let done = with_pool!(db, |p| {
-        sqlx::query(
+pub async fn revoke(db: &Db, actor: &Actor, id: Uuid) -> DbResult<()> {
+    let change = [FieldChange {
+        field: "revoked".into(),
+        before: None,
+        after: Some("oui".into()),
+    }];
+    with_pool!(db, |p| {
+        let mut tx = p.begin().await?;
+        let done = sqlx::query(
             "UPDATE api_tokens SET revoked_at = $3 WHERE id = $1 AND structure_id = $2 AND revoked_at IS NULL",
         )
         .bind(id)
-        .bind(structure_id)
+        .bind(actor.structure_id)
         .bind(OffsetDateTime::now_utc())
-        .execute(p)
+        .execute(&mut *tx)
         .await?
-        .rows_affected()
-    });
-    if done == 0 {
-        return Err(DbError::NotFound);
-    }
-    Ok(())
+        .rows_affected();
+        if done == 0 {
+            return Err(DbError::NotFound);
+        }
+        insert_audit!(
+            &mut *tx,
+            actor,
+            AuditAction::Update,
+            ENTITY_API_TOKEN,
+            id,
+            &change
+        )?;
+        tx.commit().await?;
+        Ok(())
+    })
 }

@@ -14,18 +14,29 @@ pub const ENTITY_USER: &str = "user";
 pub const ENTITY_API_TOKEN: &str = "api_token";
 
 /// Inserts one audit row with the executor given (a transaction, so that the change and its
-/// trace commit together).
+/// trace commit together). `user: None` is the system (a command run on the server).
 #[macro_export]
 macro_rules! insert_audit {
     ($exec:expr, $actor:expr, $action:expr, $entity:expr, $entity_id:expr, $changes:expr) => {
+        $crate::insert_audit!(
+            $exec,
+            structure: $actor.structure_id,
+            user: Some($actor.user_id),
+            $action,
+            $entity,
+            $entity_id,
+            $changes
+        )
+    };
+    ($exec:expr, structure: $structure:expr, user: $user:expr, $action:expr, $entity:expr, $entity_id:expr, $changes:expr) => {
         sqlx::query(
             "INSERT INTO audit_log (id, structure_id, at, user_id, action, entity, entity_id, changes)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         )
         .bind(passerelle_domain::new_id())
-        .bind($actor.structure_id)
+        .bind($structure)
         .bind(time::OffsetDateTime::now_utc())
-        .bind($actor.user_id)
+        .bind($user)
         .bind($action.code())
         .bind($entity)
         .bind($entity_id)
@@ -67,7 +78,7 @@ pub struct AuditEntry {
     pub action: AuditAction,
     pub entity: String,
     pub entity_id: Uuid,
-    /// The person's current name when the record is a person that still exists.
+    /// The person's current name, or the account's e-mail, when the record still exists.
     pub entity_label: Option<String>,
     pub changes: Vec<FieldChange>,
 }
@@ -90,11 +101,12 @@ pub async fn list(db: &Db, structure_id: Uuid, f: &AuditFilter) -> DbResult<Vec<
     let mut params = Params::default();
     let mut sql = format!(
         "SELECT a.id, a.at, a.user_id, u.email AS user_email, a.action, a.entity, a.entity_id,
-                CASE WHEN p.id IS NULL THEN NULL ELSE p.last_name || ' ' || p.first_names END AS entity_label,
+                CASE WHEN p.id IS NOT NULL THEN p.last_name || ' ' || p.first_names ELSE eu.email END AS entity_label,
                 a.changes
          FROM audit_log a
          LEFT JOIN users u ON u.id = a.user_id
          LEFT JOIN persons p ON p.id = a.entity_id
+         LEFT JOIN users eu ON eu.id = a.entity_id
          WHERE a.structure_id = {}",
         params.push(Param::Uuid(structure_id))
     );

@@ -1,10 +1,22 @@
 //! Staff accounts, their teams, and the counters behind the sign-in lockout.
 
+use passerelle_domain::audit::{AuditAction, FieldChange, diff};
 use passerelle_domain::{Role, Team};
 use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
 
-use crate::{Db, DbError, DbResult, parse_code, with_pool};
+use crate::audit::ENTITY_USER;
+use crate::{Db, DbError, DbResult, insert_audit, parse_code, with_pool};
+
+fn access_values(role: Role, teams: &[Team], active: bool) -> Vec<(&'static str, String)> {
+    let mut t: Vec<&str> = teams.iter().map(|t| t.code()).collect();
+    t.sort_unstable();
+    vec![
+        ("role", role.code().to_owned()),
+        ("teams", t.join(" ")),
+        ("active", if active { "oui" } else { "non" }.to_owned()),
+    ]
+}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct User {
@@ -77,8 +89,9 @@ pub struct NewUser<'a> {
     pub password_hash: &'a str,
 }
 
-/// Creates an account; an e-mail already used gives [`DbError::Duplicate`].
-pub async fn create(db: &Db, u: NewUser<'_>) -> DbResult<User> {
+/// Creates an account; an e-mail already used gives [`DbError::Duplicate`]. `by`: the admin
+/// who creates it (`None`: a command run on the server). Audited without the password.
+pub async fn create(db: &Db, u: NewUser<'_>, by: Option<Uuid>) -> DbResult<User> {
     let id = passerelle_domain::new_id();
     let now = OffsetDateTime::now_utc();
     let email = u.email.trim().to_lowercase();
@@ -106,6 +119,12 @@ pub async fn create(db: &Db, u: NewUser<'_>) -> DbResult<User> {
                 .execute(&mut *tx)
                 .await?;
         }
+        let mut values = vec![
+            ("email", email.clone()),
+            ("display_name", u.display_name.to_owned()),
+        ];
+        values.extend(access_values(u.role, u.teams, true));
+        insert_audit!(&mut *tx, structure: u.structure_id, user: by, AuditAction::Create, ENTITY_USER, id, &diff(&[], &values))?;
         tx.commit().await?;
     });
     get(db, id).await
@@ -209,18 +228,35 @@ pub async fn clear_failed_logins(db: &Db, id: Uuid) -> DbResult<()> {
     Ok(())
 }
 
-pub async fn set_password(db: &Db, id: Uuid, password_hash: &str) -> DbResult<()> {
+/// Sets a new password hash and unlocks the account; audited (without any value) as done by
+/// `by` (the user, an admin, or `None` for a command on the server).
+pub async fn set_password(
+    db: &Db,
+    id: Uuid,
+    password_hash: &str,
+    by: Option<Uuid>,
+) -> DbResult<()> {
+    let structure_id = get(db, id).await?.structure_id;
+    let change = [FieldChange {
+        field: "password".to_owned(),
+        before: None,
+        after: Some("changé".to_owned()),
+    }];
     let done = with_pool!(db, |p| {
-        sqlx::query(
+        let mut tx = p.begin().await?;
+        let done = sqlx::query(
             "UPDATE users SET password_hash = $2, password_changed_at = $3, failed_logins = 0, locked_until = NULL
              WHERE id = $1",
         )
         .bind(id)
         .bind(password_hash)
         .bind(OffsetDateTime::now_utc())
-        .execute(p)
+        .execute(&mut *tx)
         .await?
-        .rows_affected()
+        .rows_affected();
+        insert_audit!(&mut *tx, structure: structure_id, user: by, AuditAction::Update, ENTITY_USER, id, &change)?;
+        tx.commit().await?;
+        done
     });
     if done == 0 {
         return Err(DbError::NotFound);
@@ -236,7 +272,13 @@ pub async fn update_access(
     role: Role,
     teams: &[Team],
     active: bool,
+    by: Option<Uuid>,
 ) -> DbResult<()> {
+    let before = get(db, id).await?;
+    let changes = diff(
+        &access_values(before.role, &before.teams, before.active),
+        &access_values(role, teams, active),
+    );
     with_pool!(db, |p| {
         let mut tx = p.begin().await?;
         let done = sqlx::query(
@@ -263,6 +305,9 @@ pub async fn update_access(
                 .bind(t.code())
                 .execute(&mut *tx)
                 .await?;
+        }
+        if !changes.is_empty() {
+            insert_audit!(&mut *tx, structure: structure_id, user: by, AuditAction::Update, ENTITY_USER, id, &changes)?;
         }
         tx.commit().await?;
         Ok(())

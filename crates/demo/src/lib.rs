@@ -254,6 +254,7 @@ pub async fn build(db: &Db, population_size: usize, today: Date) -> DbResult<Opt
                 teams,
                 password_hash: &hash,
             },
+            None,
         )
         .await?;
         accounts.push((email.to_owned(), role));

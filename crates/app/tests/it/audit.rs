@@ -132,3 +132,64 @@ async fn a_deletion_keeps_its_trace() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn account_changes_are_audited_without_secrets() {
+    on_each_backend(|app: TestApp| async move {
+        let email = app.staff(Role::Reception).await;
+        let (u, _) = passerelle_db::users::by_email(&app.db, &email)
+            .await
+            .unwrap()
+            .unwrap();
+        let mut admin = app.signed_in(Role::Admin).await;
+        admin.get("/admin/utilisateurs").await;
+        let res = admin
+            .post(
+                &format!("/admin/utilisateurs/{}", u.id),
+                &[("role", "referent"), ("team", "plie"), ("active", "on")],
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER);
+        let res = admin
+            .post(
+                &format!("/admin/utilisateurs/{}/mot-de-passe", u.id),
+                &[
+                    ("password", "nouvelle phrase secrète"),
+                    ("confirm", "nouvelle phrase secrète"),
+                ],
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER);
+        let entries = audit::list(
+            &app.db,
+            app.structure_id,
+            &AuditFilter {
+                entity_id: Some(u.id),
+                limit: 20,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        let role = entries
+            .iter()
+            .flat_map(|e| &e.changes)
+            .find(|c| c.field == "role")
+            .expect("role change audited");
+        assert_eq!(
+            (role.before.as_deref(), role.after.as_deref()),
+            (Some("reception"), Some("referent"))
+        );
+        let pw = entries
+            .iter()
+            .flat_map(|e| &e.changes)
+            .find(|c| c.field == "password")
+            .expect("password change audited");
+        assert_eq!(pw.after.as_deref(), Some("changé"));
+        let page = admin.get(&format!("/admin/journal?record={}", u.id)).await;
+        assert!(page.body.contains("Rôle") && page.body.contains(&email));
+        assert!(!page.body.contains("nouvelle phrase secrète"));
+        assert!(!page.body.contains("argon2"));
+    })
+    .await;
+}

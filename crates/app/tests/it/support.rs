@@ -91,6 +91,7 @@ impl TestApp {
                 teams: &[Team::Plie],
                 password_hash: &auth::hash_password(PASSWORD).unwrap(),
             },
+            None,
         )
         .await
         .unwrap();

@@ -64,7 +64,13 @@ pub async fn change_password(
         };
         return Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     }
-    users::set_password(&state.db, user.user.id, &hash_password(&f.password)?).await?;
+    users::set_password(
+        &state.db,
+        user.user.id,
+        &hash_password(&f.password)?,
+        Some(user.user.id),
+    )
+    .await?;
     sessions::revoke_all_of_user(&state.db, user.user.id).await?;
     Ok(see_other("/connexion", "mot-de-passe").into_response())
 }

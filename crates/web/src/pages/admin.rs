@@ -162,6 +162,7 @@ pub async fn create_user(
                 teams: &[],
                 password_hash: &hash,
             },
+            Some(user.user.id),
         )
         .await
         {
@@ -200,7 +201,16 @@ pub async fn update_user(
             "Vous ne pouvez pas retirer vos propres droits d'administration : demandez-le à un autre administrateur.".into(),
         ));
     }
-    users::update_access(&state.db, user.user.structure_id, id, role, &teams, active).await?;
+    users::update_access(
+        &state.db,
+        user.user.structure_id,
+        id,
+        role,
+        &teams,
+        active,
+        Some(user.user.id),
+    )
+    .await?;
     if !active {
         sessions::revoke_all_of_user(&state.db, id).await?;
     }
@@ -253,7 +263,13 @@ pub async fn reset_password(
     if let Some((_, m)) = errors.iter().next() {
         return Err(AppError::BadRequest(format!("Mot de passe refusé : {m}")));
     }
-    users::set_password(&state.db, id, &hash_password(&f.password)?).await?;
+    users::set_password(
+        &state.db,
+        id,
+        &hash_password(&f.password)?,
+        Some(user.user.id),
+    )
+    .await?;
     sessions::revoke_all_of_user(&state.db, id).await?;
     Ok(see_other("/admin/utilisateurs", "utilisateur").into_response())
 }
@@ -353,14 +369,7 @@ pub async fn create_token(
     if let (None, Some(target)) = (error, target) {
         let token = format!("pas_{}", random_token()?);
         same_structure(&state, &user, target).await?;
-        api_tokens::create(
-            &state.db,
-            user.user.structure_id,
-            target,
-            name,
-            &token_hash(&token),
-        )
-        .await?;
+        api_tokens::create(&state.db, &user.actor(), target, name, &token_hash(&token)).await?;
         let page = tokens_page(&state, &user, Some(token), None).await?;
         return Ok((StatusCode::CREATED, page).into_response());
     }
@@ -373,6 +382,6 @@ pub async fn revoke_token(
     Extension(user): Extension<CurrentUser>,
     Path(id): Path<Uuid>,
 ) -> AppResult<Response> {
-    api_tokens::revoke(&state.db, user.user.structure_id, id).await?;
+    api_tokens::revoke(&state.db, &user.actor(), id).await?;
     Ok(see_other("/admin/jetons", "jeton-revoque").into_response())
 }

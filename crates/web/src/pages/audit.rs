@@ -53,6 +53,32 @@ pub struct AuditPage {
 
 const LIMIT: i64 = 200;
 
+/// French label of an audited field, whatever the record.
+fn label(field: &str) -> &str {
+    match field {
+        "role" => "Rôle",
+        "teams" => "Équipes",
+        "active" => "Compte actif",
+        "password" => "Mot de passe",
+        "display_name" => "Nom affiché",
+        "name" => "Nom du jeton",
+        "user_id" => "Compte",
+        "revoked" => "Révoqué",
+        "observed_on" => "Date de la situation",
+        "labour_status" => "Situation face à l'emploi",
+        "jobseeker_since" => "Inscrit depuis",
+        "receives_rsa" => "RSA",
+        "receives_ass" => "ASS",
+        "receives_aah" => "AAH",
+        "education_level" => "Niveau de diplôme",
+        "rqth" => "RQTH",
+        "foreign_background" => "Origine étrangère",
+        "justice_supervision" => "Sous main de justice",
+        "health_notes" => "Santé",
+        other => field_label(other),
+    }
+}
+
 pub async fn list(
     State(state): State<AppState>,
     Extension(user): Extension<CurrentUser>,
@@ -80,6 +106,8 @@ pub async fn list(
             entity: match e.entity.as_str() {
                 "person" => "Personne".to_owned(),
                 "situation" => "Situation".to_owned(),
+                "user" => "Compte".to_owned(),
+                "api_token" => "Jeton d'API".to_owned(),
                 other => other.to_owned(),
             },
             entity_id: e.entity_id,
@@ -89,7 +117,7 @@ pub async fn list(
                 .into_iter()
                 .map(|c| {
                     (
-                        field_label(&c.field).to_owned(),
+                        label(&c.field).to_owned(),
                         c.before.unwrap_or_default(),
                         c.after.unwrap_or_default(),
                     )
