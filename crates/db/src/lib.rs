@@ -14,10 +14,15 @@ use sqlx::{PgPool, SqlitePool};
 
 pub mod api_tokens;
 pub mod audit;
+pub mod committees;
+pub mod contracts;
+pub mod enrolments;
 pub mod params;
 pub mod persons;
+pub mod programmes;
 pub mod sessions;
 pub mod situations;
+pub mod steps;
 pub mod structures;
 pub mod territory;
 pub mod users;
@@ -50,6 +55,9 @@ pub enum DbError {
     /// A unique constraint refused the row; the string names the constraint.
     #[error("valeur déjà utilisée ({0})")]
     Duplicate(String),
+    /// A rule of the field refuses the change; the message says what to fix.
+    #[error("{0}")]
+    Refused(String),
     #[error("donnée stockée illisible : {0}")]
     Corrupt(String),
     #[error(transparent)]

@@ -5,6 +5,7 @@
 pub mod access;
 pub mod age;
 pub mod audit;
+mod codes;
 pub mod french;
 pub mod id;
 pub mod name_search;

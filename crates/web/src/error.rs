@@ -18,6 +18,8 @@ pub enum AppError {
     Conflict(String),
     TooManyRequests(String),
     BadRequest(String),
+    /// A rule of the field refuses the change (422), with what to fix.
+    Refused(String),
     Internal(String),
     /// The request came through the API: answer in JSON.
     Api(Box<AppError>),
@@ -40,6 +42,7 @@ impl AppError {
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::Refused(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
             AppError::Api(inner) => inner.status(),
         }
@@ -51,7 +54,10 @@ impl AppError {
             AppError::Forbidden => "Votre rôle ne permet pas cette action.".into(),
             AppError::NotFound => "Cette page ou cet enregistrement n'existe pas.".into(),
             AppError::Invalid(_) => "Certains champs sont à corriger.".into(),
-            AppError::Conflict(m) | AppError::TooManyRequests(m) | AppError::BadRequest(m) => m.clone(),
+            AppError::Conflict(m)
+            | AppError::TooManyRequests(m)
+            | AppError::BadRequest(m)
+            | AppError::Refused(m) => m.clone(),
             AppError::Internal(_) => {
                 "Une erreur interne est survenue. Réessayez ; si elle persiste, prévenez l'administrateur.".into()
             }
@@ -68,6 +74,7 @@ impl From<DbError> for AppError {
                 "L'enregistrement a été modifié par quelqu'un d'autre entre-temps.".into(),
             ),
             DbError::Duplicate(_) => AppError::Conflict("Cette valeur est déjà utilisée.".into()),
+            DbError::Refused(m) => AppError::Refused(m),
             other => AppError::Internal(other.to_string()),
         }
     }

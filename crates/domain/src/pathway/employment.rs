@@ -362,3 +362,15 @@ mod tests {
         assert_eq!(r.durable_job(&seasons[..1], ON), DurableJob::No);
     }
 }
+
+crate::codes::codes!(ContractKind {
+    Cdi = "cdi",
+    Cdd = "cdd",
+    TemporaryMission = "temporary_mission",
+    Cddi = "cddi",
+    Pec = "pec",
+    Apprenticeship = "apprenticeship",
+    Professionalisation = "professionalisation",
+    Seasonal = "seasonal",
+    BusinessCreation = "business_creation",
+});

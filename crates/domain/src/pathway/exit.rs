@@ -288,3 +288,24 @@ mod tests {
         );
     }
 }
+
+crate::codes::codes!(ExitReason {
+    DurableJob = "durable_job",
+    BusinessCreation = "business_creation",
+    TransitionJob = "transition_job",
+    QualifyingTrainingValidated = "qualifying_training_validated",
+    OtherInsertionEmployer = "other_insertion_employer",
+    Abandon = "abandon",
+    MovedDeathRetirement = "moved_death_retirement",
+    Health = "health",
+    Reorientation = "reorientation",
+    MaximumDuration = "maximum_duration",
+    Other = "other",
+});
+
+crate::codes::codes!(ExitCategory {
+    DurableJob = "durable_job",
+    TransitionJob = "transition_job",
+    PositiveExit = "positive_exit",
+    WithoutResult = "without_result",
+});

@@ -8,4 +8,6 @@ pub mod duration;
 pub mod eligibility;
 pub mod employment;
 pub mod exit;
+pub mod programme;
+pub mod step;
 pub mod workflow;

@@ -202,3 +202,20 @@ mod tests {
         assert_eq!(replay(&[ProposeToCommittee, Exit]), None);
     }
 }
+
+crate::codes::codes!(PathwayState {
+    Referred = "referred",
+    ProposedToCommittee = "proposed_to_committee",
+    Entered = "entered",
+    Refused = "refused",
+    Exited = "exited",
+    FollowedUp = "followed_up",
+});
+
+crate::codes::codes!(PathwayEvent {
+    ProposeToCommittee = "propose_to_committee",
+    CommitteeAdmits = "committee_admits",
+    CommitteeRefuses = "committee_refuses",
+    Exit = "exit",
+    RecordFollowUp = "record_follow_up",
+});

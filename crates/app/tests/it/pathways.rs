@@ -1,0 +1,145 @@
+//! A PLIE pathway through the storage layer: referral, committee, referent, steps, contracts,
+//! exit by the rules, on both engines.
+
+use passerelle_db::committees::{self, Decision};
+use passerelle_db::enrolments::{self, NewReferral, TransitionData};
+use passerelle_db::steps::NewStep;
+use passerelle_db::{DbError, contracts, programmes, steps, with_pool};
+use passerelle_domain::Role;
+use passerelle_domain::audit::Actor;
+use passerelle_domain::pathway::employment::{Contract, ContractKind};
+use passerelle_domain::pathway::exit::ExitReason;
+use passerelle_domain::pathway::step::StepFamily;
+use passerelle_domain::pathway::workflow::{PathwayEvent, PathwayState};
+use time::macros::date;
+
+use crate::support::{TestApp, on_each_backend, person_form};
+
+fn refused(r: Result<impl std::fmt::Debug, DbError>) -> String {
+    match r {
+        Err(DbError::Refused(m)) => m,
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_leers_resident_enters_the_plie_from_february_2021_and_exits_to_a_durable_job() {
+    on_each_backend(|app: TestApp| async move {
+        let s = app.structure_id;
+        programmes::ensure_defaults(&app.db, s).await.unwrap();
+        let plie = programmes::by_code(&app.db, s, "plie").await.unwrap();
+        let manager_email = app.staff(Role::Manager).await;
+        let manager = passerelle_db::users::by_email(&app.db, &manager_email).await.unwrap().unwrap().0;
+        let referent_email = app.staff(Role::Referent).await;
+        let referent = passerelle_db::users::by_email(&app.db, &referent_email).await.unwrap().unwrap().0;
+        let other_email = app.staff(Role::Referent).await;
+        let other = passerelle_db::users::by_email(&app.db, &other_email).await.unwrap().unwrap().0;
+        let as_manager = Actor { structure_id: s, user_id: manager.id };
+        let as_referent = Actor { structure_id: s, user_id: referent.id };
+
+        let mut input = person_form("Leersoise", "Léa", "1985-05-05");
+        input.commune_code = "59339".into();
+        input.qpv_code = String::new();
+        let fields = input.validate(&*app.state.territory().await, date!(2026 - 01 - 01)).unwrap();
+        let person = passerelle_db::persons::create(&app.db, &as_referent, &fields).await.unwrap();
+
+        let referral = NewReferral {
+            person_id: person.id,
+            programme_id: plie.id,
+            prescriber_organisation: "France Travail Roubaix",
+            prescriber_name: Some("Conseillère"),
+            referred_on: date!(2021 - 01 - 10),
+            reason: "Recherche d'emploi depuis deux ans",
+        };
+        let e = enrolments::refer(&app.db, &as_referent, referral).await.unwrap();
+        assert_eq!(e.state, PathwayState::Referred);
+        let again = NewReferral {
+            person_id: person.id,
+            programme_id: plie.id,
+            prescriber_organisation: "CCAS",
+            prescriber_name: None,
+            referred_on: date!(2021 - 01 - 11),
+            reason: "Doublon",
+        };
+        assert!(refused(enrolments::refer(&app.db, &as_referent, again).await).contains("déjà un parcours"));
+
+        // Reception may not propose; the referent may.
+        let r = enrolments::transition(&app.db, &as_referent, Role::Reception, e.id, PathwayEvent::ProposeToCommittee, date!(2021 - 01 - 12), TransitionData::default()).await;
+        assert!(refused(r).contains("rôle"));
+        enrolments::transition(&app.db, &as_referent, Role::Referent, e.id, PathwayEvent::ProposeToCommittee, date!(2021 - 01 - 12), TransitionData::default())
+            .await
+            .unwrap();
+
+        // January committee: Leers is not open yet.
+        let january = committees::create_meeting(&app.db, &as_manager, plie.id, date!(2021 - 01 - 20), None).await.unwrap();
+        assert_eq!(committees::proposals(&app.db, s, &january).await.unwrap().len(), 1);
+        let d = Decision { admitted: true, reason: "Projet clair", override_reason: None };
+        let msg = refused(committees::decide(&app.db, &as_manager, Role::Manager, january.id, e.id, d).await);
+        assert!(msg.contains("qu'à partir du 01/02/2021"), "{msg}");
+        let d = Decision { admitted: true, reason: "Projet clair", override_reason: Some("urgence") };
+        assert!(refused(committees::decide(&app.db, &as_referent, Role::Referent, january.id, e.id, d).await).contains("responsable"));
+        let d = Decision { admitted: true, reason: "Projet clair", override_reason: None };
+        assert!(refused(committees::decide(&app.db, &as_referent, Role::Referent, january.id, e.id, d).await).contains("Leers"));
+
+        // February committee: entered on the decision date.
+        let february = committees::create_meeting(&app.db, &as_manager, plie.id, date!(2021 - 02 - 05), None).await.unwrap();
+        let d = Decision { admitted: true, reason: "Projet clair", override_reason: None };
+        let e = committees::decide(&app.db, &as_manager, Role::Manager, february.id, e.id, d).await.unwrap();
+        assert_eq!(e.state, PathwayState::Entered);
+        assert_eq!(e.entered_on, Some(date!(2021 - 02 - 05)));
+
+        // One active referent, kept with dates; the database refuses a second one.
+        enrolments::assign_referent(&app.db, &as_manager, e.id, other.id, date!(2021 - 02 - 05)).await.unwrap();
+        enrolments::assign_referent(&app.db, &as_manager, e.id, referent.id, date!(2021 - 03 - 01)).await.unwrap();
+        let periods = enrolments::referents(&app.db, s, e.id).await.unwrap();
+        assert_eq!(periods.len(), 2);
+        assert_eq!((periods[0].user_id, periods[0].until_date), (referent.id, None));
+        assert_eq!(periods[1].until_date, Some(date!(2021 - 02 - 28)));
+        let second = with_pool!(&app.db, |p| {
+            sqlx::query("INSERT INTO enrolment_referents (id, structure_id, enrolment_id, user_id, from_date) VALUES ($1, $2, $3, $4, $5)")
+                .bind(uuid::Uuid::now_v7())
+                .bind(s)
+                .bind(e.id)
+                .bind(other.id)
+                .bind(date!(2021 - 04 - 01))
+                .execute(p)
+                .await
+                .map(|_| ())
+        });
+        assert!(second.is_err(), "a second active referent must be refused by the database");
+
+        // Roadmap, steps and contracts, with their checks.
+        steps::add_objective(&app.db, &as_referent, e.id, "Emploi", "Trouver un poste en logistique", "Préparer le CACES", date!(2021 - 02 - 10)).await.unwrap();
+        let early = NewStep { family: StepFamily::QualifyingTraining, title: "CACES", provider: None, start_on: date!(2021 - 01 - 15), end_on: None, qualifying: true, validated: None };
+        assert!(refused(steps::add(&app.db, &as_referent, e.id, early).await).contains("avant l'entrée"));
+        let caces = NewStep { family: StepFamily::QualifyingTraining, title: "CACES R489", provider: Some("AFPA"), start_on: date!(2021 - 02 - 15), end_on: Some(date!(2021 - 03 - 12)), qualifying: true, validated: Some(true) };
+        steps::add(&app.db, &as_referent, e.id, caces).await.unwrap();
+        let backwards = Contract { kind: ContractKind::Cdd, employer: "Entrepôt".into(), start: date!(2021 - 05 - 01), end: Some(date!(2021 - 04 - 01)), weekly_hours: 35.0 };
+        assert!(refused(contracts::add(&app.db, &as_referent, person.id, &backwards, false).await).contains("finir avant"));
+        let cdi = Contract { kind: ContractKind::Cdi, employer: "Entrepôt du Nord".into(), start: date!(2021 - 03 - 15), end: None, weekly_hours: 35.0 };
+        contracts::add(&app.db, &as_referent, person.id, &cdi, true).await.unwrap();
+
+        // The rules propose a durable job on 15 September 2021, and explain why.
+        let proposal = enrolments::proposed_exit(&app.db, s, &e, date!(2021 - 09 - 15)).await.unwrap().unwrap();
+        assert_eq!(proposal.reason, ExitReason::DurableJob);
+        assert!(proposal.why.contains("Entrepôt du Nord"), "{}", proposal.why);
+        let early_exit = TransitionData { exit: Some((ExitReason::DurableJob, "Contrat CDI".into(), proposal.why.clone())), ..Default::default() };
+        assert!(refused(enrolments::transition(&app.db, &as_referent, Role::Referent, e.id, PathwayEvent::Exit, date!(2021 - 02 - 01), early_exit).await).contains("précéder l'entrée"));
+        let no_proof = TransitionData { exit: Some((ExitReason::DurableJob, " ".into(), proposal.why.clone())), ..Default::default() };
+        assert!(refused(enrolments::transition(&app.db, &as_referent, Role::Referent, e.id, PathwayEvent::Exit, date!(2021 - 09 - 15), no_proof).await).contains("justificatif"));
+        let exit = TransitionData { exit: Some((ExitReason::DurableJob, "Contrat CDI signé".into(), proposal.why)), ..Default::default() };
+        let e = enrolments::transition(&app.db, &as_referent, Role::Referent, e.id, PathwayEvent::Exit, date!(2021 - 09 - 15), exit).await.unwrap();
+        assert_eq!(e.state, PathwayState::Exited);
+        assert_eq!(e.exit_category().map(|c| c.code()), Some("durable_job"));
+        let due: Option<time::Date> = with_pool!(&app.db, |p| {
+            sqlx::query_scalar("SELECT due_on FROM follow_ups WHERE enrolment_id = $1").bind(e.id).fetch_optional(p).await.unwrap()
+        });
+        assert_eq!(due, Some(date!(2022 - 03 - 15)), "a 6-month follow-up task is created");
+
+        let log = enrolments::log(&app.db, s, e.id).await.unwrap();
+        let events: Vec<&str> = log.iter().map(|t| t.event.as_str()).collect();
+        assert_eq!(events, ["propose_to_committee", "committee_admits", "exit"]);
+        assert!(log[1].note.as_deref().is_some_and(|n| n.contains("Projet clair")));
+    })
+    .await;
+}

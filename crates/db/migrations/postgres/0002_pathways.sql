@@ -1,0 +1,134 @@
+-- Pathways: programmes as data, enrolments from referral to follow-up with their transition
+-- log, referents over time, access committees, roadmap, steps, employment contracts.
+
+CREATE TABLE programmes (
+    id UUID PRIMARY KEY NOT NULL,
+    structure_id UUID NOT NULL REFERENCES structures(id),
+    code TEXT NOT NULL,
+    name TEXT NOT NULL,
+    team TEXT NOT NULL,
+    -- Eligibility (towns with dates, ages) as JSON: settings of the territory, edited as data.
+    eligibility TEXT NOT NULL,
+    max_duration_months BIGINT,
+    alert_months BIGINT NOT NULL DEFAULT 3,
+    active BOOLEAN NOT NULL DEFAULT TRUE,
+    version BIGINT NOT NULL DEFAULT 1
+);
+CREATE UNIQUE INDEX programmes_code ON programmes(structure_id, code);
+
+CREATE TABLE enrolments (
+    id UUID PRIMARY KEY NOT NULL,
+    structure_id UUID NOT NULL REFERENCES structures(id),
+    person_id UUID NOT NULL REFERENCES persons(id),
+    programme_id UUID NOT NULL REFERENCES programmes(id),
+    prescriber_organisation TEXT NOT NULL,
+    prescriber_name TEXT,
+    referred_on DATE NOT NULL,
+    referral_reason TEXT NOT NULL,
+    entered_on DATE,
+    exited_on DATE,
+    exit_reason TEXT,
+    exit_category TEXT,
+    exit_proof TEXT,
+    exit_explanation TEXT,
+    version BIGINT NOT NULL DEFAULT 1,
+    created_at TIMESTAMPTZ NOT NULL
+);
+CREATE INDEX enrolments_person ON enrolments(person_id);
+CREATE INDEX enrolments_programme ON enrolments(structure_id, programme_id, entered_on);
+
+-- The state machine's log: the status of an enrolment is its last row.
+CREATE TABLE enrolment_transitions (
+    id UUID PRIMARY KEY NOT NULL,
+    structure_id UUID NOT NULL,
+    enrolment_id UUID NOT NULL REFERENCES enrolments(id),
+    event TEXT NOT NULL,
+    from_state TEXT NOT NULL,
+    to_state TEXT NOT NULL,
+    occurred_on DATE NOT NULL,
+    note TEXT,
+    user_id UUID,
+    at TIMESTAMPTZ NOT NULL
+);
+CREATE INDEX enrolment_transitions_enrolment ON enrolment_transitions(enrolment_id, at);
+
+CREATE TABLE enrolment_referents (
+    id UUID PRIMARY KEY NOT NULL,
+    structure_id UUID NOT NULL,
+    enrolment_id UUID NOT NULL REFERENCES enrolments(id),
+    user_id UUID NOT NULL REFERENCES users(id),
+    from_date DATE NOT NULL,
+    until_date DATE
+);
+-- Exactly one active referent per enrolment, enforced by the database.
+CREATE UNIQUE INDEX enrolment_referents_one_active ON enrolment_referents(enrolment_id) WHERE until_date IS NULL;
+CREATE INDEX enrolment_referents_user ON enrolment_referents(user_id) WHERE until_date IS NULL;
+
+CREATE TABLE committee_meetings (
+    id UUID PRIMARY KEY NOT NULL,
+    structure_id UUID NOT NULL REFERENCES structures(id),
+    programme_id UUID NOT NULL REFERENCES programmes(id),
+    held_on DATE NOT NULL,
+    notes TEXT
+);
+
+CREATE TABLE committee_decisions (
+    id UUID PRIMARY KEY NOT NULL,
+    structure_id UUID NOT NULL,
+    meeting_id UUID NOT NULL REFERENCES committee_meetings(id),
+    enrolment_id UUID NOT NULL REFERENCES enrolments(id),
+    kind TEXT NOT NULL,
+    admitted BOOLEAN NOT NULL,
+    reason TEXT NOT NULL,
+    eligibility_override TEXT
+);
+CREATE UNIQUE INDEX committee_decisions_once ON committee_decisions(meeting_id, enrolment_id, kind);
+
+CREATE TABLE objectives (
+    id UUID PRIMARY KEY NOT NULL,
+    structure_id UUID NOT NULL,
+    enrolment_id UUID NOT NULL REFERENCES enrolments(id),
+    theme TEXT NOT NULL,
+    objective TEXT NOT NULL,
+    action TEXT NOT NULL,
+    status TEXT NOT NULL,
+    created_on DATE NOT NULL
+);
+
+CREATE TABLE steps (
+    id UUID PRIMARY KEY NOT NULL,
+    structure_id UUID NOT NULL,
+    enrolment_id UUID NOT NULL REFERENCES enrolments(id),
+    family TEXT NOT NULL,
+    title TEXT NOT NULL,
+    provider TEXT,
+    start_on DATE NOT NULL,
+    end_on DATE,
+    qualifying BOOLEAN NOT NULL DEFAULT FALSE,
+    validated BOOLEAN,
+    outcome TEXT
+);
+CREATE INDEX steps_enrolment ON steps(enrolment_id, start_on);
+
+CREATE TABLE employment_contracts (
+    id UUID PRIMARY KEY NOT NULL,
+    structure_id UUID NOT NULL,
+    person_id UUID NOT NULL REFERENCES persons(id),
+    kind TEXT NOT NULL,
+    employer TEXT NOT NULL,
+    start_on DATE NOT NULL,
+    end_on DATE,
+    weekly_hours DOUBLE PRECISION NOT NULL,
+    trial_period_validated BOOLEAN NOT NULL DEFAULT FALSE
+);
+CREATE INDEX employment_contracts_person ON employment_contracts(person_id, start_on);
+
+CREATE TABLE follow_ups (
+    id UUID PRIMARY KEY NOT NULL,
+    structure_id UUID NOT NULL,
+    enrolment_id UUID NOT NULL REFERENCES enrolments(id),
+    due_on DATE NOT NULL,
+    done_on DATE,
+    situation TEXT
+);
+CREATE INDEX follow_ups_due ON follow_ups(structure_id, due_on) WHERE done_on IS NULL;

@@ -1,0 +1,114 @@
+//! Programmes of a structure, as data (defaults installed once, then edited by an admin).
+
+use passerelle_domain::Team;
+use passerelle_domain::pathway::eligibility::Eligibility;
+use passerelle_domain::pathway::programme::{ProgrammeDef, default_programmes};
+use uuid::Uuid;
+
+use crate::{Db, DbError, DbResult, parse_code, with_pool};
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Programme {
+    pub id: Uuid,
+    pub def: ProgrammeDef,
+    pub active: bool,
+}
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    id: Uuid,
+    code: String,
+    name: String,
+    team: String,
+    eligibility: String,
+    max_duration_months: Option<i64>,
+    alert_months: i64,
+    active: bool,
+}
+
+impl TryFrom<Row> for Programme {
+    type Error = DbError;
+    fn try_from(r: Row) -> DbResult<Programme> {
+        let team: Team = parse_code(&r.team)?;
+        let eligibility: Eligibility =
+            serde_json::from_str(&r.eligibility).map_err(|e| DbError::Corrupt(e.to_string()))?;
+        Ok(Programme {
+            id: r.id,
+            def: ProgrammeDef {
+                code: r.code,
+                name: r.name,
+                team,
+                eligibility,
+                max_duration_months: r.max_duration_months.map(|m| m as i32),
+                alert_months: r.alert_months as i32,
+            },
+            active: r.active,
+        })
+    }
+}
+
+const COLUMNS: &str =
+    "id, code, name, team, eligibility, max_duration_months, alert_months, active";
+
+/// Installs the shipped programmes a structure does not have yet.
+pub async fn ensure_defaults(db: &Db, structure_id: Uuid) -> DbResult<()> {
+    for p in default_programmes() {
+        let eligibility =
+            serde_json::to_string(&p.eligibility).map_err(|e| DbError::Corrupt(e.to_string()))?;
+        with_pool!(db, |pool| {
+            sqlx::query(
+                "INSERT INTO programmes (id, structure_id, code, name, team, eligibility, max_duration_months, alert_months)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (structure_id, code) DO NOTHING",
+            )
+            .bind(passerelle_domain::new_id())
+            .bind(structure_id)
+            .bind(&p.code)
+            .bind(&p.name)
+            .bind(p.team.code())
+            .bind(eligibility)
+            .bind(p.max_duration_months.map(i64::from))
+            .bind(i64::from(p.alert_months))
+            .execute(pool)
+            .await?;
+        });
+    }
+    Ok(())
+}
+
+pub async fn list(db: &Db, structure_id: Uuid) -> DbResult<Vec<Programme>> {
+    let rows: Vec<Row> = with_pool!(db, |p| {
+        sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {COLUMNS} FROM programmes WHERE structure_id = $1 ORDER BY CASE WHEN code = 'plie' THEN 0 ELSE 1 END, name"
+        )))
+        .bind(structure_id)
+        .fetch_all(p)
+        .await?
+    });
+    rows.into_iter().map(Programme::try_from).collect()
+}
+
+pub async fn get(db: &Db, structure_id: Uuid, id: Uuid) -> DbResult<Programme> {
+    let row: Option<Row> = with_pool!(db, |p| {
+        sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {COLUMNS} FROM programmes WHERE structure_id = $1 AND id = $2"
+        )))
+        .bind(structure_id)
+        .bind(id)
+        .fetch_optional(p)
+        .await?
+    });
+    row.ok_or(DbError::NotFound)?.try_into()
+}
+
+pub async fn by_code(db: &Db, structure_id: Uuid, code: &str) -> DbResult<Programme> {
+    let row: Option<Row> = with_pool!(db, |p| {
+        sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {COLUMNS} FROM programmes WHERE structure_id = $1 AND code = $2"
+        )))
+        .bind(structure_id)
+        .bind(code)
+        .fetch_optional(p)
+        .await?
+    });
+    row.ok_or(DbError::NotFound)?.try_into()
+}

@@ -1,0 +1,233 @@
+//! Steps of a pathway and its roadmap objectives.
+
+use passerelle_domain::audit::{Actor, AuditAction, FieldChange};
+use passerelle_domain::pathway::exit::Training;
+use passerelle_domain::pathway::step::{ObjectiveStatus, StepFamily};
+use time::Date;
+use uuid::Uuid;
+
+use crate::enrolments::{ENTITY_ENROLMENT, get};
+use crate::{Db, DbError, DbResult, insert_audit, parse_code, with_pool};
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Step {
+    pub id: Uuid,
+    pub family: StepFamily,
+    pub title: String,
+    pub provider: Option<String>,
+    pub start_on: Date,
+    pub end_on: Option<Date>,
+    pub qualifying: bool,
+    pub validated: Option<bool>,
+}
+
+#[derive(sqlx::FromRow)]
+struct StepRow {
+    id: Uuid,
+    family: String,
+    title: String,
+    provider: Option<String>,
+    start_on: Date,
+    end_on: Option<Date>,
+    qualifying: bool,
+    validated: Option<bool>,
+}
+
+pub struct NewStep<'a> {
+    pub family: StepFamily,
+    pub title: &'a str,
+    pub provider: Option<&'a str>,
+    pub start_on: Date,
+    pub end_on: Option<Date>,
+    pub qualifying: bool,
+    pub validated: Option<bool>,
+}
+
+/// Adds a step inside the enrolment's dates (from entry to exit).
+pub async fn add(db: &Db, actor: &Actor, enrolment_id: Uuid, s: NewStep<'_>) -> DbResult<Uuid> {
+    let e = get(db, actor.structure_id, enrolment_id).await?;
+    let fr = passerelle_domain::french::date;
+    let Some(entered) = e.entered_on else {
+        return Err(DbError::Refused(
+            "Les étapes s'ajoutent après l'entrée dans le dispositif.".into(),
+        ));
+    };
+    if s.end_on.is_some_and(|end| end < s.start_on) {
+        return Err(DbError::Refused(
+            "La fin de l'étape précède son début.".into(),
+        ));
+    }
+    if s.start_on < entered {
+        return Err(DbError::Refused(format!(
+            "L'étape commence avant l'entrée du {}.",
+            fr(entered)
+        )));
+    }
+    if let Some(exit) = e.exited_on
+        && (s.start_on > exit || s.end_on.is_some_and(|end| end > exit))
+    {
+        return Err(DbError::Refused(format!(
+            "L'étape dépasse la sortie du {}.",
+            fr(exit)
+        )));
+    }
+    let id = passerelle_domain::new_id();
+    let change = [FieldChange {
+        field: "step".into(),
+        before: None,
+        after: Some(format!("{} : {}", s.family.label(), s.title)),
+    }];
+    with_pool!(db, |p| {
+        let mut tx = p.begin().await?;
+        sqlx::query(
+            "INSERT INTO steps (id, structure_id, enrolment_id, family, title, provider, start_on, end_on, qualifying, validated)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        )
+        .bind(id)
+        .bind(actor.structure_id)
+        .bind(enrolment_id)
+        .bind(s.family.code())
+        .bind(s.title)
+        .bind(s.provider)
+        .bind(s.start_on)
+        .bind(s.end_on)
+        .bind(s.qualifying)
+        .bind(s.validated)
+        .execute(&mut *tx)
+        .await?;
+        insert_audit!(
+            &mut *tx,
+            actor,
+            AuditAction::Update,
+            ENTITY_ENROLMENT,
+            enrolment_id,
+            &change
+        )?;
+        tx.commit().await?;
+    });
+    Ok(id)
+}
+
+pub async fn of_enrolment(db: &Db, structure_id: Uuid, enrolment_id: Uuid) -> DbResult<Vec<Step>> {
+    let rows: Vec<StepRow> = with_pool!(db, |p| {
+        sqlx::query_as(
+            "SELECT id, family, title, provider, start_on, end_on, qualifying, validated FROM steps
+             WHERE structure_id = $1 AND enrolment_id = $2 ORDER BY start_on, id",
+        )
+        .bind(structure_id)
+        .bind(enrolment_id)
+        .fetch_all(p)
+        .await?
+    });
+    rows.into_iter()
+        .map(|r| {
+            Ok(Step {
+                id: r.id,
+                family: parse_code(&r.family)?,
+                title: r.title,
+                provider: r.provider,
+                start_on: r.start_on,
+                end_on: r.end_on,
+                qualifying: r.qualifying,
+                validated: r.validated,
+            })
+        })
+        .collect()
+}
+
+/// The enrolment's trainings, as the exit rules read them.
+pub fn trainings(steps: &[Step]) -> Vec<Training> {
+    steps
+        .iter()
+        .filter(|s| s.family.is_training())
+        .map(|s| Training {
+            title: s.title.clone(),
+            qualifying: s.qualifying || s.family == StepFamily::QualifyingTraining,
+            start: s.start_on,
+            end: s.end_on,
+            validated: s.validated == Some(true),
+        })
+        .collect()
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Objective {
+    pub id: Uuid,
+    pub theme: String,
+    pub objective: String,
+    pub action: String,
+    pub status: ObjectiveStatus,
+}
+
+pub async fn add_objective(
+    db: &Db,
+    actor: &Actor,
+    enrolment_id: Uuid,
+    theme: &str,
+    objective: &str,
+    action: &str,
+    on: Date,
+) -> DbResult<Uuid> {
+    get(db, actor.structure_id, enrolment_id).await?;
+    let id = passerelle_domain::new_id();
+    let change = [FieldChange {
+        field: "objective".into(),
+        before: None,
+        after: Some(format!("{theme} → {objective} → {action}")),
+    }];
+    with_pool!(db, |p| {
+        let mut tx = p.begin().await?;
+        sqlx::query(
+            "INSERT INTO objectives (id, structure_id, enrolment_id, theme, objective, action, status, created_on)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(id)
+        .bind(actor.structure_id)
+        .bind(enrolment_id)
+        .bind(theme)
+        .bind(objective)
+        .bind(action)
+        .bind(ObjectiveStatus::Planned.code())
+        .bind(on)
+        .execute(&mut *tx)
+        .await?;
+        insert_audit!(
+            &mut *tx,
+            actor,
+            AuditAction::Update,
+            ENTITY_ENROLMENT,
+            enrolment_id,
+            &change
+        )?;
+        tx.commit().await?;
+    });
+    Ok(id)
+}
+
+pub async fn objectives(
+    db: &Db,
+    structure_id: Uuid,
+    enrolment_id: Uuid,
+) -> DbResult<Vec<Objective>> {
+    let rows: Vec<(Uuid, String, String, String, String)> = with_pool!(db, |p| {
+        sqlx::query_as(
+            "SELECT id, theme, objective, action, status FROM objectives
+             WHERE structure_id = $1 AND enrolment_id = $2 ORDER BY theme, created_on, id",
+        )
+        .bind(structure_id)
+        .bind(enrolment_id)
+        .fetch_all(p)
+        .await?
+    });
+    rows.into_iter()
+        .map(|(id, theme, objective, action, status)| {
+            Ok(Objective {
+                id,
+                theme,
+                objective,
+                action,
+                status: parse_code(&status)?,
+            })
+        })
+        .collect()
+}

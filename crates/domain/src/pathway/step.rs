@@ -1,0 +1,86 @@
+//! Pathway steps, typed by family, and roadmap objectives.
+
+use std::str::FromStr;
+
+use crate::access::UnknownCode;
+
+macro_rules! coded_enum {
+    ($(#[$m:meta])* $name:ident { $($variant:ident = $code:literal : $label:literal),+ $(,)? }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+        pub enum $name { $($variant),+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+            pub fn code(self) -> &'static str { match self { $($name::$variant => $code),+ } }
+            pub fn label(self) -> &'static str { match self { $($name::$variant => $label),+ } }
+        }
+
+        impl FromStr for $name {
+            type Err = UnknownCode;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                Self::ALL.iter().copied().find(|x| x.code() == s).ok_or_else(|| UnknownCode(s.to_owned()))
+            }
+        }
+    };
+}
+
+coded_enum! {
+    /// The family of a step (RULES.md B.2, issue 3).
+    StepFamily {
+        QualifyingTraining = "qualifying_training": "Formation qualifiante",
+        PreQualifyingTraining = "pre_qualifying_training": "Formation préqualifiante",
+        CertifyingTraining = "certifying_training": "Formation certifiante",
+        Vae = "vae": "VAE",
+        Immersion = "immersion": "Immersion (PMSMP)",
+        Workshop = "workshop": "Atelier",
+        Coaching = "coaching": "Coaching",
+        InsertionJob = "insertion_job": "Emploi d'insertion (chantier, SIAE)",
+        Childcare = "childcare": "Accompagnement social : garde d'enfants",
+        Mobility = "mobility": "Accompagnement social : mobilité",
+        Housing = "housing": "Accompagnement social : logement",
+        Health = "health": "Accompagnement social : santé",
+    }
+}
+
+impl StepFamily {
+    /// The "skills" family counted as upskilling steps in the activity report.
+    pub fn is_upskilling(self) -> bool {
+        matches!(
+            self,
+            StepFamily::QualifyingTraining
+                | StepFamily::PreQualifyingTraining
+                | StepFamily::CertifyingTraining
+                | StepFamily::Vae
+        )
+    }
+
+    pub fn is_training(self) -> bool {
+        self.is_upskilling() && self != StepFamily::Vae
+    }
+}
+
+coded_enum! {
+    /// Where an action of the roadmap stands.
+    ObjectiveStatus {
+        Planned = "planned": "Prévu",
+        InProgress = "in_progress": "En cours",
+        Done = "done": "Réalisé",
+        Abandoned = "abandoned": "Abandonné",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn upskilling_family() {
+        assert!(StepFamily::Vae.is_upskilling());
+        assert!(!StepFamily::Vae.is_training());
+        assert!(!StepFamily::Workshop.is_upskilling());
+        for f in StepFamily::ALL {
+            assert_eq!(f.code().parse::<StepFamily>(), Ok(*f));
+        }
+    }
+}
