@@ -154,10 +154,19 @@ pub enum Permission {
     ApiTokenManage,
     /// Towns and dated QPV lists.
     ReferenceDataManage,
+    /// Pathways in one's scope: a referent's caseload, a manager's team, everything for the
+    /// director.
+    PathwayRead,
+    /// Referrals, roadmap, steps, contracts, exits within one's scope.
+    PathwayWrite,
+    /// Access committees: meetings and decisions.
+    CommitteeManage,
+    /// Assign or change the referent of a pathway.
+    ReferentAssign,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 10] = [
+    pub const ALL: [Permission; 14] = [
         Permission::SignedIn,
         Permission::PersonRead,
         Permission::PersonWrite,
@@ -168,6 +177,10 @@ impl Permission {
         Permission::UserManage,
         Permission::ApiTokenManage,
         Permission::ReferenceDataManage,
+        Permission::PathwayRead,
+        Permission::PathwayWrite,
+        Permission::CommitteeManage,
+        Permission::ReferentAssign,
     ];
 
     /// The matrix itself: which roles hold the permission.
@@ -191,6 +204,10 @@ impl Permission {
             Permission::UserManage => &[Admin],
             Permission::ApiTokenManage => &[Admin],
             Permission::ReferenceDataManage => &[Admin],
+            Permission::PathwayRead => &[Director, Manager, Referent, ReadOnly],
+            Permission::PathwayWrite => &[Director, Manager, Referent],
+            Permission::CommitteeManage => &[Director, Manager],
+            Permission::ReferentAssign => &[Director, Manager],
         }
     }
 }

@@ -6,7 +6,9 @@ use axum::middleware::from_fn_with_state;
 use axum::routing::{MethodRouter, get, post, put};
 use passerelle_domain::Permission;
 
-use crate::pages::{account, admin, audit, home, persons, signin, situations, territory};
+use crate::pages::{
+    account, admin, audit, committees, home, pathways, persons, signin, situations, territory,
+};
 use crate::{AppState, api, assets, guard};
 
 /// A route as the permission test sees it.
@@ -113,6 +115,96 @@ fn table() -> Vec<Route> {
             "/personnes/{id}/situations",
             Some(SituationWrite),
             post(situations::create),
+        ),
+        route(
+            "GET",
+            "/parcours",
+            Some(PathwayRead),
+            get(pathways::caseload),
+        ),
+        route(
+            "GET",
+            "/parcours/orienter",
+            Some(PathwayWrite),
+            get(pathways::referral_form),
+        ),
+        route(
+            "POST",
+            "/parcours",
+            Some(PathwayWrite),
+            post(pathways::refer),
+        ),
+        route(
+            "GET",
+            "/parcours/{id}",
+            Some(PathwayRead),
+            get(pathways::show),
+        ),
+        route(
+            "POST",
+            "/parcours/{id}/proposer",
+            Some(PathwayWrite),
+            post(pathways::propose),
+        ),
+        route(
+            "POST",
+            "/parcours/{id}/sortie",
+            Some(PathwayWrite),
+            post(pathways::exit),
+        ),
+        route(
+            "POST",
+            "/parcours/{id}/suivi",
+            Some(PathwayWrite),
+            post(pathways::follow_up),
+        ),
+        route(
+            "POST",
+            "/parcours/{id}/referent",
+            Some(ReferentAssign),
+            post(pathways::assign),
+        ),
+        route(
+            "POST",
+            "/parcours/{id}/objectifs",
+            Some(PathwayWrite),
+            post(pathways::add_objective),
+        ),
+        route(
+            "POST",
+            "/parcours/{id}/etapes",
+            Some(PathwayWrite),
+            post(pathways::add_step),
+        ),
+        route(
+            "POST",
+            "/parcours/{id}/contrats",
+            Some(PathwayWrite),
+            post(pathways::add_contract),
+        ),
+        route(
+            "GET",
+            "/comites",
+            Some(CommitteeManage),
+            get(committees::list),
+        ),
+        route(
+            "POST",
+            "/comites",
+            Some(CommitteeManage),
+            post(committees::create),
+        ),
+        route(
+            "GET",
+            "/comites/{id}",
+            Some(CommitteeManage),
+            get(committees::show),
+        ),
+        route(
+            "POST",
+            "/comites/{id}/decisions",
+            Some(CommitteeManage),
+            post(committees::decide),
         ),
         route("GET", "/admin/journal", Some(AuditRead), get(audit::list)),
         route(

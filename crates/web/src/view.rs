@@ -19,6 +19,8 @@ pub struct PageCtx {
     pub can_users: bool,
     pub can_tokens: bool,
     pub can_territory: bool,
+    pub can_pathways: bool,
+    pub can_committees: bool,
     /// The menu entry to mark as current.
     pub section: &'static str,
     /// A confirmation to show once (after a redirect).
@@ -37,6 +39,8 @@ impl PageCtx {
             can_users: user.can(Permission::UserManage),
             can_tokens: user.can(Permission::ApiTokenManage),
             can_territory: user.can(Permission::ReferenceDataManage),
+            can_pathways: user.can(Permission::PathwayRead),
+            can_committees: user.can(Permission::CommitteeManage),
             section,
             notice: None,
         }
@@ -68,6 +72,9 @@ fn notice_text(code: &str) -> Option<&'static str> {
         "sessions" => "Les sessions du compte ont été fermées.",
         "jeton-revoque" => "Le jeton a été révoqué.",
         "qpv" => "La liste des quartiers prioritaires a été importée.",
+        "oriente" => "L'orientation est enregistrée.",
+        "comite" => "Le comité est ouvert : enregistrez ses décisions.",
+        "decision" => "La décision du comité est enregistrée.",
         "communes" => "La table des communes a été mise à jour.",
         _ => return None,
     })

@@ -6,13 +6,27 @@ use passerelle_web::route_specs;
 
 use crate::support::{Browser, TestApp, create_person, on_each_backend, person_form};
 
-fn concrete(path: &str, person: &str, user: &str, token: &str) -> String {
-    if path.starts_with("/admin/utilisateurs/") {
-        path.replace("{id}", user)
+struct Ids {
+    person: String,
+    user: String,
+    token: String,
+    enrolment: String,
+    meeting: String,
+}
+
+fn concrete(path: &str, ids: &Ids) -> String {
+    if path == "/parcours/orienter" {
+        format!("{path}?personne={}", ids.person)
+    } else if path.starts_with("/admin/utilisateurs/") {
+        path.replace("{id}", &ids.user)
     } else if path.starts_with("/admin/jetons/") {
-        path.replace("{id}", token)
+        path.replace("{id}", &ids.token)
+    } else if path.starts_with("/parcours/") {
+        path.replace("{id}", &ids.enrolment)
+    } else if path.starts_with("/comites/") {
+        path.replace("{id}", &ids.meeting)
     } else {
-        path.replace("{id}", person)
+        path.replace("{id}", &ids.person)
     }
 }
 
@@ -29,17 +43,51 @@ async fn every_route_answers_each_role_as_the_matrix_says() {
     on_each_backend(|app: TestApp| async move {
         let mut manager = app.signed_in(Role::Manager).await;
         manager.refresh_csrf().await;
-        let person = create_person(&mut manager, &person_form("Matrice", "Test", "1990-01-01"))
-            .await
-            .to_string();
+        let person =
+            create_person(&mut manager, &person_form("Matrice", "Test", "1990-01-01")).await;
         let target_user = passerelle_db::users::by_email(&app.db, &app.staff(Role::ReadOnly).await)
             .await
             .unwrap()
             .unwrap()
-            .0
-            .id
-            .to_string();
-        let token = uuid::Uuid::now_v7().to_string();
+            .0;
+        // A pathway waiting for a referent (in every PLIE staff member's scope) and a committee.
+        passerelle_db::programmes::ensure_defaults(&app.db, app.structure_id)
+            .await
+            .unwrap();
+        let plie = passerelle_db::programmes::by_code(&app.db, app.structure_id, "plie")
+            .await
+            .unwrap();
+        let actor = passerelle_domain::audit::Actor {
+            structure_id: app.structure_id,
+            user_id: target_user.id,
+        };
+        let referral = passerelle_db::enrolments::NewReferral {
+            person_id: person,
+            programme_id: plie.id,
+            prescriber_organisation: "Mission locale",
+            prescriber_name: None,
+            referred_on: time::macros::date!(2021 - 03 - 01),
+            reason: "Test",
+        };
+        let enrolment = passerelle_db::enrolments::refer(&app.db, &actor, referral)
+            .await
+            .unwrap();
+        let meeting = passerelle_db::committees::create_meeting(
+            &app.db,
+            &actor,
+            plie.id,
+            time::macros::date!(2021 - 03 - 10),
+            None,
+        )
+        .await
+        .unwrap();
+        let ids = Ids {
+            person: person.to_string(),
+            user: target_user.id.to_string(),
+            token: uuid::Uuid::now_v7().to_string(),
+            enrolment: enrolment.id.to_string(),
+            meeting: meeting.id.to_string(),
+        };
         for role in Role::ALL {
             let mut b = app.signed_in(role).await;
             b.refresh_csrf().await;
@@ -49,7 +97,7 @@ async fn every_route_answers_each_role_as_the_matrix_says() {
                 {
                     continue;
                 }
-                let path = concrete(r.path, &person, &target_user, &token);
+                let path = concrete(r.path, &ids);
                 let status = request(&mut b, r.method, &path).await;
                 let allowed = r.permission.is_some_and(|p| role.allows(p));
                 if allowed && r.method == "GET" {

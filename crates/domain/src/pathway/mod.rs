@@ -9,5 +9,6 @@ pub mod eligibility;
 pub mod employment;
 pub mod exit;
 pub mod programme;
+pub mod scope;
 pub mod step;
 pub mod workflow;

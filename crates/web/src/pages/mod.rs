@@ -3,7 +3,9 @@
 pub mod account;
 pub mod admin;
 pub mod audit;
+pub mod committees;
 pub mod home;
+pub mod pathways;
 pub mod persons;
 pub mod signin;
 pub mod situations;

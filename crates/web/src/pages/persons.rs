@@ -436,6 +436,10 @@ pub struct ShowPage {
     can_edit: bool,
     can_delete: bool,
     can_add_situation: bool,
+    can_pathways: bool,
+    can_refer: bool,
+    /// (enrolment id, programme, state, dates)
+    pathways: Vec<(Uuid, String, String, String)>,
     created: String,
     updated: String,
 }
@@ -450,6 +454,23 @@ pub async fn show(
     let p = persons::get(&state.db, s, id).await?;
     record_view(&state.db, &user.actor(), ENTITY_PERSON, id).await?;
     let history = situations::history(&state.db, s, id).await?;
+    let mut pathways = Vec::new();
+    if user.can(Permission::PathwayRead) {
+        let programmes = passerelle_db::programmes::list(&state.db, s).await?;
+        for e in passerelle_db::enrolments::of_person(&state.db, s, id).await? {
+            let name = programmes
+                .iter()
+                .find(|p| p.id == e.programme_id)
+                .map(|p| p.def.name.clone())
+                .unwrap_or_default();
+            let dates = match (e.entered_on, e.exited_on) {
+                (Some(a), Some(b)) => format!("du {} au {}", fr_date(&a), fr_date(&b)),
+                (Some(a), None) => format!("depuis le {}", fr_date(&a)),
+                _ => format!("orienté le {}", fr_date(&e.referred_on)),
+            };
+            pathways.push((e.id, name, e.state.label().to_owned(), dates));
+        }
+    }
     let t = state.territory().await;
     let none = || "—".to_owned();
     Ok(ShowPage {
@@ -470,6 +491,9 @@ pub async fn show(
         can_edit: user.can(Permission::PersonWrite),
         can_delete: user.can(Permission::PersonDelete),
         can_add_situation: user.can(Permission::SituationWrite),
+        can_pathways: user.can(Permission::PathwayRead),
+        can_refer: user.can(Permission::PathwayWrite),
+        pathways,
         created: fr_datetime(&p.created_at),
         updated: fr_datetime(&p.updated_at),
         p,

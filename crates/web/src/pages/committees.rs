@@ -1,0 +1,237 @@
+//! Access committees: hold a meeting, decide on the proposals (entry on the meeting date).
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::{Extension, Form};
+use passerelle_db::committees::{self, Decision};
+use passerelle_db::{DbError, persons, programmes};
+use passerelle_domain::french::{date as fr, parse_date};
+use uuid::Uuid;
+
+use super::persons::{Choice, today};
+use super::{Notice, see_other};
+use crate::AppState;
+use crate::auth::CurrentUser;
+use crate::error::{AppError, AppResult};
+use crate::view::PageCtx;
+
+#[derive(Debug, Default, Clone, serde::Deserialize)]
+pub struct MeetingForm {
+    #[serde(default)]
+    programme_id: String,
+    #[serde(default)]
+    held_on: String,
+    #[serde(default)]
+    notes: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "committees.html")]
+pub struct CommitteesPage {
+    ctx: PageCtx,
+    meetings: Vec<(Uuid, String, String)>,
+    programmes: Vec<Choice>,
+    form: MeetingForm,
+    error: Option<String>,
+}
+
+async fn list_page(
+    state: &AppState,
+    user: &CurrentUser,
+    form: MeetingForm,
+    error: Option<String>,
+) -> AppResult<CommitteesPage> {
+    let s = user.user.structure_id;
+    programmes::ensure_defaults(&state.db, s).await?;
+    let all = programmes::list(&state.db, s).await?;
+    let name = |id: Uuid| {
+        all.iter()
+            .find(|p| p.id == id)
+            .map(|p| p.def.name.clone())
+            .unwrap_or_default()
+    };
+    Ok(CommitteesPage {
+        ctx: PageCtx::new(user, "parcours"),
+        meetings: committees::list(&state.db, s)
+            .await?
+            .into_iter()
+            .map(|m| (m.id, fr(m.held_on), name(m.programme_id)))
+            .collect(),
+        programmes: all
+            .iter()
+            .map(|p| Choice {
+                code: p.id.to_string(),
+                label: p.def.name.clone(),
+            })
+            .collect(),
+        form,
+        error,
+    })
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    Extension(user): Extension<CurrentUser>,
+    Query(n): Query<Notice>,
+) -> AppResult<CommitteesPage> {
+    let mut p = list_page(
+        &state,
+        &user,
+        MeetingForm {
+            held_on: today().to_string(),
+            ..Default::default()
+        },
+        None,
+    )
+    .await?;
+    p.ctx = p.ctx.with_notice(n.fait.as_deref());
+    Ok(p)
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    Extension(user): Extension<CurrentUser>,
+    Form(f): Form<MeetingForm>,
+) -> AppResult<Response> {
+    let programme = f.programme_id.parse::<Uuid>().ok();
+    let held = parse_date(&f.held_on);
+    let error = match (programme, held) {
+        (None, _) => Some("Choisissez le dispositif."),
+        (_, None) => Some("Indiquez la date du comité (jj/mm/aaaa)."),
+        _ if f.notes.chars().count() > 2000 => {
+            Some("Notes trop longues (2 000 caractères au plus).")
+        }
+        _ => None,
+    };
+    if let (None, Some(programme), Some(held)) = (error, programme, held) {
+        let notes = Some(f.notes.trim()).filter(|n| !n.is_empty());
+        let m =
+            committees::create_meeting(&state.db, &user.actor(), programme, held, notes).await?;
+        return Ok(see_other(&format!("/comites/{}", m.id), "comite").into_response());
+    }
+    let page = list_page(&state, &user, f, error.map(str::to_owned)).await?;
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+}
+
+pub struct ProposalRow {
+    pub enrolment_id: Uuid,
+    pub person: String,
+    pub referred: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "committee.html")]
+pub struct CommitteePage {
+    ctx: PageCtx,
+    id: Uuid,
+    programme: String,
+    held_on: String,
+    notes: String,
+    proposals: Vec<ProposalRow>,
+    error: Option<(Uuid, String)>,
+}
+
+impl CommitteePage {
+    fn error_for(&self, id: &Uuid) -> Option<&str> {
+        self.error
+            .as_ref()
+            .filter(|(e, _)| e == id)
+            .map(|(_, m)| m.as_str())
+    }
+}
+
+async fn meeting_page(
+    state: &AppState,
+    user: &CurrentUser,
+    id: Uuid,
+    error: Option<(Uuid, String)>,
+) -> AppResult<CommitteePage> {
+    let s = user.user.structure_id;
+    let m = committees::get(&state.db, s, id).await?;
+    let programme = programmes::get(&state.db, s, m.programme_id).await?;
+    let mut proposals = Vec::new();
+    for e in committees::proposals(&state.db, s, &m).await? {
+        let p = persons::get(&state.db, s, e.person_id).await?;
+        proposals.push(ProposalRow {
+            enrolment_id: e.id,
+            person: p.full_name(),
+            referred: format!(
+                "orienté le {} par {} : {}",
+                fr(e.referred_on),
+                e.prescriber_organisation,
+                e.referral_reason
+            ),
+        });
+    }
+    Ok(CommitteePage {
+        ctx: PageCtx::new(user, "parcours"),
+        id,
+        programme: programme.def.name,
+        held_on: fr(m.held_on),
+        notes: m.notes.unwrap_or_default(),
+        proposals,
+        error,
+    })
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    Extension(user): Extension<CurrentUser>,
+    Path(id): Path<Uuid>,
+    Query(n): Query<Notice>,
+) -> AppResult<CommitteePage> {
+    let mut p = meeting_page(&state, &user, id, None).await?;
+    p.ctx = p.ctx.with_notice(n.fait.as_deref());
+    Ok(p)
+}
+
+#[derive(Debug, Default, Clone, serde::Deserialize)]
+pub struct DecisionForm {
+    #[serde(default)]
+    enrolment_id: String,
+    #[serde(default)]
+    decision: String,
+    #[serde(default)]
+    reason: String,
+    #[serde(default)]
+    override_reason: String,
+}
+
+pub async fn decide(
+    State(state): State<AppState>,
+    Extension(user): Extension<CurrentUser>,
+    Path(id): Path<Uuid>,
+    Form(f): Form<DecisionForm>,
+) -> AppResult<Response> {
+    let enrolment: Uuid = f.enrolment_id.parse().map_err(|_| AppError::NotFound)?;
+    let admitted = match f.decision.as_str() {
+        "entree" => true,
+        "refus" => false,
+        _ => {
+            let page = meeting_page(
+                &state,
+                &user,
+                id,
+                Some((enrolment, "Choisissez entrée ou non-entrée.".into())),
+            )
+            .await?;
+            return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+        }
+    };
+    let d = Decision {
+        admitted,
+        reason: &f.reason,
+        override_reason: Some(f.override_reason.as_str()).filter(|o| !o.trim().is_empty()),
+    };
+    match committees::decide(&state.db, &user.actor(), user.user.role, id, enrolment, d).await {
+        Ok(_) => Ok(see_other(&format!("/comites/{id}"), "decision").into_response()),
+        Err(DbError::Refused(m)) => {
+            let page = meeting_page(&state, &user, id, Some((enrolment, m))).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}

@@ -1,0 +1,824 @@
+//! Pathways: the caseload with its alerts, referral, and the enrolment page (state and
+//! transition log, referent, roadmap, steps, contracts, exit proposed by the rules).
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::{Extension, Form};
+use passerelle_db::enrolments::{self, Enrolment, NewReferral, TransitionData};
+use passerelle_db::programmes::{self, Programme};
+use passerelle_db::steps::NewStep;
+use passerelle_db::{DbError, contracts, persons, steps, users};
+use passerelle_domain::french::{date as fr, parse_date};
+use passerelle_domain::pathway::duration::{DurationStatus, duration_status};
+use passerelle_domain::pathway::employment::{Contract, ContractKind};
+use passerelle_domain::pathway::exit::ExitReason;
+use passerelle_domain::pathway::scope::in_scope;
+use passerelle_domain::pathway::step::StepFamily;
+use passerelle_domain::pathway::workflow::{PathwayEvent, PathwayState};
+use passerelle_domain::{Permission, Role};
+use time::Duration;
+use uuid::Uuid;
+
+use super::persons::{Choice, today};
+use super::{Notice, see_other};
+use crate::AppState;
+use crate::auth::CurrentUser;
+use crate::error::{AppError, AppResult};
+use crate::view::{PageCtx, fr_datetime};
+
+/// The pathway if the user's scope covers it; otherwise 404, so that its existence is not
+/// revealed.
+pub async fn in_user_scope(
+    state: &AppState,
+    user: &CurrentUser,
+    id: Uuid,
+) -> AppResult<(Enrolment, Programme)> {
+    let s = user.user.structure_id;
+    let e = enrolments::get(&state.db, s, id).await?;
+    let programme = programmes::get(&state.db, s, e.programme_id).await?;
+    let referent = enrolments::active_referent(&state.db, s, id).await?;
+    if !in_scope(
+        user.user.role,
+        user.user.id,
+        &user.user.teams,
+        programme.def.team,
+        referent,
+    ) {
+        return Err(AppError::NotFound);
+    }
+    Ok((e, programme))
+}
+
+pub struct CaseRow {
+    pub enrolment_id: Uuid,
+    pub person_id: Uuid,
+    pub person: String,
+    pub programme: String,
+    pub state: String,
+    pub since: String,
+    pub referent: String,
+    pub alerts: Vec<String>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "caseload.html")]
+pub struct CaseloadPage {
+    ctx: PageCtx,
+    rows: Vec<CaseRow>,
+    title: String,
+}
+
+pub async fn caseload(
+    State(state): State<AppState>,
+    Extension(user): Extension<CurrentUser>,
+    Query(n): Query<Notice>,
+) -> AppResult<CaseloadPage> {
+    let on = today();
+    let rows = enrolments::open_pathways(&state.db, user.user.structure_id, on).await?;
+    let rows =
+        rows.into_iter()
+            .filter(|r| {
+                in_scope(
+                    user.user.role,
+                    user.user.id,
+                    &user.user.teams,
+                    r.programme_team,
+                    r.referent_id,
+                )
+            })
+            .map(|r| {
+                let mut alerts = Vec::new();
+                if let (Some(entered), Some(max), PathwayState::Entered) =
+                    (r.entered_on, r.max_duration_months, r.state)
+                {
+                    match duration_status(entered, on, max, r.alert_months) {
+                        DurationStatus::Approaching { ends_on } => {
+                            alerts.push(format!("Durée maximale atteinte le {}", fr(ends_on)))
+                        }
+                        DurationStatus::Reached { ends_on } => alerts
+                            .push(format!("Durée maximale dépassée depuis le {}", fr(ends_on))),
+                        DurationStatus::Within { .. } => {}
+                    }
+                }
+                if let Some(due) = r.follow_up_due.filter(|d| *d <= on + Duration::days(7)) {
+                    alerts.push(format!("Suivi à 6 mois à faire le {}", fr(due)));
+                }
+                if let Some(end) = r.next_step_end.filter(|d| *d <= on + Duration::days(7)) {
+                    alerts.push(format!("Étape se terminant le {}", fr(end)));
+                }
+                if let Some(end) = r
+                    .next_contract_end
+                    .filter(|d| *d <= on + Duration::days(14))
+                {
+                    alerts.push(format!("Contrat se terminant le {}", fr(end)));
+                }
+                if r.referent_id.is_none() && r.state == PathwayState::Entered {
+                    alerts.push("Sans référent".to_owned());
+                }
+                CaseRow {
+                    enrolment_id: r.enrolment_id,
+                    person_id: r.person_id,
+                    person: r.person_name,
+                    programme: r.programme_name,
+                    state: r.state.label().to_owned(),
+                    since: fr(r.entered_on.unwrap_or(r.referred_on)),
+                    referent: r.referent_name.unwrap_or_else(|| "—".into()),
+                    alerts,
+                }
+            })
+            .collect();
+    let title = match user.user.role {
+        Role::Referent => "Mes parcours",
+        Role::Director => "Tous les parcours",
+        _ => "Les parcours de mon équipe",
+    };
+    Ok(CaseloadPage {
+        ctx: PageCtx::new(&user, "parcours").with_notice(n.fait.as_deref()),
+        rows,
+        title: title.to_owned(),
+    })
+}
+
+#[derive(Debug, Default, Clone, serde::Deserialize)]
+pub struct ReferralForm {
+    #[serde(default)]
+    personne: String,
+    #[serde(default)]
+    programme_id: String,
+    #[serde(default)]
+    prescriber_organisation: String,
+    #[serde(default)]
+    prescriber_name: String,
+    #[serde(default)]
+    referred_on: String,
+    #[serde(default)]
+    reason: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "referral_form.html")]
+pub struct ReferralPage {
+    ctx: PageCtx,
+    person_name: String,
+    form: ReferralForm,
+    programmes: Vec<Choice>,
+    error: Option<String>,
+}
+
+async fn referral_page(
+    state: &AppState,
+    user: &CurrentUser,
+    form: ReferralForm,
+    error: Option<String>,
+) -> AppResult<ReferralPage> {
+    let s = user.user.structure_id;
+    let person_id: Uuid = form.personne.parse().map_err(|_| AppError::NotFound)?;
+    let person = persons::get(&state.db, s, person_id).await?;
+    programmes::ensure_defaults(&state.db, s).await?;
+    let programmes = programmes::list(&state.db, s)
+        .await?
+        .into_iter()
+        .filter(|p| p.active)
+        .map(|p| Choice {
+            code: p.id.to_string(),
+            label: p.def.name,
+        })
+        .collect();
+    Ok(ReferralPage {
+        ctx: PageCtx::new(user, "parcours"),
+        person_name: person.full_name(),
+        form,
+        programmes,
+        error,
+    })
+}
+
+pub async fn referral_form(
+    State(state): State<AppState>,
+    Extension(user): Extension<CurrentUser>,
+    Query(mut f): Query<ReferralForm>,
+) -> AppResult<ReferralPage> {
+    f.referred_on = today().to_string();
+    referral_page(&state, &user, f, None).await
+}
+
+pub async fn refer(
+    State(state): State<AppState>,
+    Extension(user): Extension<CurrentUser>,
+    Form(f): Form<ReferralForm>,
+) -> AppResult<Response> {
+    let problem = match (f.programme_id.parse::<Uuid>(), parse_date(&f.referred_on)) {
+        (Err(_), _) => Some("Choisissez le dispositif."),
+        (_, None) => Some("Indiquez la date de l'orientation (jj/mm/aaaa)."),
+        (_, Some(d)) if d > today() => Some("L'orientation ne peut pas être datée dans le futur."),
+        _ if f.prescriber_organisation.trim().is_empty() => {
+            Some("Indiquez l'organisme prescripteur.")
+        }
+        _ if f.reason.trim().is_empty() => Some("Indiquez le motif de l'orientation."),
+        _ if f.reason.chars().count() > 2000 || f.prescriber_organisation.chars().count() > 200 => {
+            Some("Texte trop long.")
+        }
+        _ => None,
+    };
+    let result = match problem {
+        Some(p) => Err(DbError::Refused(p.to_owned())),
+        None => {
+            let referral = NewReferral {
+                person_id: f.personne.parse().map_err(|_| AppError::NotFound)?,
+                programme_id: f.programme_id.parse().map_err(|_| AppError::NotFound)?,
+                prescriber_organisation: f.prescriber_organisation.trim(),
+                prescriber_name: Some(f.prescriber_name.trim()).filter(|n| !n.is_empty()),
+                referred_on: parse_date(&f.referred_on).unwrap_or_else(today),
+                reason: f.reason.trim(),
+            };
+            enrolments::refer(&state.db, &user.actor(), referral).await
+        }
+    };
+    match result {
+        Ok(e) => Ok(see_other(&format!("/parcours/{}", e.id), "oriente").into_response()),
+        Err(DbError::Refused(m)) => Ok((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            referral_page(&state, &user, f, Some(m)).await?,
+        )
+            .into_response()),
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub struct LogRow {
+    pub when: String,
+    pub what: String,
+    pub by: String,
+    pub note: String,
+}
+
+#[derive(Debug, Default, Clone, serde::Deserialize)]
+pub struct ActionForm {
+    #[serde(default)]
+    on: String,
+    #[serde(default)]
+    note: String,
+    #[serde(default)]
+    reason: String,
+    #[serde(default)]
+    proof: String,
+    #[serde(default)]
+    explanation: String,
+    #[serde(default)]
+    user_id: String,
+    #[serde(default)]
+    theme: String,
+    #[serde(default)]
+    objective: String,
+    #[serde(default)]
+    action: String,
+    #[serde(default)]
+    family: String,
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    provider: String,
+    #[serde(default)]
+    start: String,
+    #[serde(default)]
+    end: String,
+    #[serde(default)]
+    qualifying: Option<String>,
+    #[serde(default)]
+    validated: String,
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    employer: String,
+    #[serde(default)]
+    weekly_hours: String,
+    #[serde(default)]
+    trial: Option<String>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "enrolment.html")]
+pub struct EnrolmentPage {
+    ctx: PageCtx,
+    e: Enrolment,
+    person_name: String,
+    programme_name: String,
+    state: String,
+    referred_on: String,
+    entered_on: String,
+    exited_on: String,
+    exit_reason: String,
+    referents: Vec<(String, String)>,
+    log: Vec<LogRow>,
+    objectives: Vec<(String, String, String, String)>,
+    steps: Vec<(String, String, String, String)>,
+    contracts: Vec<(String, String, String, String)>,
+    proposal: Option<(String, String, String)>,
+    reasons: Vec<Choice>,
+    families: Vec<Choice>,
+    kinds: Vec<Choice>,
+    staff: Vec<Choice>,
+    duration: String,
+    can_write: bool,
+    can_assign: bool,
+    /// The form that failed, its message, and what was typed.
+    error: Option<(String, String)>,
+    form: ActionForm,
+    today: String,
+}
+
+impl EnrolmentPage {
+    fn is(&self, s: &str) -> bool {
+        self.e.state.code() == s
+    }
+    /// The exit reason to preselect: what the user chose, or else the rules' proposal.
+    fn reason_selected(&self, code: &str) -> bool {
+        if self.form.reason.is_empty() {
+            self.proposal.as_ref().is_some_and(|p| p.0 == code)
+        } else {
+            self.form.reason == code
+        }
+    }
+
+    fn error_for(&self, section: &str) -> Option<&str> {
+        self.error
+            .as_ref()
+            .filter(|(s, _)| s == section)
+            .map(|(_, m)| m.as_str())
+    }
+}
+
+async fn enrolment_page(
+    state: &AppState,
+    user: &CurrentUser,
+    id: Uuid,
+    error: Option<(String, String)>,
+    form: ActionForm,
+) -> AppResult<EnrolmentPage> {
+    let s = user.user.structure_id;
+    let (e, programme) = in_user_scope(state, user, id).await?;
+    let person = persons::get(&state.db, s, e.person_id).await?;
+    let on = today();
+    let log = enrolments::log(&state.db, s, id)
+        .await?
+        .into_iter()
+        .map(|t| LogRow {
+            when: fr(t.occurred_on),
+            what: format!(
+                "{} → {}",
+                t.from_state
+                    .parse::<PathwayState>()
+                    .map(|s| s.label())
+                    .unwrap_or("?"),
+                t.to_state
+                    .parse::<PathwayState>()
+                    .map(|s| s.label())
+                    .unwrap_or("?")
+            ),
+            by: format!(
+                "{} ({})",
+                t.user_name.unwrap_or_else(|| "système".into()),
+                fr_datetime(&t.at)
+            ),
+            note: t.note.unwrap_or_default(),
+        })
+        .collect();
+    let proposal = if e.state == PathwayState::Entered {
+        enrolments::proposed_exit(&state.db, s, &e, on)
+            .await?
+            .map(|p| {
+                (
+                    p.reason.code().to_owned(),
+                    p.reason.label().to_owned(),
+                    p.why,
+                )
+            })
+    } else {
+        None
+    };
+    let duration = match (e.entered_on, programme.def.max_duration_months, e.state) {
+        (Some(entered), Some(max), PathwayState::Entered) => {
+            match duration_status(entered, on, max, programme.def.alert_months) {
+                DurationStatus::Within { ends_on } => {
+                    format!("Durée maximale : {max} mois, jusqu'au {}.", fr(ends_on))
+                }
+                DurationStatus::Approaching { ends_on } => format!(
+                    "Attention : la durée maximale de {max} mois est atteinte le {}.",
+                    fr(ends_on)
+                ),
+                DurationStatus::Reached { ends_on } => format!(
+                    "Durée maximale de {max} mois dépassée depuis le {}.",
+                    fr(ends_on)
+                ),
+            }
+        }
+        _ => String::new(),
+    };
+    let staff = users::list(&state.db, s)
+        .await?
+        .into_iter()
+        .filter(|u| u.active && matches!(u.role, Role::Referent | Role::Manager))
+        .map(|u| Choice {
+            code: u.id.to_string(),
+            label: u.display_name,
+        })
+        .collect();
+    let choices = |v: Vec<(&str, &str)>| {
+        v.into_iter()
+            .map(|(c, l)| Choice {
+                code: c.to_owned(),
+                label: l.to_owned(),
+            })
+            .collect()
+    };
+    Ok(EnrolmentPage {
+        ctx: PageCtx::new(user, "parcours"),
+        person_name: person.full_name(),
+        programme_name: programme.def.name.clone(),
+        state: e.state.label().to_owned(),
+        referred_on: fr(e.referred_on),
+        entered_on: e.entered_on.map(fr).unwrap_or_default(),
+        exited_on: e.exited_on.map(fr).unwrap_or_default(),
+        exit_reason: e
+            .exit_reason
+            .map(|r| format!("{} ({})", r.label(), r.category().label()))
+            .unwrap_or_default(),
+        referents: enrolments::referents(&state.db, s, id)
+            .await?
+            .into_iter()
+            .map(|r| {
+                (
+                    r.display_name,
+                    match r.until_date {
+                        None => format!("depuis le {}", fr(r.from_date)),
+                        Some(u) => format!("du {} au {}", fr(r.from_date), fr(u)),
+                    },
+                )
+            })
+            .collect(),
+        log,
+        objectives: steps::objectives(&state.db, s, id)
+            .await?
+            .into_iter()
+            .map(|o| (o.theme, o.objective, o.action, o.status.label().to_owned()))
+            .collect(),
+        steps: steps::of_enrolment(&state.db, s, id)
+            .await?
+            .into_iter()
+            .map(|st| {
+                let outcome = match st.validated {
+                    Some(true) => "validée",
+                    Some(false) => "non validée",
+                    None => "",
+                };
+                (
+                    st.family.label().to_owned(),
+                    format!(
+                        "{}{}",
+                        st.title,
+                        st.provider.map(|p| format!(" ({p})")).unwrap_or_default()
+                    ),
+                    format!(
+                        "{}{}",
+                        fr(st.start_on),
+                        st.end_on
+                            .map(|d| format!(" → {}", fr(d)))
+                            .unwrap_or_default()
+                    ),
+                    outcome.to_owned(),
+                )
+            })
+            .collect(),
+        contracts: contracts::of_person(&state.db, s, e.person_id)
+            .await?
+            .into_iter()
+            .map(|c| {
+                let c2 = c.contract;
+                (
+                    c2.kind.label().to_owned(),
+                    c2.employer,
+                    format!(
+                        "{}{}",
+                        fr(c2.start),
+                        c2.end
+                            .map(|d| format!(" → {}", fr(d)))
+                            .unwrap_or_else(|| " (en cours)".into())
+                    ),
+                    format!(
+                        "{} h/sem.{}",
+                        c2.weekly_hours,
+                        if c.trial_period_validated {
+                            ", période d'essai validée"
+                        } else {
+                            ""
+                        }
+                    ),
+                )
+            })
+            .collect(),
+        proposal,
+        reasons: choices(
+            ExitReason::VARIANTS
+                .iter()
+                .map(|r| (r.code(), r.label()))
+                .collect(),
+        ),
+        families: choices(
+            StepFamily::ALL
+                .iter()
+                .map(|f| (f.code(), f.label()))
+                .collect(),
+        ),
+        kinds: choices(
+            ContractKind::VARIANTS
+                .iter()
+                .map(|k| (k.code(), k.label()))
+                .collect(),
+        ),
+        staff,
+        duration,
+        can_write: user.can(Permission::PathwayWrite),
+        can_assign: user.can(Permission::ReferentAssign),
+        error,
+        form,
+        today: on.to_string(),
+        e,
+    })
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    Extension(user): Extension<CurrentUser>,
+    Path(id): Path<Uuid>,
+    Query(n): Query<Notice>,
+) -> AppResult<EnrolmentPage> {
+    let mut page = enrolment_page(&state, &user, id, None, ActionForm::default()).await?;
+    page.ctx = page.ctx.with_notice(n.fait.as_deref());
+    Ok(page)
+}
+
+/// Runs one action of the enrolment page; a refusal shows the page again with the message
+/// next to the form and what was typed.
+async fn act(
+    state: &AppState,
+    user: &CurrentUser,
+    id: Uuid,
+    section: &str,
+    form: ActionForm,
+    result: Result<(), DbError>,
+) -> AppResult<Response> {
+    match result {
+        Ok(()) => Ok(see_other(&format!("/parcours/{id}"), "enregistre").into_response()),
+        Err(DbError::Refused(m)) => {
+            let page = enrolment_page(state, user, id, Some((section.to_owned(), m)), form).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+fn day(raw: &str, what: &str) -> Result<time::Date, DbError> {
+    match parse_date(raw) {
+        Some(d) => Ok(d),
+        None => Err(DbError::Refused(format!("Indiquez {what} (jj/mm/aaaa)."))),
+    }
+}
+
+pub async fn propose(
+    State(state): State<AppState>,
+    Extension(user): Extension<CurrentUser>,
+    Path(id): Path<Uuid>,
+    Form(f): Form<ActionForm>,
+) -> AppResult<Response> {
+    in_user_scope(&state, &user, id).await?;
+    let result = async {
+        let on = day(&f.on, "la date")?;
+        let data = TransitionData {
+            note: Some(f.note.trim().to_owned()).filter(|n| !n.is_empty()),
+            ..Default::default()
+        };
+        enrolments::transition(
+            &state.db,
+            &user.actor(),
+            user.user.role,
+            id,
+            PathwayEvent::ProposeToCommittee,
+            on,
+            data,
+        )
+        .await
+        .map(|_| ())
+    }
+    .await;
+    act(&state, &user, id, "propose", f, result).await
+}
+
+pub async fn exit(
+    State(state): State<AppState>,
+    Extension(user): Extension<CurrentUser>,
+    Path(id): Path<Uuid>,
+    Form(f): Form<ActionForm>,
+) -> AppResult<Response> {
+    in_user_scope(&state, &user, id).await?;
+    let result = async {
+        let on = day(&f.on, "la date de sortie")?;
+        if on > today() {
+            return Err(DbError::Refused(
+                "La sortie ne peut pas être datée dans le futur.".into(),
+            ));
+        }
+        let reason: ExitReason = f
+            .reason
+            .parse()
+            .map_err(|_| DbError::Refused("Choisissez le motif de sortie.".into()))?;
+        let data = TransitionData {
+            exit: Some((
+                reason,
+                f.proof.trim().to_owned(),
+                f.explanation.trim().to_owned(),
+            )),
+            ..Default::default()
+        };
+        enrolments::transition(
+            &state.db,
+            &user.actor(),
+            user.user.role,
+            id,
+            PathwayEvent::Exit,
+            on,
+            data,
+        )
+        .await
+        .map(|_| ())
+    }
+    .await;
+    act(&state, &user, id, "exit", f, result).await
+}
+
+pub async fn follow_up(
+    State(state): State<AppState>,
+    Extension(user): Extension<CurrentUser>,
+    Path(id): Path<Uuid>,
+    Form(f): Form<ActionForm>,
+) -> AppResult<Response> {
+    in_user_scope(&state, &user, id).await?;
+    let result = async {
+        let on = day(&f.on, "la date du suivi")?;
+        if f.note.trim().is_empty() {
+            return Err(DbError::Refused(
+                "Décrivez la situation de la personne à 6 mois.".into(),
+            ));
+        }
+        let data = TransitionData {
+            note: Some(f.note.trim().to_owned()),
+            ..Default::default()
+        };
+        enrolments::transition(
+            &state.db,
+            &user.actor(),
+            user.user.role,
+            id,
+            PathwayEvent::RecordFollowUp,
+            on,
+            data,
+        )
+        .await
+        .map(|_| ())
+    }
+    .await;
+    act(&state, &user, id, "follow_up", f, result).await
+}
+
+pub async fn assign(
+    State(state): State<AppState>,
+    Extension(user): Extension<CurrentUser>,
+    Path(id): Path<Uuid>,
+    Form(f): Form<ActionForm>,
+) -> AppResult<Response> {
+    in_user_scope(&state, &user, id).await?;
+    let result = async {
+        let from = day(&f.on, "la date de début")?;
+        let referent: Uuid = f
+            .user_id
+            .parse()
+            .map_err(|_| DbError::Refused("Choisissez le référent.".into()))?;
+        enrolments::assign_referent(&state.db, &user.actor(), id, referent, from).await
+    }
+    .await;
+    act(&state, &user, id, "assign", f, result).await
+}
+
+pub async fn add_objective(
+    State(state): State<AppState>,
+    Extension(user): Extension<CurrentUser>,
+    Path(id): Path<Uuid>,
+    Form(f): Form<ActionForm>,
+) -> AppResult<Response> {
+    in_user_scope(&state, &user, id).await?;
+    let result = async {
+        let (t, o, a) = (f.theme.trim(), f.objective.trim(), f.action.trim());
+        if t.is_empty() || o.is_empty() || a.is_empty() {
+            return Err(DbError::Refused(
+                "Indiquez le thème, l'objectif et l'action.".into(),
+            ));
+        }
+        if [t, o, a].iter().any(|x| x.chars().count() > 300) {
+            return Err(DbError::Refused(
+                "Chaque champ est limité à 300 caractères.".into(),
+            ));
+        }
+        steps::add_objective(&state.db, &user.actor(), id, t, o, a, today())
+            .await
+            .map(|_| ())
+    }
+    .await;
+    act(&state, &user, id, "objective", f, result).await
+}
+
+pub async fn add_step(
+    State(state): State<AppState>,
+    Extension(user): Extension<CurrentUser>,
+    Path(id): Path<Uuid>,
+    Form(f): Form<ActionForm>,
+) -> AppResult<Response> {
+    in_user_scope(&state, &user, id).await?;
+    let result = async {
+        let family: StepFamily = f
+            .family
+            .parse()
+            .map_err(|_| DbError::Refused("Choisissez le type d'étape.".into()))?;
+        if f.title.trim().is_empty() || f.title.chars().count() > 200 {
+            return Err(DbError::Refused(
+                "Donnez un intitulé à l'étape (200 caractères au plus).".into(),
+            ));
+        }
+        let start = day(&f.start, "la date de début")?;
+        let end = match f.end.trim() {
+            "" => None,
+            raw => Some(day(raw, "une date de fin valide")?),
+        };
+        let step = NewStep {
+            family,
+            title: f.title.trim(),
+            provider: Some(f.provider.trim()).filter(|p| !p.is_empty()),
+            start_on: start,
+            end_on: end,
+            qualifying: f.qualifying.is_some() || family == StepFamily::QualifyingTraining,
+            validated: match f.validated.as_str() {
+                "oui" => Some(true),
+                "non" => Some(false),
+                _ => None,
+            },
+        };
+        steps::add(&state.db, &user.actor(), id, step)
+            .await
+            .map(|_| ())
+    }
+    .await;
+    act(&state, &user, id, "step", f, result).await
+}
+
+pub async fn add_contract(
+    State(state): State<AppState>,
+    Extension(user): Extension<CurrentUser>,
+    Path(id): Path<Uuid>,
+    Form(f): Form<ActionForm>,
+) -> AppResult<Response> {
+    let (e, _) = in_user_scope(&state, &user, id).await?;
+    let result = async {
+        let kind: ContractKind = f
+            .kind
+            .parse()
+            .map_err(|_| DbError::Refused("Choisissez le type de contrat.".into()))?;
+        let start = day(&f.start, "la date de début du contrat")?;
+        let end = match f.end.trim() {
+            "" => None,
+            raw => Some(day(raw, "une date de fin valide")?),
+        };
+        let hours: f64 = f
+            .weekly_hours
+            .trim()
+            .replace(',', ".")
+            .parse()
+            .map_err(|_| {
+                DbError::Refused(
+                    "Indiquez la durée hebdomadaire en heures (par exemple 35 ou 24,5).".into(),
+                )
+            })?;
+        let c = Contract {
+            kind,
+            employer: f.employer.trim().to_owned(),
+            start,
+            end,
+            weekly_hours: hours,
+        };
+        contracts::add(&state.db, &user.actor(), e.person_id, &c, f.trial.is_some())
+            .await
+            .map(|_| ())
+    }
+    .await;
+    act(&state, &user, id, "contract", f, result).await
+}
