@@ -12,6 +12,7 @@ use time::macros::date;
 use time::{Date, Duration};
 
 mod names;
+pub mod plie;
 
 /// Common surnames of the area, for tools that generate larger registers.
 pub const COMMON_SURNAMES: &[&str] = names::SURNAMES;
@@ -22,8 +23,8 @@ pub const DEMO_PASSWORD: &str = "demo-passerelle";
 pub const DEFAULT_POPULATION: usize = 1500;
 pub const SEED: u64 = 2021;
 
-/// The demo staff: one account per role.
-pub const ACCOUNTS: [(&str, &str, Role, &[Team]); 7] = [
+/// The demo staff: one account per role, and three more PLIE referents sharing the caseloads.
+pub const ACCOUNTS: [(&str, &str, Role, &[Team]); 10] = [
     (
         "admin@mie-demo.fr",
         "Alex Admin",
@@ -61,6 +62,24 @@ pub const ACCOUNTS: [(&str, &str, Role, &[Team]); 7] = [
         &[Team::Reception],
     ),
     ("lecture@mie-demo.fr", "Luc Lecture", Role::ReadOnly, &[]),
+    (
+        "karim.referent@mie-demo.fr",
+        "Karim Référent",
+        Role::Referent,
+        &[Team::Plie],
+    ),
+    (
+        "sophie.referente@mie-demo.fr",
+        "Sophie Référente",
+        Role::Referent,
+        &[Team::Plie],
+    ),
+    (
+        "julien.referent@mie-demo.fr",
+        "Julien Référent",
+        Role::Referent,
+        &[Team::Plie],
+    ),
 ];
 
 /// Demo priority neighbourhoods, named after the seed report's neighbourhoods. Their codes are
@@ -243,8 +262,10 @@ pub async fn build(db: &Db, population_size: usize, today: Date) -> DbResult<Opt
     let hash = passerelle_web::auth::hash_password(DEMO_PASSWORD)
         .map_err(|e| passerelle_db::DbError::Corrupt(format!("{e:?}")))?;
     let mut accounts = Vec::new();
+    let mut manager = None;
+    let mut referents = Vec::new();
     for (email, name, role, teams) in ACCOUNTS {
-        users::create(
+        let u = users::create(
             db,
             NewUser {
                 structure_id: structure.id,
@@ -257,13 +278,24 @@ pub async fn build(db: &Db, population_size: usize, today: Date) -> DbResult<Opt
             None,
         )
         .await?;
+        match role {
+            Role::Manager => manager = Some(u.id),
+            Role::Referent => referents.push(u.id),
+            _ => {}
+        }
         accounts.push((email.to_owned(), role));
     }
     let people = population(SEED, population_size, today);
+    let mut residents = Vec::with_capacity(people.len());
     let mut count = 0;
     for chunk in people.chunks(5_000) {
         let fields: Vec<PersonFields> = chunk.iter().map(|(p, _)| p.clone()).collect();
         let ids = persons::bulk_insert(db, structure.id, &fields).await?;
+        residents.extend(
+            ids.iter()
+                .zip(&fields)
+                .map(|(id, f)| plie::Resident::from_fields(*id, f)),
+        );
         let obs: Vec<(uuid::Uuid, SituationFields)> = ids
             .iter()
             .zip(chunk)
@@ -271,6 +303,12 @@ pub async fn build(db: &Db, population_size: usize, today: Date) -> DbResult<Opt
             .collect();
         situations::bulk_add(db, structure.id, &obs).await?;
         count += ids.len();
+    }
+    // The PLIE activity needs the full population (its 662 participants of 2021).
+    if population_size >= DEFAULT_POPULATION
+        && let Some(manager) = manager
+    {
+        plie::build(db, structure.id, manager, &referents, &residents).await?;
     }
     Ok(Some(DemoSummary {
         structure_id: structure.id,

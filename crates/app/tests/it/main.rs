@@ -7,6 +7,7 @@ mod support;
 mod api;
 mod audit;
 mod cli;
+mod demo_figures;
 mod pathways;
 mod permissions;
 mod persons;

@@ -1,0 +1,142 @@
+//! The demo's recorded PLIE work, counted with plain queries, gives the figures of the MiE's
+//! 2021 activity report (FIGURES-2021.md). The report engine comes next; these queries are the
+//! definitions written by hand, and the generator never hands over its totals.
+
+use passerelle_db::{Db, with_pool};
+use passerelle_domain::pathway::calendar::months_between;
+use time::Date;
+use time::macros::date;
+use uuid::Uuid;
+
+use crate::support::databases;
+
+const ACTIVE_2021: &str =
+    "e.programme_id = $1 AND e.entered_on <= $3 AND (e.exited_on IS NULL OR e.exited_on >= $2)";
+
+async fn count(db: &Db, sql: &str, plie: Uuid, from: Date, to: Date) -> i64 {
+    with_pool!(db, |p| {
+        sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql.to_owned()))
+            .bind(plie)
+            .bind(from)
+            .bind(to)
+            .bind(true)
+            .fetch_one(p)
+            .await
+            .unwrap()
+    })
+}
+
+fn percent(part: i64, whole: i64) -> i64 {
+    ((part as f64) * 100.0 / (whole as f64)).round() as i64
+}
+
+#[tokio::test]
+async fn the_demo_plie_activity_gives_the_2021_report_figures() {
+    for db in databases().await {
+        let summary = passerelle_demo::build(
+            &db,
+            passerelle_demo::DEFAULT_POPULATION,
+            time::OffsetDateTime::now_utc().date(),
+        )
+        .await
+        .unwrap()
+        .unwrap();
+        let plie = passerelle_db::programmes::by_code(&db, summary.structure_id, "plie")
+            .await
+            .unwrap()
+            .id;
+        let (y1, y2) = (date!(2021 - 01 - 01), date!(2021 - 12 - 31));
+        let q = |sql: String| {
+            let db = db.clone();
+            async move { count(&db, &sql, plie, y1, y2).await }
+        };
+
+        let accompanied = q(format!(
+            "SELECT COUNT(DISTINCT e.person_id) FROM enrolments e WHERE {ACTIVE_2021} AND $4"
+        ))
+        .await;
+        assert_eq!(accompanied, 662, "plie.accompanied");
+        let entries = q("SELECT COUNT(*) FROM enrolments e WHERE e.programme_id = $1 AND e.entered_on BETWEEN $2 AND $3 AND $4".into()).await;
+        assert_eq!(entries, 217, "plie.entries");
+        let rsa = q(format!(
+            "SELECT COUNT(DISTINCT e.person_id) FROM enrolments e WHERE {ACTIVE_2021}
+               AND (SELECT s.receives_rsa FROM person_situations s WHERE s.person_id = e.person_id AND s.observed_on <= e.entered_on
+                    ORDER BY s.observed_on DESC LIMIT 1) = $4"
+        ))
+        .await;
+        assert_eq!(rsa, 430, "plie.rsa");
+        let upskilling = q("SELECT COUNT(*) FROM steps s JOIN enrolments e ON e.id = s.enrolment_id WHERE e.programme_id = $1
+               AND s.family IN ('qualifying_training', 'pre_qualifying_training', 'certifying_training', 'vae')
+               AND s.start_on BETWEEN $2 AND $3 AND $4"
+            .into())
+        .await;
+        assert_eq!(upskilling, 314, "plie.upskilling_steps");
+        let contracts = |town: Option<&str>| {
+            format!(
+                "SELECT COUNT(DISTINCT c.id) FROM employment_contracts c
+                 JOIN enrolments e ON e.person_id = c.person_id AND e.programme_id = $1
+                 JOIN persons p ON p.id = c.person_id
+                 WHERE c.start_on BETWEEN $2 AND $3 AND c.start_on >= e.entered_on
+                   AND (e.exited_on IS NULL OR c.start_on <= e.exited_on) AND $4{}",
+                town.map(|t| format!(" AND p.commune_code = '{t}'"))
+                    .unwrap_or_default()
+            )
+        };
+        assert_eq!(q(contracts(None)).await, 414, "plie.contracts");
+        assert_eq!(
+            q(contracts(Some("59512"))).await,
+            389,
+            "plie.contracts Roubaix"
+        );
+        assert_eq!(
+            q(contracts(Some("59367"))).await,
+            21,
+            "plie.contracts Lys-lez-Lannoy"
+        );
+        assert_eq!(q(contracts(Some("59339"))).await, 4, "plie.contracts Leers");
+        let contracts_2020 = count(
+            &db,
+            &contracts(None),
+            plie,
+            date!(2020 - 01 - 01),
+            date!(2020 - 12 - 31),
+        )
+        .await;
+        assert_eq!(contracts_2020, 410, "plie.contracts 2020");
+
+        let exits = q("SELECT COUNT(*) FROM enrolments e WHERE e.programme_id = $1 AND e.exited_on BETWEEN $2 AND $3 AND $4".into()).await;
+        let dynamic = q("SELECT COUNT(*) FROM enrolments e WHERE e.programme_id = $1 AND e.exited_on BETWEEN $2 AND $3
+               AND e.exit_category IN ('durable_job', 'transition_job', 'positive_exit') AND $4"
+            .into())
+        .await;
+        let durable = q("SELECT COUNT(*) FROM enrolments e WHERE e.programme_id = $1 AND e.exited_on BETWEEN $2 AND $3
+               AND e.exit_category = 'durable_job' AND $4"
+            .into())
+        .await;
+        assert_eq!(percent(dynamic, exits), 77, "plie.exit_dynamic_rate");
+        assert_eq!(percent(durable, exits), 49, "plie.exit_durable_rate");
+        let trainings = q("SELECT COUNT(*) FROM steps s JOIN enrolments e ON e.id = s.enrolment_id WHERE e.programme_id = $1
+               AND s.family = 'qualifying_training' AND s.validated = $4 AND s.end_on BETWEEN $2 AND $3"
+            .into())
+        .await;
+        assert_eq!(trainings, 16, "plie.trainings_obtained");
+        let committees = q("SELECT COUNT(*) FROM committee_meetings m WHERE m.programme_id = $1 AND m.held_on BETWEEN $2 AND $3 AND $4".into()).await;
+        assert_eq!(committees, 19, "plie.committees");
+
+        let spans: Vec<(Date, Date)> = with_pool!(&db, |p| {
+            sqlx::query_as("SELECT entered_on, exited_on FROM enrolments WHERE programme_id = $1 AND exited_on BETWEEN $2 AND $3")
+                .bind(plie)
+                .bind(y1)
+                .bind(y2)
+                .fetch_all(p)
+                .await
+                .unwrap()
+        });
+        let mean = spans
+            .iter()
+            .map(|(a, b)| f64::from(months_between(*a, *b)))
+            .sum::<f64>()
+            / spans.len() as f64;
+        assert_eq!(mean.round() as i64, 30, "plie.avg_duration_months");
+    }
+}
