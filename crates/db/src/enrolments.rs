@@ -513,6 +513,7 @@ pub struct CaseloadRow {
     pub state: PathwayState,
     pub referred_on: Date,
     pub entered_on: Option<Date>,
+    /// The active referent, or the last one after the exit.
     pub referent_id: Option<Uuid>,
     pub referent_name: Option<String>,
     pub follow_up_due: Option<Date>,
@@ -554,7 +555,9 @@ pub async fn open_pathways(db: &Db, structure_id: Uuid, on: Date) -> DbResult<Ve
              FROM enrolments e
              JOIN persons p ON p.id = e.person_id
              JOIN programmes g ON g.id = e.programme_id
-             LEFT JOIN enrolment_referents r ON r.enrolment_id = e.id AND r.until_date IS NULL
+             LEFT JOIN enrolment_referents r ON r.id = (
+                 SELECT r2.id FROM enrolment_referents r2 WHERE r2.enrolment_id = e.id
+                 ORDER BY CASE WHEN r2.until_date IS NULL THEN 0 ELSE 1 END, r2.from_date DESC LIMIT 1)
              LEFT JOIN users u ON u.id = r.user_id
              WHERE e.structure_id = $1
              ORDER BY p.last_name, p.first_names",
@@ -594,13 +597,17 @@ pub async fn open_pathways(db: &Db, structure_id: Uuid, on: Date) -> DbResult<Ve
     Ok(out)
 }
 
-/// The active referent of a pathway, if any.
+/// The referent in charge of a pathway: the active one, or after the exit the last one (who
+/// keeps the 6-month follow-up).
 pub async fn active_referent(db: &Db, structure_id: Uuid, id: Uuid) -> DbResult<Option<Uuid>> {
     Ok(with_pool!(db, |p| {
-        sqlx::query_scalar("SELECT user_id FROM enrolment_referents WHERE structure_id = $1 AND enrolment_id = $2 AND until_date IS NULL")
-            .bind(structure_id)
-            .bind(id)
-            .fetch_optional(p)
-            .await?
+        sqlx::query_scalar(
+            "SELECT user_id FROM enrolment_referents WHERE structure_id = $1 AND enrolment_id = $2
+             ORDER BY CASE WHEN until_date IS NULL THEN 0 ELSE 1 END, from_date DESC LIMIT 1",
+        )
+        .bind(structure_id)
+        .bind(id)
+        .fetch_optional(p)
+        .await?
     }))
 }

@@ -632,11 +632,43 @@ pub async fn build(
         ctx.exit(p.enrolment, exit, reason, p.referent).await?;
     }
 
+    // Follow-ups done when they fell due, except the last months' (still on the caseloads).
+    for (n, p) in participants.iter().enumerate() {
+        let Some(due) = p
+            .exit
+            .map(|e| add_months(e, 6))
+            .filter(|d| *d <= today - Duration::days(45))
+        else {
+            continue;
+        };
+        let note = [
+            "En emploi",
+            "En formation",
+            "Toujours en recherche d'emploi",
+            "Sans nouvelles",
+        ][n % 4];
+        let data = TransitionData {
+            note: Some(note.to_owned()),
+            ..Default::default()
+        };
+        enrolments::transition(
+            db,
+            &ctx.referents[p.referent],
+            Role::Referent,
+            p.enrolment,
+            PathwayEvent::RecordFollowUp,
+            due,
+            data,
+        )
+        .await?;
+    }
+
     // Today's caseload: pathways entered since 2025, and a few proposals awaiting the next
     // committee.
     let recent = committee_dates(date!(2025 - 01 - 01), today - Duration::days(7));
     let rest: Vec<&Resident> = pool.collect();
-    let (current, waiting) = rest.split_at(rest.len().saturating_sub(5).min(80));
+    let current: Vec<&Resident> = rest.iter().copied().take(80).collect();
+    let waiting: Vec<&Resident> = rest.iter().copied().skip(80).take(5).collect();
     for (i, r) in current.iter().enumerate() {
         if recent.is_empty() {
             break;

@@ -89,6 +89,12 @@ pub async fn caseload(
                     r.referent_id,
                 )
             })
+            // After the exit, a pathway stays on the caseload only while its follow-up is due.
+            .filter(|r| {
+                r.state != PathwayState::Exited
+                    || r.follow_up_due
+                        .is_some_and(|d| d <= on + Duration::days(30))
+            })
             .map(|r| {
                 let mut alerts = Vec::new();
                 if let (Some(entered), Some(max), PathwayState::Entered) =
