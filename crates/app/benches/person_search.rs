@@ -9,7 +9,8 @@
 
 use std::time::Instant;
 
-use passerelle_db::persons::{self, PersonFilter};
+use passerelle_db::person_search::{self, PersonFilter};
+use passerelle_db::persons;
 use passerelle_db::{Db, structures, territory};
 use passerelle_domain::person::PersonFields;
 
@@ -133,7 +134,9 @@ async fn main() {
             ..Default::default()
         };
         let t = Instant::now();
-        let page = persons::search(&db, s.id, &filter).await.expect("search");
+        let page = person_search::search(&db, s.id, &filter)
+            .await
+            .expect("search");
         let ms = t.elapsed().as_secs_f64() * 1000.0;
         times.push(ms);
         by_kind[if i < 600 { i % 6 } else { 6 }].push(ms);

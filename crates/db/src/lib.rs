@@ -18,6 +18,7 @@ pub mod committees;
 pub mod contracts;
 pub mod enrolments;
 pub mod params;
+pub mod person_search;
 pub mod persons;
 pub mod programmes;
 pub mod sessions;

@@ -6,7 +6,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use passerelle_db::audit::{ENTITY_PERSON, record_view};
-use passerelle_db::{DbError, persons};
+use passerelle_db::{DbError, person_search, persons};
 use passerelle_domain::FieldErrors;
 use passerelle_domain::person::{Person, PersonInput};
 use serde::de::DeserializeOwned;
@@ -62,7 +62,7 @@ pub async fn list(
         page: Some(page),
         fait: None,
     };
-    let found = persons::search(&state.db, user.user.structure_id, &lq.filter(per_page))
+    let found = person_search::search(&state.db, user.user.structure_id, &lq.filter(per_page))
         .await
         .map_err(|e| AppError::from(e).api())?;
     Ok(Json(

@@ -9,7 +9,8 @@ use axum::response::{IntoResponse, Response};
 use axum::{Extension, Form};
 use passerelle_db::DbError;
 use passerelle_db::audit::{ENTITY_PERSON, record_view};
-use passerelle_db::persons::{self, PersonFilter, QpvFilter};
+use passerelle_db::person_search::{self, PersonFilter, QpvFilter};
+use passerelle_db::persons;
 use passerelle_db::situations;
 use passerelle_domain::age::AgeBand;
 use passerelle_domain::person::{Person, PersonFields, PersonInput, Sex, field_label};
@@ -159,7 +160,8 @@ pub async fn list(
     Query(query): Query<ListQuery>,
 ) -> AppResult<ListPage> {
     let t = state.territory().await;
-    let page = persons::search(&state.db, user.user.structure_id, &query.filter(PAGE_SIZE)).await?;
+    let page =
+        person_search::search(&state.db, user.user.structure_id, &query.filter(PAGE_SIZE)).await?;
     let current = query.page.unwrap_or(1).max(1);
     let pages = ((page.total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
     Ok(ListPage {

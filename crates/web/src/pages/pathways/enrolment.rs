@@ -1,5 +1,4 @@
-//! Pathways: the caseload with its alerts, referral, and the enrolment page (state and
-//! transition log, referent, roadmap, steps, contracts, exit proposed by the rules).
+//! The enrolment page and its actions.
 
 use askama::Template;
 use askama_web::WebTemplate;
@@ -7,252 +6,26 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Form};
-use passerelle_db::enrolments::{self, Enrolment, NewReferral, TransitionData};
-use passerelle_db::programmes::{self, Programme};
+use passerelle_db::enrolments::{self, Enrolment, TransitionData};
 use passerelle_db::steps::NewStep;
 use passerelle_db::{DbError, contracts, persons, steps, users};
 use passerelle_domain::french::{date as fr, parse_date};
 use passerelle_domain::pathway::duration::{DurationStatus, duration_status};
 use passerelle_domain::pathway::employment::{Contract, ContractKind};
 use passerelle_domain::pathway::exit::ExitReason;
-use passerelle_domain::pathway::scope::in_scope;
 use passerelle_domain::pathway::step::StepFamily;
 use passerelle_domain::pathway::workflow::{PathwayEvent, PathwayState};
 use passerelle_domain::{Permission, Role};
-use time::Duration;
 use uuid::Uuid;
 
-use super::persons::{Choice, today};
-use super::{Notice, see_other};
 use crate::AppState;
 use crate::auth::CurrentUser;
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
+use crate::pages::persons::{Choice, today};
+use crate::pages::{Notice, see_other};
 use crate::view::{PageCtx, fr_datetime};
 
-/// The pathway if the user's scope covers it; otherwise 404, so that its existence is not
-/// revealed.
-pub async fn in_user_scope(
-    state: &AppState,
-    user: &CurrentUser,
-    id: Uuid,
-) -> AppResult<(Enrolment, Programme)> {
-    let s = user.user.structure_id;
-    let e = enrolments::get(&state.db, s, id).await?;
-    let programme = programmes::get(&state.db, s, e.programme_id).await?;
-    let referent = enrolments::active_referent(&state.db, s, id).await?;
-    if !in_scope(
-        user.user.role,
-        user.user.id,
-        &user.user.teams,
-        programme.def.team,
-        referent,
-    ) {
-        return Err(AppError::NotFound);
-    }
-    Ok((e, programme))
-}
-
-pub struct CaseRow {
-    pub enrolment_id: Uuid,
-    pub person_id: Uuid,
-    pub person: String,
-    pub programme: String,
-    pub state: String,
-    pub since: String,
-    pub referent: String,
-    pub alerts: Vec<String>,
-}
-
-#[derive(Template, WebTemplate)]
-#[template(path = "caseload.html")]
-pub struct CaseloadPage {
-    ctx: PageCtx,
-    rows: Vec<CaseRow>,
-    title: String,
-}
-
-pub async fn caseload(
-    State(state): State<AppState>,
-    Extension(user): Extension<CurrentUser>,
-    Query(n): Query<Notice>,
-) -> AppResult<CaseloadPage> {
-    let on = today();
-    let rows = enrolments::open_pathways(&state.db, user.user.structure_id, on).await?;
-    let rows =
-        rows.into_iter()
-            .filter(|r| {
-                in_scope(
-                    user.user.role,
-                    user.user.id,
-                    &user.user.teams,
-                    r.programme_team,
-                    r.referent_id,
-                )
-            })
-            // After the exit, a pathway stays on the caseload only while its follow-up is due.
-            .filter(|r| {
-                r.state != PathwayState::Exited
-                    || r.follow_up_due
-                        .is_some_and(|d| d <= on + Duration::days(30))
-            })
-            .map(|r| {
-                let mut alerts = Vec::new();
-                if let (Some(entered), Some(max), PathwayState::Entered) =
-                    (r.entered_on, r.max_duration_months, r.state)
-                {
-                    match duration_status(entered, on, max, r.alert_months) {
-                        DurationStatus::Approaching { ends_on } => {
-                            alerts.push(format!("Durée maximale atteinte le {}", fr(ends_on)))
-                        }
-                        DurationStatus::Reached { ends_on } => alerts
-                            .push(format!("Durée maximale dépassée depuis le {}", fr(ends_on))),
-                        DurationStatus::Within { .. } => {}
-                    }
-                }
-                if let Some(due) = r.follow_up_due.filter(|d| *d <= on + Duration::days(7)) {
-                    alerts.push(format!("Suivi à 6 mois à faire le {}", fr(due)));
-                }
-                if let Some(end) = r.next_step_end.filter(|d| *d <= on + Duration::days(7)) {
-                    alerts.push(format!("Étape se terminant le {}", fr(end)));
-                }
-                if let Some(end) = r
-                    .next_contract_end
-                    .filter(|d| *d <= on + Duration::days(14))
-                {
-                    alerts.push(format!("Contrat se terminant le {}", fr(end)));
-                }
-                if r.referent_id.is_none() && r.state == PathwayState::Entered {
-                    alerts.push("Sans référent".to_owned());
-                }
-                CaseRow {
-                    enrolment_id: r.enrolment_id,
-                    person_id: r.person_id,
-                    person: r.person_name,
-                    programme: r.programme_name,
-                    state: r.state.label().to_owned(),
-                    since: fr(r.entered_on.unwrap_or(r.referred_on)),
-                    referent: r.referent_name.unwrap_or_else(|| "—".into()),
-                    alerts,
-                }
-            })
-            .collect();
-    let title = match user.user.role {
-        Role::Referent => "Mes parcours",
-        Role::Director => "Tous les parcours",
-        _ => "Les parcours de mon équipe",
-    };
-    Ok(CaseloadPage {
-        ctx: PageCtx::new(&user, "parcours").with_notice(n.fait.as_deref()),
-        rows,
-        title: title.to_owned(),
-    })
-}
-
-#[derive(Debug, Default, Clone, serde::Deserialize)]
-pub struct ReferralForm {
-    #[serde(default)]
-    personne: String,
-    #[serde(default)]
-    programme_id: String,
-    #[serde(default)]
-    prescriber_organisation: String,
-    #[serde(default)]
-    prescriber_name: String,
-    #[serde(default)]
-    referred_on: String,
-    #[serde(default)]
-    reason: String,
-}
-
-#[derive(Template, WebTemplate)]
-#[template(path = "referral_form.html")]
-pub struct ReferralPage {
-    ctx: PageCtx,
-    person_name: String,
-    form: ReferralForm,
-    programmes: Vec<Choice>,
-    error: Option<String>,
-}
-
-async fn referral_page(
-    state: &AppState,
-    user: &CurrentUser,
-    form: ReferralForm,
-    error: Option<String>,
-) -> AppResult<ReferralPage> {
-    let s = user.user.structure_id;
-    let person_id: Uuid = form.personne.parse().map_err(|_| AppError::NotFound)?;
-    let person = persons::get(&state.db, s, person_id).await?;
-    programmes::ensure_defaults(&state.db, s).await?;
-    let programmes = programmes::list(&state.db, s)
-        .await?
-        .into_iter()
-        .filter(|p| p.active)
-        .map(|p| Choice {
-            code: p.id.to_string(),
-            label: p.def.name,
-        })
-        .collect();
-    Ok(ReferralPage {
-        ctx: PageCtx::new(user, "parcours"),
-        person_name: person.full_name(),
-        form,
-        programmes,
-        error,
-    })
-}
-
-pub async fn referral_form(
-    State(state): State<AppState>,
-    Extension(user): Extension<CurrentUser>,
-    Query(mut f): Query<ReferralForm>,
-) -> AppResult<ReferralPage> {
-    f.referred_on = today().to_string();
-    referral_page(&state, &user, f, None).await
-}
-
-pub async fn refer(
-    State(state): State<AppState>,
-    Extension(user): Extension<CurrentUser>,
-    Form(f): Form<ReferralForm>,
-) -> AppResult<Response> {
-    let problem = match (f.programme_id.parse::<Uuid>(), parse_date(&f.referred_on)) {
-        (Err(_), _) => Some("Choisissez le dispositif."),
-        (_, None) => Some("Indiquez la date de l'orientation (jj/mm/aaaa)."),
-        (_, Some(d)) if d > today() => Some("L'orientation ne peut pas être datée dans le futur."),
-        _ if f.prescriber_organisation.trim().is_empty() => {
-            Some("Indiquez l'organisme prescripteur.")
-        }
-        _ if f.reason.trim().is_empty() => Some("Indiquez le motif de l'orientation."),
-        _ if f.reason.chars().count() > 2000 || f.prescriber_organisation.chars().count() > 200 => {
-            Some("Texte trop long.")
-        }
-        _ => None,
-    };
-    let result = match problem {
-        Some(p) => Err(DbError::Refused(p.to_owned())),
-        None => {
-            let referral = NewReferral {
-                person_id: f.personne.parse().map_err(|_| AppError::NotFound)?,
-                programme_id: f.programme_id.parse().map_err(|_| AppError::NotFound)?,
-                prescriber_organisation: f.prescriber_organisation.trim(),
-                prescriber_name: Some(f.prescriber_name.trim()).filter(|n| !n.is_empty()),
-                referred_on: parse_date(&f.referred_on).unwrap_or_else(today),
-                reason: f.reason.trim(),
-            };
-            enrolments::refer(&state.db, &user.actor(), referral).await
-        }
-    };
-    match result {
-        Ok(e) => Ok(see_other(&format!("/parcours/{}", e.id), "oriente").into_response()),
-        Err(DbError::Refused(m)) => Ok((
-            StatusCode::UNPROCESSABLE_ENTITY,
-            referral_page(&state, &user, f, Some(m)).await?,
-        )
-            .into_response()),
-        Err(e) => Err(e.into()),
-    }
-}
+use super::in_user_scope;
 
 pub struct LogRow {
     pub when: String,

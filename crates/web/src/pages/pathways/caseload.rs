@@ -1,0 +1,115 @@
+//! The caseload: open pathways in the user's scope, with their alerts.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Extension;
+use axum::extract::{Query, State};
+use passerelle_db::enrolments;
+use passerelle_domain::Role;
+use passerelle_domain::french::date as fr;
+use passerelle_domain::pathway::duration::{DurationStatus, duration_status};
+use passerelle_domain::pathway::scope::in_scope;
+use passerelle_domain::pathway::workflow::PathwayState;
+use time::Duration;
+use uuid::Uuid;
+
+use crate::AppState;
+use crate::auth::CurrentUser;
+use crate::error::AppResult;
+use crate::pages::Notice;
+use crate::pages::persons::today;
+use crate::view::PageCtx;
+
+pub struct CaseRow {
+    pub enrolment_id: Uuid,
+    pub person: String,
+    pub programme: String,
+    pub state: String,
+    pub since: String,
+    pub referent: String,
+    pub alerts: Vec<String>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "caseload.html")]
+pub struct CaseloadPage {
+    ctx: PageCtx,
+    rows: Vec<CaseRow>,
+    title: String,
+}
+
+pub async fn caseload(
+    State(state): State<AppState>,
+    Extension(user): Extension<CurrentUser>,
+    Query(n): Query<Notice>,
+) -> AppResult<CaseloadPage> {
+    let on = today();
+    let rows = enrolments::open_pathways(&state.db, user.user.structure_id, on).await?;
+    let rows =
+        rows.into_iter()
+            .filter(|r| {
+                in_scope(
+                    user.user.role,
+                    user.user.id,
+                    &user.user.teams,
+                    r.programme_team,
+                    r.referent_id,
+                )
+            })
+            // After the exit, a pathway stays on the caseload only while its follow-up is due.
+            .filter(|r| {
+                r.state != PathwayState::Exited
+                    || r.follow_up_due
+                        .is_some_and(|d| d <= on + Duration::days(30))
+            })
+            .map(|r| {
+                let mut alerts = Vec::new();
+                if let (Some(entered), Some(max), PathwayState::Entered) =
+                    (r.entered_on, r.max_duration_months, r.state)
+                {
+                    match duration_status(entered, on, max, r.alert_months) {
+                        DurationStatus::Approaching { ends_on } => {
+                            alerts.push(format!("Durée maximale atteinte le {}", fr(ends_on)))
+                        }
+                        DurationStatus::Reached { ends_on } => alerts
+                            .push(format!("Durée maximale dépassée depuis le {}", fr(ends_on))),
+                        DurationStatus::Within { .. } => {}
+                    }
+                }
+                if let Some(due) = r.follow_up_due.filter(|d| *d <= on + Duration::days(7)) {
+                    alerts.push(format!("Suivi à 6 mois à faire le {}", fr(due)));
+                }
+                if let Some(end) = r.next_step_end.filter(|d| *d <= on + Duration::days(7)) {
+                    alerts.push(format!("Étape se terminant le {}", fr(end)));
+                }
+                if let Some(end) = r
+                    .next_contract_end
+                    .filter(|d| *d <= on + Duration::days(14))
+                {
+                    alerts.push(format!("Contrat se terminant le {}", fr(end)));
+                }
+                if r.referent_id.is_none() && r.state == PathwayState::Entered {
+                    alerts.push("Sans référent".to_owned());
+                }
+                CaseRow {
+                    enrolment_id: r.enrolment_id,
+                    person: r.person_name,
+                    programme: r.programme_name,
+                    state: r.state.label().to_owned(),
+                    since: fr(r.entered_on.unwrap_or(r.referred_on)),
+                    referent: r.referent_name.unwrap_or_else(|| "—".into()),
+                    alerts,
+                }
+            })
+            .collect();
+    let title = match user.user.role {
+        Role::Referent => "Mes parcours",
+        Role::Director => "Tous les parcours",
+        _ => "Les parcours de mon équipe",
+    };
+    Ok(CaseloadPage {
+        ctx: PageCtx::new(&user, "parcours").with_notice(n.fait.as_deref()),
+        rows,
+        title: title.to_owned(),
+    })
+}
