@@ -5,7 +5,9 @@ use passerelle_domain::pathway::eligibility::Eligibility;
 use passerelle_domain::pathway::programme::{ProgrammeDef, default_programmes};
 use uuid::Uuid;
 
-use crate::{Db, DbError, DbResult, parse_code, with_pool};
+use passerelle_domain::audit::{Actor, AuditAction, FieldChange};
+
+use crate::{Db, DbError, DbResult, insert_audit, parse_code, with_pool};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Programme {
@@ -111,4 +113,64 @@ pub async fn by_code(db: &Db, structure_id: Uuid, code: &str) -> DbResult<Progra
         .await?
     });
     row.ok_or(DbError::NotFound)?.try_into()
+}
+
+/// Saves an admin's edit of a programme (its code stays: figures and imports refer to it).
+pub async fn update(
+    db: &Db,
+    actor: &Actor,
+    id: Uuid,
+    def: &ProgrammeDef,
+    active: bool,
+) -> DbResult<()> {
+    let before = get(db, actor.structure_id, id).await?;
+    let eligibility =
+        serde_json::to_string(&def.eligibility).map_err(|e| DbError::Corrupt(e.to_string()))?;
+    let show = |p: &ProgrammeDef, active: bool| {
+        vec![
+            ("name", p.name.clone()),
+            ("team", p.team.code().to_owned()),
+            (
+                "eligibility",
+                serde_json::to_string(&p.eligibility).unwrap_or_default(),
+            ),
+            (
+                "max_duration_months",
+                p.max_duration_months
+                    .map(|m| m.to_string())
+                    .unwrap_or_default(),
+            ),
+            ("alert_months", p.alert_months.to_string()),
+            ("active", active.to_string()),
+        ]
+    };
+    let changes: Vec<FieldChange> =
+        passerelle_domain::audit::diff(&show(&before.def, before.active), &show(def, active));
+    with_pool!(db, |p| {
+        let mut tx = p.begin().await?;
+        sqlx::query(
+            "UPDATE programmes SET name = $3, team = $4, eligibility = $5, max_duration_months = $6, alert_months = $7,
+                active = $8, version = version + 1 WHERE id = $1 AND structure_id = $2",
+        )
+        .bind(id)
+        .bind(actor.structure_id)
+        .bind(&def.name)
+        .bind(def.team.code())
+        .bind(eligibility)
+        .bind(def.max_duration_months.map(i64::from))
+        .bind(i64::from(def.alert_months))
+        .bind(active)
+        .execute(&mut *tx)
+        .await?;
+        insert_audit!(
+            &mut *tx,
+            actor,
+            AuditAction::Update,
+            "programme",
+            id,
+            &changes
+        )?;
+        tx.commit().await?;
+    });
+    Ok(())
 }

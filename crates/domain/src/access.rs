@@ -163,10 +163,12 @@ pub enum Permission {
     CommitteeManage,
     /// Assign or change the referent of a pathway.
     ReferentAssign,
+    /// Programmes: names, eligibility, durations.
+    ProgrammeManage,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 14] = [
+    pub const ALL: [Permission; 15] = [
         Permission::SignedIn,
         Permission::PersonRead,
         Permission::PersonWrite,
@@ -181,6 +183,7 @@ impl Permission {
         Permission::PathwayWrite,
         Permission::CommitteeManage,
         Permission::ReferentAssign,
+        Permission::ProgrammeManage,
     ];
 
     /// The matrix itself: which roles hold the permission.
@@ -208,6 +211,7 @@ impl Permission {
             Permission::PathwayWrite => &[Director, Manager, Referent],
             Permission::CommitteeManage => &[Director, Manager],
             Permission::ReferentAssign => &[Director, Manager],
+            Permission::ProgrammeManage => &[Admin],
         }
     }
 }

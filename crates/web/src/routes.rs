@@ -7,7 +7,8 @@ use axum::routing::{MethodRouter, get, post, put};
 use passerelle_domain::Permission;
 
 use crate::pages::{
-    account, admin, audit, committees, home, pathways, persons, signin, situations, territory,
+    account, admin, audit, committees, home, pathways, persons, programmes, signin, situations,
+    territory,
 };
 use crate::{AppState, api, assets, guard};
 
@@ -205,6 +206,24 @@ fn table() -> Vec<Route> {
             "/comites/{id}/decisions",
             Some(CommitteeManage),
             post(committees::decide),
+        ),
+        route(
+            "GET",
+            "/admin/dispositifs",
+            Some(ProgrammeManage),
+            get(programmes::list),
+        ),
+        route(
+            "GET",
+            "/admin/dispositifs/{id}",
+            Some(ProgrammeManage),
+            get(programmes::edit),
+        ),
+        route(
+            "POST",
+            "/admin/dispositifs/{id}",
+            Some(ProgrammeManage),
+            post(programmes::update),
         ),
         route("GET", "/admin/journal", Some(AuditRead), get(audit::list)),
         route(

@@ -402,3 +402,51 @@ async fn a_pathway_through_the_pages_from_referral_to_exit() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn an_admin_edits_the_plie_towns_and_the_committee_applies_them() {
+    on_each_backend(|app: TestApp| async move {
+        let s = app.structure_id;
+        programmes::ensure_defaults(&app.db, s).await.unwrap();
+        let plie = programmes::by_code(&app.db, s, "plie").await.unwrap();
+        let mut admin = app.signed_in(Role::Admin).await;
+        let form = admin.get(&format!("/admin/dispositifs/{}", plie.id)).await;
+        assert!(
+            form.body.contains("59339 01/02/2021"),
+            "the Leers opening date is shown"
+        );
+        let path = format!("/admin/dispositifs/{}", plie.id);
+        let fields = |towns: &str| {
+            vec![
+                ("name", "PLIE".to_owned()),
+                ("team", "plie".to_owned()),
+                ("towns", towns.to_owned()),
+                ("min_age", "18".to_owned()),
+                ("max_duration_months", "36".to_owned()),
+                ("alert_months", "3".to_owned()),
+                ("active", "on".to_owned()),
+            ]
+        };
+        let bad = fields("59512 01/01/2015\n59339 bientôt");
+        let bad: Vec<(&str, &str)> = bad.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let refused = admin.post(&path, &bad).await;
+        assert_eq!(refused.status, axum::http::StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(refused.body.contains("Ligne 2"));
+        let good = fields("59512 01/01/2015\n59367 01/01/2015\n59339 01/03/2021");
+        let good: Vec<(&str, &str)> = good.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        assert_eq!(
+            admin.post(&path, &good).await.status,
+            axum::http::StatusCode::SEE_OTHER
+        );
+        let edited = programmes::get(&app.db, s, plie.id).await.unwrap();
+        let refusals = edited.def.eligibility.refusals(
+            "59339",
+            "Leers",
+            date!(1980 - 01 - 01),
+            date!(2021 - 02 - 15),
+        );
+        assert!(refusals[0].contains("01/03/2021"), "{refusals:?}");
+        assert_eq!(edited.def.code, "plie", "the code never changes");
+    })
+    .await;
+}

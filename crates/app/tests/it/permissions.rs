@@ -12,6 +12,7 @@ struct Ids {
     token: String,
     enrolment: String,
     meeting: String,
+    programme: String,
 }
 
 fn concrete(path: &str, ids: &Ids) -> String {
@@ -23,6 +24,8 @@ fn concrete(path: &str, ids: &Ids) -> String {
         path.replace("{id}", &ids.token)
     } else if path.starts_with("/parcours/") {
         path.replace("{id}", &ids.enrolment)
+    } else if path.starts_with("/admin/dispositifs/") {
+        path.replace("{id}", &ids.programme)
     } else if path.starts_with("/comites/") {
         path.replace("{id}", &ids.meeting)
     } else {
@@ -87,6 +90,7 @@ async fn every_route_answers_each_role_as_the_matrix_says() {
             token: uuid::Uuid::now_v7().to_string(),
             enrolment: enrolment.id.to_string(),
             meeting: meeting.id.to_string(),
+            programme: plie.id.to_string(),
         };
         for role in Role::ALL {
             let mut b = app.signed_in(role).await;

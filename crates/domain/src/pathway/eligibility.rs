@@ -23,6 +23,67 @@ pub struct Eligibility {
 }
 
 impl Eligibility {
+    /// The towns as an admin edits them: one per line, `code from [until]`, dates as
+    /// `jj/mm/aaaa` or `aaaa-mm-jj`.
+    pub fn towns_text(&self) -> String {
+        self.towns
+            .iter()
+            .map(|t| match t.until {
+                Some(u) => format!(
+                    "{} {} {}",
+                    t.commune_code,
+                    french::date(t.from),
+                    french::date(u)
+                ),
+                None => format!("{} {}", t.commune_code, french::date(t.from)),
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    /// Reads the towns typed by an admin; the error names the line to fix.
+    pub fn parse_towns(text: &str, known: impl Fn(&str) -> bool) -> Result<Vec<OpenTown>, String> {
+        let mut out = Vec::new();
+        for (n, line) in text
+            .lines()
+            .enumerate()
+            .filter(|(_, l)| !l.trim().is_empty())
+        {
+            let parts: Vec<&str> = line.split_whitespace().collect();
+            let bad = || {
+                format!(
+                    "Ligne {} : écrivez « code INSEE date de début [date de fin] », par exemple « 59339 01/02/2021 ».",
+                    n + 1
+                )
+            };
+            let (code, from, until) = match parts.as_slice() {
+                [code, from] => (*code, *from, None),
+                [code, from, until] => (*code, *from, Some(*until)),
+                _ => return Err(bad()),
+            };
+            if !known(code) {
+                return Err(format!("Ligne {} : commune inconnue « {code} ».", n + 1));
+            }
+            let from = french::parse_date(from).ok_or_else(bad)?;
+            let until = match until {
+                None => None,
+                Some(u) => Some(french::parse_date(u).ok_or_else(bad)?),
+            };
+            if until.is_some_and(|u| u < from) {
+                return Err(format!(
+                    "Ligne {} : la date de fin précède la date de début.",
+                    n + 1
+                ));
+            }
+            out.push(OpenTown {
+                commune_code: code.to_owned(),
+                from,
+                until,
+            });
+        }
+        Ok(out)
+    }
+
     /// Every reason why a person living in `commune_code`, born on `birth`, cannot enter on
     /// `on`, in French; empty when they can.
     pub fn refusals(
@@ -119,6 +180,17 @@ mod tests {
                 )
                 .is_empty()
         );
+    }
+
+    #[test]
+    fn towns_are_edited_as_text() {
+        let text = plie().towns_text();
+        assert!(text.contains("59339 01/02/2021"));
+        let back = Eligibility::parse_towns(&text, |c| c.starts_with("59")).unwrap_or_default();
+        assert_eq!(back, plie().towns);
+        assert!(Eligibility::parse_towns("59339", |_| true).is_err());
+        assert!(Eligibility::parse_towns("99999 01/01/2021", |c| c.starts_with("59")).is_err());
+        assert!(Eligibility::parse_towns("59339 01/01/2021 01/01/2020", |_| true).is_err());
     }
 
     #[test]

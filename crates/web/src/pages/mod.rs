@@ -7,6 +7,7 @@ pub mod committees;
 pub mod home;
 pub mod pathways;
 pub mod persons;
+pub mod programmes;
 pub mod signin;
 pub mod situations;
 pub mod territory;
