@@ -146,3 +146,72 @@ async fn the_openapi_document_is_served() {
     })
     .await;
 }
+
+/// Pathways through the API: a manager's tool refers, holds a committee and enters a person;
+/// the referent's tool sees its own pathway only; read-only tokens cannot write.
+#[tokio::test]
+async fn pathways_through_the_api_follow_scope_and_permissions() {
+    on_each_backend(|app: TestApp| async move {
+        let mut admin = app.signed_in(Role::Admin).await;
+        admin.get("/admin/jetons").await;
+        let manager = token_for(&app, &mut admin, Role::Manager).await;
+        let referent = token_for(&app, &mut admin, Role::Referent).await;
+        let other_referent = token_for(&app, &mut admin, Role::Referent).await;
+        let reader = token_for(&app, &mut admin, Role::ReadOnly).await;
+
+        let (s, programmes) = call(&app, "GET", "/api/v1/programmes", Some(&referent), None).await;
+        assert_eq!(s, StatusCode::OK);
+        let plie = programmes.as_array().unwrap().iter().find(|p| p["code"] == "plie").unwrap()["id"].as_str().unwrap().to_owned();
+        let person = json!({"last_name": "Api", "first_names": "Parcours", "birth_date": "1980-01-01", "sex": "F", "commune_code": "59512"});
+        let (_, p) = call(&app, "POST", "/api/v1/persons", Some(&referent), Some(person)).await;
+        let person_id = p["id"].as_str().unwrap().to_owned();
+
+        let referral = json!({"person_id": person_id, "programme_id": plie, "prescriber_organisation": "Mission locale", "referred_on": "2021-03-01", "reason": "Projet"});
+        let (s, _) = call(&app, "POST", "/api/v1/enrolments", Some(&reader), Some(referral.clone())).await;
+        assert_eq!(s, StatusCode::FORBIDDEN);
+        let (s, e) = call(&app, "POST", "/api/v1/enrolments", Some(&referent), Some(referral.clone())).await;
+        assert_eq!(s, StatusCode::CREATED, "{e}");
+        let id = e["id"].as_str().unwrap().to_owned();
+        let (s, again) = call(&app, "POST", "/api/v1/enrolments", Some(&referent), Some(referral)).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(again["error"].as_str().unwrap().contains("déjà un parcours"));
+
+        let (s, e) = call(&app, "POST", &format!("/api/v1/enrolments/{id}/transitions"), Some(&referent), Some(json!({"event": "propose_to_committee", "on": "2021-03-02"}))).await;
+        assert_eq!((s, e["state"].as_str()), (StatusCode::OK, Some("proposed_to_committee")));
+        let (s, _) = call(&app, "POST", "/api/v1/committees", Some(&referent), Some(json!({"programme_id": plie, "held_on": "2021-03-09"}))).await;
+        assert_eq!(s, StatusCode::FORBIDDEN, "referents do not hold committees");
+        let (s, m) = call(&app, "POST", "/api/v1/committees", Some(&manager), Some(json!({"programme_id": plie, "held_on": "2021-03-09"}))).await;
+        assert_eq!(s, StatusCode::CREATED);
+        let decision = json!({"enrolment_id": id, "admitted": true, "reason": "Projet validé"});
+        let (s, e) = call(&app, "POST", &format!("/api/v1/committees/{}/decisions", m["id"].as_str().unwrap()), Some(&manager), Some(decision)).await;
+        assert_eq!(s, StatusCode::OK, "{e}");
+        assert_eq!(e["entered_on"], "2021-03-09");
+
+        // Once the referent of the other tool is named, the first referent's tool loses sight.
+        let other_user = passerelle_db::api_tokens::list(&app.db, app.structure_id).await.unwrap().into_iter().find(|t| t.last_used_at.is_none() && t.name == "outil de test").map(|t| t.user_id);
+        let other_user = other_user.unwrap();
+        let actor = passerelle_domain::audit::Actor { structure_id: app.structure_id, user_id: other_user };
+        passerelle_db::enrolments::assign_referent(&app.db, &actor, id.parse().unwrap(), other_user, time::macros::date!(2021 - 03 - 09)).await.unwrap();
+        let (s, _) = call(&app, "GET", &format!("/api/v1/enrolments/{id}"), Some(&other_referent), None).await;
+        let (s2, _) = call(&app, "GET", &format!("/api/v1/enrolments/{id}"), Some(&referent), None).await;
+        assert_eq!((s, s2), (StatusCode::OK, StatusCode::NOT_FOUND), "only the named referent sees it");
+        let (s, listed) = call(&app, "GET", &format!("/api/v1/persons/{person_id}/enrolments"), Some(&referent), None).await;
+        assert_eq!((s, listed.as_array().map(Vec::len)), (StatusCode::OK, Some(0)));
+
+        let contract = json!({"kind": "cdi", "employer": "Entrepôt", "start_on": "2021-04-01", "weekly_hours": 35.0});
+        let (s, _) = call(&app, "POST", &format!("/api/v1/enrolments/{id}/contracts"), Some(&other_referent), Some(contract)).await;
+        assert_eq!(s, StatusCode::CREATED);
+        let bad_step = json!({"family": "qualifying_training", "title": "Trop tôt", "start_on": "2021-01-01"});
+        let (s, err) = call(&app, "POST", &format!("/api/v1/enrolments/{id}/steps"), Some(&other_referent), Some(bad_step)).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(err["error"].as_str().unwrap().contains("avant l'entrée"));
+        let (_, full) = call(&app, "GET", &format!("/api/v1/enrolments/{id}"), Some(&other_referent), None).await;
+        assert_eq!(full["proposed_exit"]["category"], "durable_job");
+        let exit = json!({"event": "exit", "on": "2021-11-02", "exit_reason": "durable_job", "proof": "Contrat CDI"});
+        let (s, e) = call(&app, "POST", &format!("/api/v1/enrolments/{id}/transitions"), Some(&other_referent), Some(exit)).await;
+        assert_eq!((s, e["exit_category"].as_str()), (StatusCode::OK, Some("durable_job")));
+        let (_, full) = call(&app, "GET", &format!("/api/v1/enrolments/{id}"), Some(&manager), None).await;
+        assert_eq!(full["log"].as_array().map(Vec::len), Some(3));
+    })
+    .await;
+}

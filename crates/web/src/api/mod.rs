@@ -2,4 +2,5 @@
 //! audit as the pages.
 
 pub mod openapi;
+pub mod pathways;
 pub mod persons;

@@ -56,6 +56,26 @@ pub fn spec() -> Value {
                     "responses": {"201": {"description": "Créée", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Person"}}}}, "409": err("Ressemble à une fiche existante"), "422": err("Champs invalides")}
                 }
             },
+            "/programmes": {"get": {"summary": "Dispositifs (critères, durées)", "responses": {"200": {"description": "Liste"}}}},
+            "/persons/{id}/enrolments": {"get": {"summary": "Parcours d'une personne (dans votre périmètre)", "parameters": [id_param.clone()], "responses": {"200": {"description": "Liste"}}}},
+            "/enrolments": {"post": {"summary": "Orienter une personne vers un dispositif",
+                "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object",
+                    "required": ["person_id", "programme_id", "prescriber_organisation", "referred_on", "reason"],
+                    "properties": {"person_id": {"type": "string", "format": "uuid"}, "programme_id": {"type": "string", "format": "uuid"},
+                        "prescriber_organisation": {"type": "string"}, "prescriber_name": {"type": "string"},
+                        "referred_on": {"type": "string", "format": "date"}, "reason": {"type": "string"}}}}}},
+                "responses": {"201": {"description": "Orientation créée"}, "422": err("Refusée (déjà en parcours, champs manquants)")}}},
+            "/enrolments/{id}": {"get": {"summary": "Un parcours : état, journal, étapes, référents, sortie proposée", "parameters": [id_param.clone()], "responses": {"200": {"description": "Le parcours"}, "404": err("Introuvable ou hors de votre périmètre")}}},
+            "/enrolments/{id}/transitions": {"post": {"summary": "Proposer au comité, sortir (motif, justificatif), suivi à 6 mois", "parameters": [id_param.clone()],
+                "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["event", "on"],
+                    "properties": {"event": {"type": "string", "enum": ["propose_to_committee", "exit", "record_follow_up"]}, "on": {"type": "string", "format": "date"},
+                        "note": {"type": "string"}, "exit_reason": {"type": "string"}, "proof": {"type": "string"}}}}}},
+                "responses": {"200": {"description": "Nouvel état"}, "422": err("Transition refusée, avec la raison")}}},
+            "/enrolments/{id}/steps": {"post": {"summary": "Ajouter une étape (dans les dates du parcours)", "parameters": [id_param.clone()], "responses": {"201": {"description": "Créée"}, "422": err("Refusée")}}},
+            "/enrolments/{id}/contracts": {"post": {"summary": "Enregistrer un contrat de travail de la personne", "parameters": [id_param.clone()], "responses": {"201": {"description": "Créé"}, "422": err("Refusé")}}},
+            "/committees": {"post": {"summary": "Tenir un comité d'accès", "responses": {"201": {"description": "Créé"}}}},
+            "/committees/{id}/decisions": {"post": {"summary": "Décision du comité : entrée (à la date du comité) ou non-entrée", "parameters": [id_param.clone()],
+                "responses": {"200": {"description": "Nouvel état du parcours"}, "422": err("Refusée (éligibilité, motif manquant)")}}},
             "/persons/{id}": {
                 "get": {
                     "summary": "Lire une fiche (consultation tracée)",

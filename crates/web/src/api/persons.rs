@@ -42,7 +42,7 @@ struct PersonList {
 }
 
 /// Parses a JSON body, answering 400 in French when it is not JSON of the expected shape.
-fn parse_json<T: DeserializeOwned>(body: &Bytes) -> AppResult<T> {
+pub fn parse_json<T: DeserializeOwned>(body: &Bytes) -> AppResult<T> {
     serde_json::from_slice(body)
         .map_err(|e| AppError::BadRequest(format!("Corps JSON illisible : {e}")).api())
 }
