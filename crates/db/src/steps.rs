@@ -231,3 +231,94 @@ pub async fn objectives(
         })
         .collect()
 }
+
+/// One dated criterion of a pathway's eligibility diagnosis.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DiagnosisEntry {
+    pub criterion: passerelle_domain::pathway::step::DiagnosisCriterion,
+    pub observed_on: Date,
+    pub proof: String,
+    pub author: Option<String>,
+}
+
+/// Records a criterion with its proof; its author is the actor.
+pub async fn add_diagnosis(
+    db: &Db,
+    actor: &Actor,
+    enrolment_id: Uuid,
+    criterion: passerelle_domain::pathway::step::DiagnosisCriterion,
+    observed_on: Date,
+    proof: &str,
+) -> DbResult<()> {
+    if proof.trim().is_empty() {
+        return Err(DbError::Refused(
+            "Indiquez la preuve du critère (attestation, notification…).".into(),
+        ));
+    }
+    if proof.chars().count() > 300 {
+        return Err(DbError::Refused(
+            "La preuve est limitée à 300 caractères.".into(),
+        ));
+    }
+    get(db, actor.structure_id, enrolment_id).await?;
+    let change = [FieldChange {
+        field: "diagnosis".into(),
+        before: None,
+        after: Some(criterion.label().to_owned()),
+    }];
+    with_pool!(db, |p| {
+        let mut tx = p.begin().await?;
+        sqlx::query(
+            "INSERT INTO diagnosis_criteria (id, structure_id, enrolment_id, criterion, observed_on, proof, author_id, recorded_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(passerelle_domain::new_id())
+        .bind(actor.structure_id)
+        .bind(enrolment_id)
+        .bind(criterion.code())
+        .bind(observed_on)
+        .bind(proof.trim())
+        .bind(actor.user_id)
+        .bind(time::OffsetDateTime::now_utc())
+        .execute(&mut *tx)
+        .await?;
+        insert_audit!(
+            &mut *tx,
+            actor,
+            AuditAction::Update,
+            ENTITY_ENROLMENT,
+            enrolment_id,
+            &change
+        )?;
+        tx.commit().await?;
+    });
+    Ok(())
+}
+
+pub async fn diagnosis(
+    db: &Db,
+    structure_id: Uuid,
+    enrolment_id: Uuid,
+) -> DbResult<Vec<DiagnosisEntry>> {
+    let rows: Vec<(String, Date, String, Option<String>)> = with_pool!(db, |p| {
+        sqlx::query_as(
+            "SELECT d.criterion, d.observed_on, d.proof, u.display_name FROM diagnosis_criteria d
+             LEFT JOIN users u ON u.id = d.author_id
+             WHERE d.structure_id = $1 AND d.enrolment_id = $2 ORDER BY d.observed_on, d.recorded_at",
+        )
+        .bind(structure_id)
+        .bind(enrolment_id)
+        .fetch_all(p)
+        .await?
+    });
+    rows.into_iter()
+        .map(|(c, observed_on, proof, author)| {
+            Ok(DiagnosisEntry {
+                criterion: parse_code(&c)?,
+                observed_on,
+                proof,
+                author,
+            })
+        })
+        .collect()
+}

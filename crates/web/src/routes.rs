@@ -167,6 +167,12 @@ fn table() -> Vec<Route> {
         ),
         route(
             "POST",
+            "/parcours/{id}/diagnostic",
+            Some(PathwayWrite),
+            post(pathways::add_diagnosis),
+        ),
+        route(
+            "POST",
             "/parcours/{id}/objectifs",
             Some(PathwayWrite),
             post(pathways::add_objective),

@@ -310,6 +310,29 @@ async fn a_pathway_through_the_pages_from_referral_to_exit() {
             )
             .await;
         assert_eq!(r.status, axum::http::StatusCode::SEE_OTHER);
+        let no_proof = referent
+            .post(
+                &format!("{path}/diagnostic"),
+                &[("criterion", "rsa"), ("on", "2021-01-05"), ("proof", "")],
+            )
+            .await;
+        assert_eq!(
+            no_proof.status,
+            axum::http::StatusCode::UNPROCESSABLE_ENTITY
+        );
+        assert!(no_proof.body.contains("preuve du critère"));
+        let ok = referent
+            .post(
+                &format!("{path}/diagnostic"),
+                &[
+                    ("criterion", "rsa"),
+                    ("on", "2021-01-05"),
+                    ("proof", "Attestation CAF"),
+                ],
+            )
+            .await;
+        assert_eq!(ok.status, axum::http::StatusCode::SEE_OTHER);
+        assert!(referent.get(&path).await.body.contains("Attestation CAF"));
         let early = referent
             .post(
                 &format!("{path}/etapes"),

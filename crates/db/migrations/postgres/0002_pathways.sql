@@ -132,3 +132,16 @@ CREATE TABLE follow_ups (
     situation TEXT
 );
 CREATE INDEX follow_ups_due ON follow_ups(structure_id, due_on) WHERE done_on IS NULL;
+
+-- Eligibility diagnosis: dated criteria, each with its proof and its author.
+CREATE TABLE diagnosis_criteria (
+    id UUID PRIMARY KEY NOT NULL,
+    structure_id UUID NOT NULL,
+    enrolment_id UUID NOT NULL REFERENCES enrolments(id),
+    criterion TEXT NOT NULL,
+    observed_on DATE NOT NULL,
+    proof TEXT NOT NULL,
+    author_id UUID,
+    recorded_at TIMESTAMPTZ NOT NULL
+);
+CREATE INDEX diagnosis_criteria_enrolment ON diagnosis_criteria(enrolment_id, observed_on);

@@ -84,3 +84,24 @@ mod tests {
         }
     }
 }
+
+coded_enum! {
+    /// A criterion of the eligibility diagnosis (RULES.md A.2, IAE grid), each recorded with a
+    /// date, a proof and its author.
+    DiagnosisCriterion {
+        LongTermJobseeker = "long_term_jobseeker": "Demandeur d'emploi de longue durée (12 mois et plus)",
+        VeryLongTermJobseeker = "very_long_term_jobseeker": "Demandeur d'emploi de très longue durée (24 mois et plus)",
+        Rsa = "rsa": "Bénéficiaire du RSA",
+        Ass = "ass": "Bénéficiaire de l'ASS",
+        Aah = "aah": "Bénéficiaire de l'AAH",
+        Rqth = "rqth": "Travailleur handicapé (RQTH)",
+        QpvResident = "qpv_resident": "Résident d'un quartier prioritaire",
+        LowQualification = "low_qualification": "Niveau de qualification CAP/BEP ou inférieur",
+        Under26 = "under_26": "Jeune de moins de 26 ans",
+        Over50 = "over_50": "Senior de 50 ans et plus",
+        SingleParent = "single_parent": "Parent isolé",
+        Homeless = "homeless": "Sans hébergement ou hébergé",
+        Justice = "justice": "Sous main de justice",
+        Other = "other": "Autre difficulté (préciser dans la preuve)",
+    }
+}

@@ -13,7 +13,7 @@ use passerelle_domain::french::{date as fr, parse_date};
 use passerelle_domain::pathway::duration::{DurationStatus, duration_status};
 use passerelle_domain::pathway::employment::{Contract, ContractKind};
 use passerelle_domain::pathway::exit::ExitReason;
-use passerelle_domain::pathway::step::StepFamily;
+use passerelle_domain::pathway::step::{DiagnosisCriterion, StepFamily};
 use passerelle_domain::pathway::workflow::{PathwayEvent, PathwayState};
 use passerelle_domain::{Permission, Role};
 use uuid::Uuid;
@@ -76,6 +76,8 @@ pub struct ActionForm {
     weekly_hours: String,
     #[serde(default)]
     trial: Option<String>,
+    #[serde(default)]
+    criterion: String,
 }
 
 #[derive(Template, WebTemplate)]
@@ -96,6 +98,9 @@ pub struct EnrolmentPage {
     steps: Vec<(String, String, String, String)>,
     contracts: Vec<(String, String, String, String)>,
     proposal: Option<(String, String, String)>,
+    /// (criterion, date, proof, author)
+    diagnosis: Vec<(String, String, String, String)>,
+    criteria: Vec<Choice>,
     reasons: Vec<Choice>,
     families: Vec<Choice>,
     kinds: Vec<Choice>,
@@ -299,6 +304,24 @@ async fn enrolment_page(
             })
             .collect(),
         proposal,
+        diagnosis: steps::diagnosis(&state.db, s, id)
+            .await?
+            .into_iter()
+            .map(|d| {
+                (
+                    d.criterion.label().to_owned(),
+                    fr(d.observed_on),
+                    d.proof,
+                    d.author.unwrap_or_default(),
+                )
+            })
+            .collect(),
+        criteria: choices(
+            DiagnosisCriterion::ALL
+                .iter()
+                .map(|c| (c.code(), c.label()))
+                .collect(),
+        ),
         reasons: choices(
             ExitReason::VARIANTS
                 .iter()
@@ -600,4 +623,28 @@ pub async fn add_contract(
     }
     .await;
     act(&state, &user, id, "contract", f, result).await
+}
+
+pub async fn add_diagnosis(
+    State(state): State<AppState>,
+    Extension(user): Extension<CurrentUser>,
+    Path(id): Path<Uuid>,
+    Form(f): Form<ActionForm>,
+) -> AppResult<Response> {
+    in_user_scope(&state, &user, id).await?;
+    let result = async {
+        let criterion: DiagnosisCriterion = f
+            .criterion
+            .parse()
+            .map_err(|_| DbError::Refused("Choisissez le critère.".into()))?;
+        let on = day(&f.on, "la date du critère")?;
+        if on > today() {
+            return Err(DbError::Refused(
+                "Un critère ne peut pas être daté dans le futur.".into(),
+            ));
+        }
+        steps::add_diagnosis(&state.db, &user.actor(), id, criterion, on, &f.proof).await
+    }
+    .await;
+    act(&state, &user, id, "diagnosis", f, result).await
 }
