@@ -519,6 +519,9 @@ pub struct CaseloadRow {
     pub follow_up_due: Option<Date>,
     pub next_step_end: Option<Date>,
     pub next_contract_end: Option<Date>,
+    /// The latest work recorded on the pathway (transition, step, roadmap, diagnosis, contract),
+    /// until appointments are recorded.
+    pub last_activity: Option<Date>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -538,6 +541,11 @@ struct CaseloadSqlRow {
     follow_up_due: Option<Date>,
     next_step_end: Option<Date>,
     next_contract_end: Option<Date>,
+    last_transition: Option<Date>,
+    last_step: Option<Date>,
+    last_objective: Option<Date>,
+    last_diagnosis: Option<Date>,
+    last_contract: Option<Date>,
 }
 
 /// Every pathway of the structure that is not over (over: refused, or followed up after exit),
@@ -551,7 +559,12 @@ pub async fn open_pathways(db: &Db, structure_id: Uuid, on: Date) -> DbResult<Ve
                 e.referred_on, e.entered_on, r.user_id AS referent_id, u.display_name AS referent_name,
                 (SELECT MIN(f.due_on) FROM follow_ups f WHERE f.enrolment_id = e.id AND f.done_on IS NULL) AS follow_up_due,
                 (SELECT MIN(s.end_on) FROM steps s WHERE s.enrolment_id = e.id AND s.end_on >= $2) AS next_step_end,
-                (SELECT MIN(c.end_on) FROM employment_contracts c WHERE c.person_id = e.person_id AND c.end_on >= $2) AS next_contract_end
+                (SELECT MIN(c.end_on) FROM employment_contracts c WHERE c.person_id = e.person_id AND c.end_on >= $2) AS next_contract_end,
+                (SELECT MAX(t.occurred_on) FROM enrolment_transitions t WHERE t.enrolment_id = e.id) AS last_transition,
+                (SELECT MAX(s.start_on) FROM steps s WHERE s.enrolment_id = e.id) AS last_step,
+                (SELECT MAX(o.created_on) FROM objectives o WHERE o.enrolment_id = e.id) AS last_objective,
+                (SELECT MAX(d.observed_on) FROM diagnosis_criteria d WHERE d.enrolment_id = e.id) AS last_diagnosis,
+                (SELECT MAX(c.start_on) FROM employment_contracts c WHERE c.person_id = e.person_id) AS last_contract
              FROM enrolments e
              JOIN persons p ON p.id = e.person_id
              JOIN programmes g ON g.id = e.programme_id
@@ -592,6 +605,16 @@ pub async fn open_pathways(db: &Db, structure_id: Uuid, on: Date) -> DbResult<Ve
             follow_up_due: r.follow_up_due,
             next_step_end: r.next_step_end,
             next_contract_end: r.next_contract_end,
+            last_activity: [
+                r.last_transition,
+                r.last_step,
+                r.last_objective,
+                r.last_diagnosis,
+                r.last_contract,
+            ]
+            .into_iter()
+            .flatten()
+            .max(),
         });
     }
     Ok(out)

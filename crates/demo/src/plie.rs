@@ -669,12 +669,49 @@ pub async fn build(
     let rest: Vec<&Resident> = pool.collect();
     let current: Vec<&Resident> = rest.iter().copied().take(80).collect();
     let waiting: Vec<&Resident> = rest.iter().copied().skip(80).take(5).collect();
+    let themes = [
+        (
+            "Emploi",
+            "Trouver un emploi dans la logistique",
+            "Préparer le CACES",
+        ),
+        (
+            "Mobilité",
+            "Se déplacer sur la métropole",
+            "Passer le permis B",
+        ),
+        (
+            "Formation",
+            "Obtenir un titre professionnel",
+            "S'inscrire à la session de mars",
+        ),
+        (
+            "Logement",
+            "Stabiliser le logement",
+            "Rendez-vous avec le bailleur",
+        ),
+    ];
     for (i, r) in current.iter().enumerate() {
         if recent.is_empty() {
             break;
         }
         let entered = recent[i % recent.len()];
-        ctx.enter(r, entered, true, i % n_ref).await?;
+        let id = ctx.enter(r, entered, true, i % n_ref).await?;
+        // Two pathways in three have recent work on their roadmap; the others raise the alert.
+        if i % 3 != 0 {
+            let (theme, objective, action) = themes[i % themes.len()];
+            let on = (today - Duration::days(ctx.rng.i64(1..25))).max(entered);
+            steps::add_objective(
+                db,
+                &ctx.referents[i % n_ref],
+                id,
+                theme,
+                objective,
+                action,
+                on,
+            )
+            .await?;
+        }
     }
     for (i, r) in waiting.iter().enumerate() {
         let referred_on = today - Duration::days(10 + i as i64);

@@ -297,6 +297,17 @@ async fn a_pathway_through_the_pages_from_referral_to_exit() {
         assert!(!other.get("/parcours").await.body.contains("Parcours Paula"));
         let mine = referent.get("/parcours").await;
         assert!(mine.body.contains("Parcours Paula"));
+        assert!(
+            mine.body
+                .contains("Durée maximale dépassée depuis le 20/01/2024"),
+            "36-month alert"
+        );
+        assert!(
+            mine.body
+                .contains("Rien d&#39;enregistré depuis le 20/01/2021")
+                || mine.body.contains("Rien d'enregistré depuis le 20/01/2021"),
+            "no-activity alert"
+        );
 
         referent.get(&path).await;
         let r = referent
@@ -411,6 +422,13 @@ async fn a_pathway_through_the_pages_from_referral_to_exit() {
             axum::http::StatusCode::SEE_OTHER,
             "{}",
             done.body
+        );
+        let caseload = referent.get("/parcours").await;
+        assert!(
+            caseload
+                .body
+                .contains("Suivi à 6 mois à faire le 01/04/2022"),
+            "the follow-up task shows"
         );
         let page = manager.get(&path).await;
         assert!(page.body.contains("<strong>Sorti</strong>"));

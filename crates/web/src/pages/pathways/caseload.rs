@@ -88,6 +88,14 @@ pub async fn caseload(
                 {
                     alerts.push(format!("Contrat se terminant le {}", fr(end)));
                 }
+                if r.state == PathwayState::Entered
+                    && r.last_activity.is_none_or(|d| d < on - Duration::days(30))
+                {
+                    alerts.push(match r.last_activity {
+                        Some(d) => format!("Rien d'enregistré depuis le {}", fr(d)),
+                        None => "Aucune activité enregistrée".to_owned(),
+                    });
+                }
                 if r.referent_id.is_none() && r.state == PathwayState::Entered {
                     alerts.push("Sans référent".to_owned());
                 }
