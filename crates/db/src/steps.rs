@@ -322,3 +322,42 @@ pub async fn diagnosis(
         })
         .collect()
 }
+
+/// Moves an objective's action to a new status (planned, in progress, done, abandoned).
+pub async fn set_objective_status(
+    db: &Db,
+    actor: &Actor,
+    enrolment_id: Uuid,
+    objective_id: Uuid,
+    status: ObjectiveStatus,
+) -> DbResult<()> {
+    let change = [FieldChange {
+        field: "objective_status".into(),
+        before: None,
+        after: Some(status.label().to_owned()),
+    }];
+    with_pool!(db, |p| {
+        let mut tx = p.begin().await?;
+        let done = sqlx::query("UPDATE objectives SET status = $4 WHERE id = $1 AND enrolment_id = $2 AND structure_id = $3")
+            .bind(objective_id)
+            .bind(enrolment_id)
+            .bind(actor.structure_id)
+            .bind(status.code())
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        if done == 0 {
+            return Err(DbError::NotFound);
+        }
+        insert_audit!(
+            &mut *tx,
+            actor,
+            AuditAction::Update,
+            ENTITY_ENROLMENT,
+            enrolment_id,
+            &change
+        )?;
+        tx.commit().await?;
+        Ok(())
+    })
+}

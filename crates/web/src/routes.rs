@@ -173,6 +173,12 @@ fn table() -> Vec<Route> {
         ),
         route(
             "POST",
+            "/parcours/{id}/objectifs/{objective}/etat",
+            Some(PathwayWrite),
+            post(pathways::set_objective_status),
+        ),
+        route(
+            "POST",
             "/parcours/{id}/objectifs",
             Some(PathwayWrite),
             post(pathways::add_objective),

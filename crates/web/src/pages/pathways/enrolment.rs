@@ -13,7 +13,7 @@ use passerelle_domain::french::{date as fr, parse_date};
 use passerelle_domain::pathway::duration::{DurationStatus, duration_status};
 use passerelle_domain::pathway::employment::{Contract, ContractKind};
 use passerelle_domain::pathway::exit::ExitReason;
-use passerelle_domain::pathway::step::{DiagnosisCriterion, StepFamily};
+use passerelle_domain::pathway::step::{DiagnosisCriterion, ObjectiveStatus, StepFamily};
 use passerelle_domain::pathway::workflow::{PathwayEvent, PathwayState};
 use passerelle_domain::{Permission, Role};
 use uuid::Uuid;
@@ -94,7 +94,9 @@ pub struct EnrolmentPage {
     exit_reason: String,
     referents: Vec<(String, String)>,
     log: Vec<LogRow>,
-    objectives: Vec<(String, String, String, String)>,
+    /// (id, theme, objective, action, status code)
+    objectives: Vec<(Uuid, String, String, String, String)>,
+    statuses: Vec<Choice>,
     steps: Vec<(String, String, String, String)>,
     contracts: Vec<(String, String, String, String)>,
     proposal: Option<(String, String, String)>,
@@ -247,7 +249,15 @@ async fn enrolment_page(
         objectives: steps::objectives(&state.db, s, id)
             .await?
             .into_iter()
-            .map(|o| (o.theme, o.objective, o.action, o.status.label().to_owned()))
+            .map(|o| {
+                (
+                    o.id,
+                    o.theme,
+                    o.objective,
+                    o.action,
+                    o.status.code().to_owned(),
+                )
+            })
             .collect(),
         steps: steps::of_enrolment(&state.db, s, id)
             .await?
@@ -316,6 +326,12 @@ async fn enrolment_page(
                 )
             })
             .collect(),
+        statuses: choices(
+            ObjectiveStatus::ALL
+                .iter()
+                .map(|c| (c.code(), c.label()))
+                .collect(),
+        ),
         criteria: choices(
             DiagnosisCriterion::ALL
                 .iter()
@@ -647,4 +663,36 @@ pub async fn add_diagnosis(
     }
     .await;
     act(&state, &user, id, "diagnosis", f, result).await
+}
+
+#[derive(Debug, Default, Clone, serde::Deserialize)]
+pub struct StatusForm {
+    #[serde(default)]
+    status: String,
+}
+
+pub async fn set_objective_status(
+    State(state): State<AppState>,
+    Extension(user): Extension<CurrentUser>,
+    Path((id, objective)): Path<(Uuid, Uuid)>,
+    Form(f): Form<StatusForm>,
+) -> AppResult<Response> {
+    in_user_scope(&state, &user, id).await?;
+    let result = async {
+        let status: ObjectiveStatus = f
+            .status
+            .parse()
+            .map_err(|_| DbError::Refused("Choisissez l'état de l'action.".into()))?;
+        steps::set_objective_status(&state.db, &user.actor(), id, objective, status).await
+    }
+    .await;
+    act(
+        &state,
+        &user,
+        id,
+        "objective",
+        ActionForm::default(),
+        result,
+    )
+    .await
 }

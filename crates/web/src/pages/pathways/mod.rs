@@ -7,7 +7,8 @@ mod referral;
 
 pub use caseload::caseload;
 pub use enrolment::{
-    add_contract, add_diagnosis, add_objective, add_step, assign, exit, follow_up, propose, show,
+    add_contract, add_diagnosis, add_objective, add_step, assign, exit, follow_up, propose,
+    set_objective_status, show,
 };
 pub use referral::{refer, referral_form};
 
