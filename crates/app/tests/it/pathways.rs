@@ -321,6 +321,23 @@ async fn a_pathway_through_the_pages_from_referral_to_exit() {
             )
             .await;
         assert_eq!(r.status, axum::http::StatusCode::SEE_OTHER);
+        let page = referent.get(&path).await;
+        let at = page.body.find("/objectifs/").unwrap() + "/objectifs/".len();
+        let objective = page.body[at..at + 36].to_owned();
+        let done = referent
+            .post(
+                &format!("{path}/objectifs/{objective}/etat"),
+                &[("status", "done")],
+            )
+            .await;
+        assert_eq!(done.status, axum::http::StatusCode::SEE_OTHER);
+        assert!(
+            referent
+                .get(&path)
+                .await
+                .body
+                .contains("<option value=\"done\" selected>")
+        );
         let no_proof = referent
             .post(
                 &format!("{path}/diagnostic"),
