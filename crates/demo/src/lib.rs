@@ -309,6 +309,7 @@ pub async fn build(db: &Db, population_size: usize, today: Date) -> DbResult<Opt
         && let Some(manager) = manager
     {
         plie::build(db, structure.id, manager, &referents, &residents).await?;
+        plie::other_programmes(db, structure.id, manager, &referents, &residents).await?;
     }
     Ok(Some(DemoSummary {
         structure_id: structure.id,
