@@ -1,15 +1,17 @@
 //! Pathways: the caseload with its alerts, referral, and the enrolment page (state and
 //! transition log, referent, roadmap, steps, contracts, exit proposed by the rules).
 
+mod actions;
 mod caseload;
 mod enrolment;
 mod referral;
 
-pub use caseload::caseload;
-pub use enrolment::{
+pub use actions::{
     add_contract, add_diagnosis, add_objective, add_step, assign, exit, follow_up, propose,
-    set_objective_status, show,
+    set_objective_status,
 };
+pub use caseload::caseload;
+pub use enrolment::show;
 pub use referral::{refer, referral_form};
 
 use passerelle_db::enrolments::{self, Enrolment};
