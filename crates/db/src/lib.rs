@@ -14,6 +14,7 @@ use sqlx::{PgPool, SqlitePool};
 
 pub mod api_tokens;
 pub mod audit;
+pub mod caseload;
 pub mod committees;
 pub mod contracts;
 pub mod enrolments;

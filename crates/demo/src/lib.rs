@@ -13,6 +13,7 @@ use time::{Date, Duration};
 
 mod names;
 pub mod plie;
+pub mod programmes;
 
 /// Common surnames of the area, for tools that generate larger registers.
 pub const COMMON_SURNAMES: &[&str] = names::SURNAMES;
@@ -309,7 +310,7 @@ pub async fn build(db: &Db, population_size: usize, today: Date) -> DbResult<Opt
         && let Some(manager) = manager
     {
         plie::build(db, structure.id, manager, &referents, &residents).await?;
-        plie::other_programmes(db, structure.id, manager, &referents, &residents).await?;
+        programmes::other_programmes(db, structure.id, manager, &referents, &residents).await?;
     }
     Ok(Some(DemoSummary {
         structure_id: structure.id,

@@ -4,7 +4,6 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::Extension;
 use axum::extract::{Query, State};
-use passerelle_db::enrolments;
 use passerelle_domain::Role;
 use passerelle_domain::french::date as fr;
 use passerelle_domain::pathway::duration::{DurationStatus, duration_status};
@@ -44,7 +43,8 @@ pub async fn caseload(
     Query(n): Query<Notice>,
 ) -> AppResult<CaseloadPage> {
     let on = today();
-    let rows = enrolments::open_pathways(&state.db, user.user.structure_id, on).await?;
+    let rows =
+        passerelle_db::caseload::open_pathways(&state.db, user.user.structure_id, on).await?;
     let rows =
         rows.into_iter()
             .filter(|r| {

@@ -1,0 +1,127 @@
+//! The caseloads: every pathway not over, with what its alerts are computed from.
+
+use passerelle_domain::pathway::workflow::PathwayState;
+use time::Date;
+use uuid::Uuid;
+
+use crate::{Db, DbResult, parse_code, with_pool};
+
+/// An open pathway as the caseload shows it, with what its alerts are computed from.
+#[derive(Debug, Clone)]
+pub struct CaseloadRow {
+    pub enrolment_id: Uuid,
+    pub person_id: Uuid,
+    pub person_name: String,
+    pub programme_name: String,
+    pub programme_team: passerelle_domain::Team,
+    pub max_duration_months: Option<i32>,
+    pub alert_months: i32,
+    pub state: PathwayState,
+    pub referred_on: Date,
+    pub entered_on: Option<Date>,
+    /// The active referent, or the last one after the exit.
+    pub referent_id: Option<Uuid>,
+    pub referent_name: Option<String>,
+    pub follow_up_due: Option<Date>,
+    pub next_step_end: Option<Date>,
+    pub next_contract_end: Option<Date>,
+    /// The latest work recorded on the pathway (transition, step, roadmap, diagnosis, contract),
+    /// until appointments are recorded.
+    pub last_activity: Option<Date>,
+}
+
+#[derive(sqlx::FromRow)]
+struct CaseloadSqlRow {
+    enrolment_id: Uuid,
+    person_id: Uuid,
+    person_name: String,
+    programme_name: String,
+    programme_team: String,
+    max_duration_months: Option<i64>,
+    alert_months: i64,
+    state: Option<String>,
+    referred_on: Date,
+    entered_on: Option<Date>,
+    referent_id: Option<Uuid>,
+    referent_name: Option<String>,
+    follow_up_due: Option<Date>,
+    next_step_end: Option<Date>,
+    next_contract_end: Option<Date>,
+    last_transition: Option<Date>,
+    last_step: Option<Date>,
+    last_objective: Option<Date>,
+    last_diagnosis: Option<Date>,
+    last_contract: Option<Date>,
+}
+
+/// Every pathway of the structure that is not over (over: refused, or followed up after exit),
+/// for the caseloads; the caller keeps those in the user's scope.
+pub async fn open_pathways(db: &Db, structure_id: Uuid, on: Date) -> DbResult<Vec<CaseloadRow>> {
+    let rows: Vec<CaseloadSqlRow> = with_pool!(db, |p| {
+        sqlx::query_as(
+            "SELECT e.id AS enrolment_id, e.person_id, p.last_name || ' ' || p.first_names AS person_name,
+                g.name AS programme_name, g.team AS programme_team, g.max_duration_months, g.alert_months,
+                (SELECT t.to_state FROM enrolment_transitions t WHERE t.enrolment_id = e.id ORDER BY t.at DESC, t.id DESC LIMIT 1) AS state,
+                e.referred_on, e.entered_on, r.user_id AS referent_id, u.display_name AS referent_name,
+                (SELECT MIN(f.due_on) FROM follow_ups f WHERE f.enrolment_id = e.id AND f.done_on IS NULL) AS follow_up_due,
+                (SELECT MIN(s.end_on) FROM steps s WHERE s.enrolment_id = e.id AND s.end_on >= $2) AS next_step_end,
+                (SELECT MIN(c.end_on) FROM employment_contracts c WHERE c.person_id = e.person_id AND c.end_on >= $2) AS next_contract_end,
+                (SELECT MAX(t.occurred_on) FROM enrolment_transitions t WHERE t.enrolment_id = e.id) AS last_transition,
+                (SELECT MAX(s.start_on) FROM steps s WHERE s.enrolment_id = e.id) AS last_step,
+                (SELECT MAX(o.created_on) FROM objectives o WHERE o.enrolment_id = e.id) AS last_objective,
+                (SELECT MAX(d.observed_on) FROM diagnosis_criteria d WHERE d.enrolment_id = e.id) AS last_diagnosis,
+                (SELECT MAX(c.start_on) FROM employment_contracts c WHERE c.person_id = e.person_id) AS last_contract
+             FROM enrolments e
+             JOIN persons p ON p.id = e.person_id
+             JOIN programmes g ON g.id = e.programme_id
+             LEFT JOIN enrolment_referents r ON r.id = (
+                 SELECT r2.id FROM enrolment_referents r2 WHERE r2.enrolment_id = e.id
+                 ORDER BY CASE WHEN r2.until_date IS NULL THEN 0 ELSE 1 END, r2.from_date DESC LIMIT 1)
+             LEFT JOIN users u ON u.id = r.user_id
+             WHERE e.structure_id = $1
+             ORDER BY p.last_name, p.first_names",
+        )
+        .bind(structure_id)
+        .bind(on)
+        .fetch_all(p)
+        .await?
+    });
+    let mut out = Vec::new();
+    for r in rows {
+        let state = match &r.state {
+            Some(s) => parse_code(s)?,
+            None => PathwayState::Referred,
+        };
+        if matches!(state, PathwayState::Refused | PathwayState::FollowedUp) {
+            continue;
+        }
+        out.push(CaseloadRow {
+            enrolment_id: r.enrolment_id,
+            person_id: r.person_id,
+            person_name: r.person_name,
+            programme_name: r.programme_name,
+            programme_team: parse_code(&r.programme_team)?,
+            max_duration_months: r.max_duration_months.map(|m| m as i32),
+            alert_months: r.alert_months as i32,
+            state,
+            referred_on: r.referred_on,
+            entered_on: r.entered_on,
+            referent_id: r.referent_id,
+            referent_name: r.referent_name,
+            follow_up_due: r.follow_up_due,
+            next_step_end: r.next_step_end,
+            next_contract_end: r.next_contract_end,
+            last_activity: [
+                r.last_transition,
+                r.last_step,
+                r.last_objective,
+                r.last_diagnosis,
+                r.last_contract,
+            ]
+            .into_iter()
+            .flatten()
+            .max(),
+        });
+    }
+    Ok(out)
+}

@@ -1,0 +1,139 @@
+//! The MiE's other programmes in the demo: a dozen pathways each.
+
+use std::collections::HashMap;
+
+use passerelle_db::committees::{self, Decision};
+use passerelle_db::enrolments::{self, NewReferral, TransitionData};
+use passerelle_db::{Db, DbResult, contracts, programmes};
+use passerelle_domain::Role;
+use passerelle_domain::audit::Actor;
+use passerelle_domain::pathway::employment::{Contract, ContractKind};
+use passerelle_domain::pathway::exit::ExitReason;
+use passerelle_domain::pathway::workflow::PathwayEvent;
+use time::macros::date;
+use time::{Date, Duration};
+use uuid::Uuid;
+
+use crate::plie::{LEERS, LYS, ROUBAIX, Resident, committees_2021};
+
+/// The MiE's other programmes: a dozen pathways each in 2021, some ended, for a lifelike
+/// register (their own figures come with later issues).
+pub async fn other_programmes(
+    db: &Db,
+    structure_id: Uuid,
+    manager: Uuid,
+    referents: &[Uuid],
+    population: &[Resident],
+) -> DbResult<()> {
+    let actor = |user_id| Actor {
+        structure_id,
+        user_id,
+    };
+    let all = programmes::list(db, structure_id).await?;
+    let mut rng = fastrand::Rng::with_seed(crate::SEED + 2);
+    let meetings = committees_2021();
+    // Residents of the other towns: never PLIE participants, so the PLIE figures stay as recorded.
+    let mut next_person = population.iter().filter(|r| {
+        ![ROUBAIX, LYS, LEERS].contains(&r.commune.as_str()) && r.birth <= date!(2003 - 01 - 01)
+    });
+    for (k, programme) in all
+        .iter()
+        .filter(|p| p.def.code != passerelle_domain::pathway::programme::PLIE)
+        .enumerate()
+    {
+        let mut held: HashMap<Date, Uuid> = HashMap::new();
+        for i in 0..12 {
+            let Some(r) = next_person.next() else {
+                return Ok(());
+            };
+            let referent = actor(referents[(k + i) % referents.len()]);
+            let committee = meetings[(k * 3 + i) % meetings.len()];
+            let referred_on = committee - Duration::days(10 + rng.i64(0..20));
+            let e = enrolments::refer(
+                db,
+                &referent,
+                NewReferral {
+                    person_id: r.id,
+                    programme_id: programme.id,
+                    prescriber_organisation: [
+                        "Pôle emploi Roubaix",
+                        "Mission locale",
+                        "Bailleur social",
+                        "CCAS",
+                    ][i % 4],
+                    prescriber_name: None,
+                    referred_on,
+                    reason: "Orientation vers l'action",
+                },
+            )
+            .await?;
+            enrolments::transition(
+                db,
+                &referent,
+                Role::Referent,
+                e.id,
+                PathwayEvent::ProposeToCommittee,
+                referred_on + Duration::days(1),
+                TransitionData::default(),
+            )
+            .await?;
+            let meeting = match held.get(&committee) {
+                Some(m) => *m,
+                None => {
+                    let m = committees::create_meeting(
+                        db,
+                        &actor(manager),
+                        programme.id,
+                        committee,
+                        None,
+                    )
+                    .await?
+                    .id;
+                    held.insert(committee, m);
+                    m
+                }
+            };
+            let d = Decision {
+                admitted: true,
+                reason: "Entrée dans l'action",
+                override_reason: None,
+            };
+            committees::decide(db, &actor(manager), Role::Manager, meeting, e.id, d).await?;
+            enrolments::assign_referent(db, &actor(manager), e.id, referent.user_id, committee)
+                .await?;
+            if i % 2 == 0 {
+                let exit = committee + Duration::days(60 + rng.i64(0..120));
+                let reason = [
+                    ExitReason::TransitionJob,
+                    ExitReason::Reorientation,
+                    ExitReason::Abandon,
+                ][i % 3];
+                if reason == ExitReason::TransitionJob {
+                    let c = Contract {
+                        kind: ContractKind::Cdd,
+                        employer: "Entreprise partenaire".into(),
+                        start: exit - Duration::days(10),
+                        end: Some(exit + Duration::days(80)),
+                        weekly_hours: 28.0,
+                    };
+                    contracts::add(db, &referent, r.id, &c, true).await?;
+                }
+                let data = TransitionData {
+                    exit: Some((reason, "Compte rendu".to_owned(), String::new())),
+                    ..Default::default()
+                };
+                enrolments::transition(
+                    db,
+                    &referent,
+                    Role::Referent,
+                    e.id,
+                    PathwayEvent::Exit,
+                    exit,
+                    data,
+                )
+                .await?;
+            }
+        }
+    }
+    Ok(())
+}
