@@ -267,6 +267,15 @@ pub async fn transition(
                 passerelle_domain::french::date(entered)
             )));
         }
+        if let Some((reason, _, _)) = &data.exit {
+            let programme = crate::programmes::get(db, actor.structure_id, e.programme_id).await?;
+            if !programme.def.exit_reasons.contains(reason) {
+                return Err(DbError::Refused(format!(
+                    "Le motif « {} » n'est pas prévu pour ce dispositif.",
+                    reason.label()
+                )));
+            }
+        }
         match &data.exit {
             None => return Err(DbError::Refused("Indiquez le motif de sortie.".into())),
             Some((_, proof, _)) if proof.trim().is_empty() => {

@@ -23,6 +23,7 @@ struct Row {
     name: String,
     team: String,
     eligibility: String,
+    exit_reasons: String,
     max_duration_months: Option<i64>,
     alert_months: i64,
     active: bool,
@@ -42,6 +43,14 @@ impl TryFrom<Row> for Programme {
                 team,
                 eligibility,
                 max_duration_months: r.max_duration_months.map(|m| m as i32),
+                exit_reasons: if r.exit_reasons.trim().is_empty() {
+                    passerelle_domain::pathway::exit::ExitReason::VARIANTS.to_vec()
+                } else {
+                    r.exit_reasons
+                        .split_whitespace()
+                        .map(parse_code)
+                        .collect::<DbResult<_>>()?
+                },
                 alert_months: r.alert_months as i32,
             },
             active: r.active,
@@ -50,7 +59,15 @@ impl TryFrom<Row> for Programme {
 }
 
 const COLUMNS: &str =
-    "id, code, name, team, eligibility, max_duration_months, alert_months, active";
+    "id, code, name, team, eligibility, exit_reasons, max_duration_months, alert_months, active";
+
+fn reasons_text(def: &ProgrammeDef) -> String {
+    def.exit_reasons
+        .iter()
+        .map(|r| r.code())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
 
 /// Installs the shipped programmes a structure does not have yet.
 pub async fn ensure_defaults(db: &Db, structure_id: Uuid) -> DbResult<()> {
@@ -59,8 +76,8 @@ pub async fn ensure_defaults(db: &Db, structure_id: Uuid) -> DbResult<()> {
             serde_json::to_string(&p.eligibility).map_err(|e| DbError::Corrupt(e.to_string()))?;
         with_pool!(db, |pool| {
             sqlx::query(
-                "INSERT INTO programmes (id, structure_id, code, name, team, eligibility, max_duration_months, alert_months)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (structure_id, code) DO NOTHING",
+                "INSERT INTO programmes (id, structure_id, code, name, team, eligibility, max_duration_months, alert_months, exit_reasons)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (structure_id, code) DO NOTHING",
             )
             .bind(passerelle_domain::new_id())
             .bind(structure_id)
@@ -70,6 +87,7 @@ pub async fn ensure_defaults(db: &Db, structure_id: Uuid) -> DbResult<()> {
             .bind(eligibility)
             .bind(p.max_duration_months.map(i64::from))
             .bind(i64::from(p.alert_months))
+            .bind(reasons_text(&p))
             .execute(pool)
             .await?;
         });
@@ -142,6 +160,7 @@ pub async fn update(
             ),
             ("alert_months", p.alert_months.to_string()),
             ("active", active.to_string()),
+            ("exit_reasons", reasons_text(p)),
         ]
     };
     let changes: Vec<FieldChange> =
@@ -150,7 +169,7 @@ pub async fn update(
         let mut tx = p.begin().await?;
         sqlx::query(
             "UPDATE programmes SET name = $3, team = $4, eligibility = $5, max_duration_months = $6, alert_months = $7,
-                active = $8, version = version + 1 WHERE id = $1 AND structure_id = $2",
+                active = $8, exit_reasons = $9, version = version + 1 WHERE id = $1 AND structure_id = $2",
         )
         .bind(id)
         .bind(actor.structure_id)
@@ -160,6 +179,7 @@ pub async fn update(
         .bind(def.max_duration_months.map(i64::from))
         .bind(i64::from(def.alert_months))
         .bind(active)
+        .bind(reasons_text(def))
         .execute(&mut *tx)
         .await?;
         insert_audit!(

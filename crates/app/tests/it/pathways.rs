@@ -127,6 +127,13 @@ async fn a_leers_resident_enters_the_plie_from_february_2021_and_exits_to_a_dura
         assert!(refused(enrolments::transition(&app.db, &as_referent, Role::Referent, e.id, PathwayEvent::Exit, date!(2021 - 02 - 01), early_exit).await).contains("précéder l'entrée"));
         let no_proof = TransitionData { exit: Some((ExitReason::DurableJob, " ".into(), proposal.why.clone())), ..Default::default() };
         assert!(refused(enrolments::transition(&app.db, &as_referent, Role::Referent, e.id, PathwayEvent::Exit, date!(2021 - 09 - 15), no_proof).await).contains("justificatif"));
+        // A reason outside the programme's exit typology is refused.
+        let mut narrowed = plie.def.clone();
+        narrowed.exit_reasons.retain(|r| *r != ExitReason::Health);
+        programmes::update(&app.db, &as_manager, plie.id, &narrowed, true).await.unwrap();
+        let health = TransitionData { exit: Some((ExitReason::Health, "Certificat".into(), String::new())), ..Default::default() };
+        let msg = refused(enrolments::transition(&app.db, &as_referent, Role::Referent, e.id, PathwayEvent::Exit, date!(2021 - 09 - 15), health).await);
+        assert!(msg.contains("n'est pas prévu pour ce dispositif"), "{msg}");
         let exit = TransitionData { exit: Some((ExitReason::DurableJob, "Contrat CDI signé".into(), proposal.why)), ..Default::default() };
         let e = enrolments::transition(&app.db, &as_referent, Role::Referent, e.id, PathwayEvent::Exit, date!(2021 - 09 - 15), exit).await.unwrap();
         assert_eq!(e.state, PathwayState::Exited);
@@ -483,6 +490,9 @@ async fn an_admin_edits_the_plie_towns_and_the_committee_applies_them() {
                 ("max_duration_months", "36".to_owned()),
                 ("alert_months", "3".to_owned()),
                 ("active", "on".to_owned()),
+                ("exit_reason", "durable_job".to_owned()),
+                ("exit_reason", "transition_job".to_owned()),
+                ("exit_reason", "abandon".to_owned()),
             ]
         };
         let bad = fields("59512 01/01/2015\n59339 bientôt");
@@ -505,6 +515,18 @@ async fn an_admin_edits_the_plie_towns_and_the_committee_applies_them() {
         );
         assert!(refusals[0].contains("01/03/2021"), "{refusals:?}");
         assert_eq!(edited.def.code, "plie", "the code never changes");
+        assert_eq!(
+            edited.def.exit_reasons.len(),
+            3,
+            "the exit typology is data"
+        );
+        let none: Vec<(&str, &str)> = good
+            .iter()
+            .copied()
+            .filter(|(k, _)| *k != "exit_reason")
+            .collect();
+        let refused = admin.post(&path, &none).await;
+        assert!(refused.body.contains("au moins un motif de sortie"));
     })
     .await;
 }

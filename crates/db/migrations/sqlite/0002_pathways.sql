@@ -9,6 +9,8 @@ CREATE TABLE programmes (
     team TEXT NOT NULL,
     -- Eligibility (towns with dates, ages) as JSON: settings of the territory, edited as data.
     eligibility TEXT NOT NULL,
+    -- The exit reasons this programme uses (its exit typology), space-separated codes.
+    exit_reasons TEXT NOT NULL DEFAULT '',
     max_duration_months INTEGER,
     alert_months INTEGER NOT NULL DEFAULT 3,
     active INTEGER NOT NULL DEFAULT 1,

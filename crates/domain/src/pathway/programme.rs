@@ -5,6 +5,7 @@
 use time::macros::date;
 
 use super::eligibility::{Eligibility, OpenTown};
+use super::exit::ExitReason;
 use crate::access::Team;
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -16,6 +17,8 @@ pub struct ProgrammeDef {
     pub max_duration_months: Option<i32>,
     /// Months before the maximum duration when the alert shows.
     pub alert_months: i32,
+    /// The exit reasons this programme records (its exit typology).
+    pub exit_reasons: Vec<ExitReason>,
 }
 
 /// The code of the PLIE programme, whose figures the activity report computes.
@@ -29,6 +32,7 @@ fn open(code: &str, name: &str, team: Team) -> ProgrammeDef {
         eligibility: Eligibility::default(),
         max_duration_months: None,
         alert_months: 3,
+        exit_reasons: ExitReason::VARIANTS.to_vec(),
     }
 }
 
@@ -55,6 +59,7 @@ pub fn default_programmes() -> Vec<ProgrammeDef> {
         },
         max_duration_months: Some(36),
         alert_months: 3,
+        exit_reasons: ExitReason::VARIANTS.to_vec(),
     };
     vec![
         plie,

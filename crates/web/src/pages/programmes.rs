@@ -3,12 +3,13 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
+use axum::Extension;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::{Extension, Form};
 use passerelle_db::programmes::{self, Programme};
 use passerelle_domain::pathway::eligibility::Eligibility;
+use passerelle_domain::pathway::exit::ExitReason;
 use passerelle_domain::pathway::programme::ProgrammeDef;
 use passerelle_domain::{FieldErrors, Team};
 use uuid::Uuid;
@@ -58,6 +59,9 @@ pub struct ProgrammeForm {
     alert_months: String,
     #[serde(default)]
     active: Option<String>,
+    /// Exit reason codes (repeated check boxes, read from the raw body).
+    #[serde(skip)]
+    exit_reasons: Vec<String>,
 }
 
 #[derive(Template, WebTemplate)]
@@ -68,7 +72,14 @@ pub struct ProgrammeFormPage {
     code: String,
     form: ProgrammeForm,
     teams: Vec<Choice>,
+    reasons: Vec<Choice>,
     errors: FieldErrors,
+}
+
+impl ProgrammeFormPage {
+    fn has_reason(&self, code: &str) -> bool {
+        self.form.exit_reasons.iter().any(|r| r == code)
+    }
 }
 
 fn form_of(p: &Programme) -> ProgrammeForm {
@@ -82,6 +93,12 @@ fn form_of(p: &Programme) -> ProgrammeForm {
         max_duration_months: opt(p.def.max_duration_months),
         alert_months: p.def.alert_months.to_string(),
         active: p.active.then(|| "on".to_owned()),
+        exit_reasons: p
+            .def
+            .exit_reasons
+            .iter()
+            .map(|r| r.code().to_owned())
+            .collect(),
     }
 }
 
@@ -101,6 +118,13 @@ fn page(
             .map(|t| Choice {
                 code: t.code().to_owned(),
                 label: t.label().to_owned(),
+            })
+            .collect(),
+        reasons: ExitReason::VARIANTS
+            .iter()
+            .map(|r| Choice {
+                code: r.code().to_owned(),
+                label: format!("{} ({})", r.label(), r.category().label()),
             })
             .collect(),
         errors,
@@ -143,8 +167,14 @@ pub async fn update(
     State(state): State<AppState>,
     Extension(user): Extension<CurrentUser>,
     Path(id): Path<Uuid>,
-    Form(f): Form<ProgrammeForm>,
+    body: String,
 ) -> AppResult<Response> {
+    // The exit reasons are repeated check boxes, which the form extractor does not gather.
+    let mut f = read_programme_form(&body);
+    f.exit_reasons = form_urlencoded::parse(body.as_bytes())
+        .filter(|(k, _)| k == "exit_reason")
+        .map(|(_, v)| v.into_owned())
+        .collect();
     let p = programmes::get(&state.db, user.user.structure_id, id).await?;
     let territory = state.territory().await;
     let mut e = FieldErrors::new();
@@ -177,6 +207,14 @@ pub async fn update(
         1..=120,
     );
     let alert_months = number(&mut e, "alert_months", &f.alert_months, 0..=24).unwrap_or(3);
+    let exit_reasons: Vec<ExitReason> = f
+        .exit_reasons
+        .iter()
+        .filter_map(|r| r.parse().ok())
+        .collect();
+    if exit_reasons.is_empty() {
+        e.add("exit_reasons", "Cochez au moins un motif de sortie.");
+    }
     if let (Some(team), true) = (team, e.is_empty()) {
         let def = ProgrammeDef {
             code: p.def.code.clone(),
@@ -189,9 +227,31 @@ pub async fn update(
             },
             max_duration_months,
             alert_months,
+            exit_reasons,
         };
         programmes::update(&state.db, &user.actor(), id, &def, f.active.is_some()).await?;
         return Ok(see_other("/admin/dispositifs", "enregistre").into_response());
     }
     Ok((StatusCode::UNPROCESSABLE_ENTITY, page(&user, &p, f, e)).into_response())
+}
+
+/// The single-valued fields of the programme form, read one by one: unknown or repeated keys
+/// are ignored.
+fn read_programme_form(body: &str) -> ProgrammeForm {
+    let mut f = ProgrammeForm::default();
+    for (k, v) in form_urlencoded::parse(body.as_bytes()) {
+        let v = v.into_owned();
+        match k.as_ref() {
+            "name" => f.name = v,
+            "team" => f.team = v,
+            "towns" => f.towns = v,
+            "min_age" => f.min_age = v,
+            "max_age" => f.max_age = v,
+            "max_duration_months" => f.max_duration_months = v,
+            "alert_months" => f.alert_months = v,
+            "active" => f.active = Some(v),
+            _ => {}
+        }
+    }
+    f
 }

@@ -9,7 +9,6 @@ use passerelle_db::{contracts, persons, steps, users};
 use passerelle_domain::french::date as fr;
 use passerelle_domain::pathway::duration::{DurationStatus, duration_status};
 use passerelle_domain::pathway::employment::ContractKind;
-use passerelle_domain::pathway::exit::ExitReason;
 use passerelle_domain::pathway::step::{DiagnosisCriterion, ObjectiveStatus, StepFamily};
 use passerelle_domain::pathway::workflow::PathwayState;
 use passerelle_domain::{Permission, Role};
@@ -336,7 +335,9 @@ pub(super) async fn enrolment_page(
                 .collect(),
         ),
         reasons: choices(
-            ExitReason::VARIANTS
+            programme
+                .def
+                .exit_reasons
                 .iter()
                 .map(|r| (r.code(), r.label()))
                 .collect(),
