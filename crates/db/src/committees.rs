@@ -169,3 +169,83 @@ pub async fn decide(
     )
     .await
 }
+
+/// Exits recorded since the programme's previous committee (three months at most), not yet
+/// reviewed by a committee: the meeting acknowledges them.
+pub async fn exits_to_review(
+    db: &Db,
+    structure_id: Uuid,
+    meeting: &Meeting,
+) -> DbResult<Vec<Enrolment>> {
+    let previous: Option<Date> = with_pool!(db, |p| {
+        sqlx::query_scalar(
+            "SELECT MAX(held_on) FROM committee_meetings WHERE structure_id = $1 AND programme_id = $2 AND held_on < $3",
+        )
+        .bind(structure_id)
+        .bind(meeting.programme_id)
+        .bind(meeting.held_on)
+        .fetch_one(p)
+        .await?
+    });
+    let since = previous
+        .unwrap_or(meeting.held_on - time::Duration::days(90))
+        .max(meeting.held_on - time::Duration::days(90));
+    let ids: Vec<Uuid> = with_pool!(db, |p| {
+        sqlx::query_scalar(
+            "SELECT e.id FROM enrolments e WHERE e.structure_id = $1 AND e.programme_id = $2
+               AND e.exited_on > $3 AND e.exited_on <= $4
+               AND NOT EXISTS (SELECT 1 FROM committee_decisions d WHERE d.enrolment_id = e.id AND d.kind = 'exit')
+             ORDER BY e.exited_on, e.id",
+        )
+        .bind(structure_id)
+        .bind(meeting.programme_id)
+        .bind(since)
+        .bind(meeting.held_on)
+        .fetch_all(p)
+        .await?
+    });
+    let mut out = Vec::with_capacity(ids.len());
+    for id in ids {
+        out.push(enrolments::get(db, structure_id, id).await?);
+    }
+    Ok(out)
+}
+
+/// The committee acknowledges (or questions) an exit; the decision is kept with its reason.
+pub async fn review_exit(
+    db: &Db,
+    actor: &Actor,
+    meeting_id: Uuid,
+    enrolment_id: Uuid,
+    validated: bool,
+    reason: &str,
+) -> DbResult<()> {
+    let meeting = get(db, actor.structure_id, meeting_id).await?;
+    let e = enrolments::get(db, actor.structure_id, enrolment_id).await?;
+    if e.programme_id != meeting.programme_id || e.exited_on.is_none() {
+        return Err(DbError::Refused(
+            "Ce parcours n'a pas de sortie à examiner par ce comité.".into(),
+        ));
+    }
+    if reason.trim().is_empty() {
+        return Err(DbError::Refused(
+            "Indiquez l'avis du comité sur la sortie.".into(),
+        ));
+    }
+    with_pool!(db, |p| {
+        sqlx::query(
+            "INSERT INTO committee_decisions (id, structure_id, meeting_id, enrolment_id, kind, admitted, reason)
+             VALUES ($1, $2, $3, $4, 'exit', $5, $6)",
+        )
+        .bind(passerelle_domain::new_id())
+        .bind(actor.structure_id)
+        .bind(meeting_id)
+        .bind(enrolment_id)
+        .bind(validated)
+        .bind(reason.trim())
+        .execute(p)
+        .await
+        .map_err(DbError::from_write)?;
+    });
+    Ok(())
+}

@@ -215,6 +215,12 @@ fn table() -> Vec<Route> {
         ),
         route(
             "POST",
+            "/comites/{id}/sorties",
+            Some(CommitteeManage),
+            post(committees::review_exit),
+        ),
+        route(
+            "POST",
             "/comites/{id}/decisions",
             Some(CommitteeManage),
             post(committees::decide),

@@ -464,6 +464,61 @@ async fn a_pathway_through_the_pages_from_referral_to_exit() {
             assert!(page.body.contains(step), "log lacks {step}");
         }
         assert!(page.body.contains("Projet validé"));
+
+        // The next committee reviews the exits since the previous one.
+        let october = manager
+            .post(
+                "/comites",
+                &[("programme_id", &plie_id), ("held_on", "2021-10-12")],
+            )
+            .await;
+        let october = october
+            .location
+            .unwrap()
+            .split('?')
+            .next()
+            .unwrap()
+            .to_owned();
+        let review = manager.get(&october).await;
+        assert!(
+            review
+                .body
+                .contains("sortie le 01/10/2021 : Emploi durable"),
+            "{}",
+            review.body
+        );
+        let no_reason = manager
+            .post(
+                &format!("{october}/sorties"),
+                &[
+                    ("enrolment_id", &enrolment_id),
+                    ("opinion", "valide"),
+                    ("reason", ""),
+                ],
+            )
+            .await;
+        assert_eq!(
+            no_reason.status,
+            axum::http::StatusCode::UNPROCESSABLE_ENTITY
+        );
+        let ok = manager
+            .post(
+                &format!("{october}/sorties"),
+                &[
+                    ("enrolment_id", &enrolment_id),
+                    ("opinion", "valide"),
+                    ("reason", "CDI confirmé"),
+                ],
+            )
+            .await;
+        assert_eq!(ok.status, axum::http::StatusCode::SEE_OTHER);
+        assert!(
+            manager
+                .get(&october)
+                .await
+                .body
+                .contains("Aucune sortie à examiner")
+        );
     })
     .await;
 }

@@ -131,6 +131,8 @@ pub struct CommitteePage {
     held_on: String,
     notes: String,
     proposals: Vec<ProposalRow>,
+    /// Exits since the previous committee: (enrolment, person, exit summary).
+    exits: Vec<ProposalRow>,
     error: Option<(Uuid, String)>,
 }
 
@@ -166,8 +168,24 @@ async fn meeting_page(
             ),
         });
     }
+    let mut exits = Vec::new();
+    for e in committees::exits_to_review(&state.db, s, &m).await? {
+        let p = persons::get(&state.db, s, e.person_id).await?;
+        exits.push(ProposalRow {
+            enrolment_id: e.id,
+            person: p.full_name(),
+            referred: format!(
+                "sortie le {} : {}",
+                e.exited_on.map(fr).unwrap_or_default(),
+                e.exit_reason
+                    .map(|r| format!("{} ({})", r.label(), r.category().label()))
+                    .unwrap_or_default()
+            ),
+        });
+    }
     Ok(CommitteePage {
         ctx: PageCtx::new(user, "parcours"),
+        exits,
         id,
         programme: programme.def.name,
         held_on: fr(m.held_on),
@@ -228,6 +246,43 @@ pub async fn decide(
     };
     match committees::decide(&state.db, &user.actor(), user.user.role, id, enrolment, d).await {
         Ok(_) => Ok(see_other(&format!("/comites/{id}"), "decision").into_response()),
+        Err(DbError::Refused(m)) => {
+            let page = meeting_page(&state, &user, id, Some((enrolment, m))).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Debug, Default, Clone, serde::Deserialize)]
+pub struct ExitReviewForm {
+    #[serde(default)]
+    enrolment_id: String,
+    #[serde(default)]
+    opinion: String,
+    #[serde(default)]
+    reason: String,
+}
+
+pub async fn review_exit(
+    State(state): State<AppState>,
+    Extension(user): Extension<CurrentUser>,
+    Path(id): Path<Uuid>,
+    Form(f): Form<ExitReviewForm>,
+) -> AppResult<Response> {
+    let enrolment: Uuid = f.enrolment_id.parse().map_err(|_| AppError::NotFound)?;
+    let validated = f.opinion != "reserve";
+    match committees::review_exit(
+        &state.db,
+        &user.actor(),
+        id,
+        enrolment,
+        validated,
+        &f.reason,
+    )
+    .await
+    {
+        Ok(()) => Ok(see_other(&format!("/comites/{id}"), "decision").into_response()),
         Err(DbError::Refused(m)) => {
             let page = meeting_page(&state, &user, id, Some((enrolment, m))).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
