@@ -114,10 +114,16 @@ pub async fn decide(
         let programme = programmes::get(db, actor.structure_id, e.programme_id).await?;
         let person = persons::get(db, actor.structure_id, e.person_id).await?;
         let towns = territory::load(db).await?;
-        let refusals = programme.def.eligibility.refusals(
+        let history = crate::situations::history(db, actor.structure_id, person.id).await?;
+        let situation = history
+            .iter()
+            .find(|s| s.fields.observed_on <= meeting.held_on)
+            .map(|s| &s.fields);
+        let refusals = programme.def.eligibility.refusals_with_situation(
             &person.fields.commune_code,
             &towns.commune_name(&person.fields.commune_code),
             person.fields.birth_date,
+            situation,
             meeting.held_on,
         );
         if !refusals.is_empty() {

@@ -552,9 +552,12 @@ async fn an_admin_edits_the_plie_towns_and_the_committee_applies_them() {
         };
         let bad = fields("59512 01/01/2015\n59339 bientôt");
         let bad: Vec<(&str, &str)> = bad.iter().map(|(k, v)| (*k, v.as_str())).collect();
-        let refused = admin.post(&path, &bad).await;
-        assert_eq!(refused.status, axum::http::StatusCode::UNPROCESSABLE_ENTITY);
-        assert!(refused.body.contains("Ligne 2"));
+        let bad_towns = admin.post(&path, &bad).await;
+        assert_eq!(
+            bad_towns.status,
+            axum::http::StatusCode::UNPROCESSABLE_ENTITY
+        );
+        assert!(bad_towns.body.contains("Ligne 2"));
         let good = fields("59512 01/01/2015\n59367 01/01/2015\n59339 01/03/2021");
         let good: Vec<(&str, &str)> = good.iter().map(|(k, v)| (*k, v.as_str())).collect();
         assert_eq!(
@@ -580,8 +583,68 @@ async fn an_admin_edits_the_plie_towns_and_the_committee_applies_them() {
             .copied()
             .filter(|(k, _)| *k != "exit_reason")
             .collect();
-        let refused = admin.post(&path, &none).await;
-        assert!(refused.body.contains("au moins un motif de sortie"));
+        let no_reason = admin.post(&path, &none).await;
+        assert!(no_reason.body.contains("au moins un motif de sortie"));
+
+        // Requiring RSA at entry: a person without it is refused at the committee, with why.
+        let mut with_rsa: Vec<(&str, &str)> = good.clone();
+        with_rsa.push(("situation", "rsa"));
+        assert_eq!(
+            admin.post(&path, &with_rsa).await.status,
+            axum::http::StatusCode::SEE_OTHER
+        );
+        let plie = programmes::get(&app.db, s, plie.id).await.unwrap();
+        assert_eq!(plie.def.eligibility.situation_any.len(), 1);
+        let manager = passerelle_db::users::by_email(&app.db, &app.staff(Role::Manager).await)
+            .await
+            .unwrap()
+            .unwrap()
+            .0;
+        let as_manager = Actor {
+            structure_id: s,
+            user_id: manager.id,
+        };
+        let fields = person_form("Sansrsa", "Sam", "1980-01-01")
+            .validate(&*app.state.territory().await, date!(2026 - 01 - 01))
+            .unwrap();
+        let person = passerelle_db::persons::create(&app.db, &as_manager, &fields)
+            .await
+            .unwrap();
+        let referral = NewReferral {
+            person_id: person.id,
+            programme_id: plie.id,
+            prescriber_organisation: "CCAS",
+            prescriber_name: None,
+            referred_on: date!(2021 - 05 - 01),
+            reason: "Test",
+        };
+        let e = enrolments::refer(&app.db, &as_manager, referral)
+            .await
+            .unwrap();
+        enrolments::transition(
+            &app.db,
+            &as_manager,
+            Role::Manager,
+            e.id,
+            PathwayEvent::ProposeToCommittee,
+            date!(2021 - 05 - 02),
+            TransitionData::default(),
+        )
+        .await
+        .unwrap();
+        let meeting =
+            committees::create_meeting(&app.db, &as_manager, plie.id, date!(2021 - 05 - 11), None)
+                .await
+                .unwrap();
+        let d = Decision {
+            admitted: true,
+            reason: "Projet",
+            override_reason: None,
+        };
+        let msg = refused(
+            committees::decide(&app.db, &as_manager, Role::Manager, meeting.id, e.id, d).await,
+        );
+        assert!(msg.contains("bénéficiaire du RSA"), "{msg}");
     })
     .await;
 }

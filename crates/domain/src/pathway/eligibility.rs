@@ -5,6 +5,7 @@ use time::Date;
 
 use crate::age::age_at;
 use crate::french;
+use crate::situation::{LabourStatus, SituationFields};
 
 /// A town where a programme is open, from a date and possibly until one.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -14,12 +15,62 @@ pub struct OpenTown {
     pub until: Option<Date>,
 }
 
+/// A situation a programme may require at entry (any one of its list).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SituationCriterion {
+    /// Registered at France Travail.
+    Jobseeker,
+    /// Registered for 12 months or more.
+    LongTermJobseeker,
+    Unemployed,
+    Rsa,
+    Ass,
+    Aah,
+}
+
+impl SituationCriterion {
+    pub fn label(self) -> &'static str {
+        match self {
+            SituationCriterion::Jobseeker => "inscrit à France Travail",
+            SituationCriterion::LongTermJobseeker => "demandeur d'emploi de 12 mois ou plus",
+            SituationCriterion::Unemployed => "sans emploi",
+            SituationCriterion::Rsa => "bénéficiaire du RSA",
+            SituationCriterion::Ass => "bénéficiaire de l'ASS",
+            SituationCriterion::Aah => "bénéficiaire de l'AAH",
+        }
+    }
+
+    fn met_by(self, s: &SituationFields, on: Date) -> bool {
+        match self {
+            SituationCriterion::Jobseeker => s.jobseeker_since.is_some(),
+            SituationCriterion::LongTermJobseeker => s.jobseeker_for_months(12, on),
+            SituationCriterion::Unemployed => s.labour_status == LabourStatus::Unemployed,
+            SituationCriterion::Rsa => s.receives_rsa,
+            SituationCriterion::Ass => s.receives_ass,
+            SituationCriterion::Aah => s.receives_aah,
+        }
+    }
+}
+
+crate::codes::codes!(SituationCriterion {
+    Jobseeker = "jobseeker",
+    LongTermJobseeker = "long_term_jobseeker",
+    Unemployed = "unemployed",
+    Rsa = "rsa",
+    Ass = "ass",
+    Aah = "aah",
+});
+
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Eligibility {
     /// Empty: open to every town.
     pub towns: Vec<OpenTown>,
     pub min_age: Option<i32>,
     pub max_age: Option<i32>,
+    /// Empty: no situation required; else the situation at entry meets at least one.
+    #[serde(default)]
+    pub situation_any: Vec<SituationCriterion>,
 }
 
 impl Eligibility {
@@ -85,6 +136,39 @@ impl Eligibility {
     }
 
     /// Every reason why a person living in `commune_code`, born on `birth`, cannot enter on
+    /// Every reason why a person cannot enter on `on`, given their situation known then (the
+    /// latest observation on or before `on`), in French; empty when they can.
+    pub fn refusals_with_situation(
+        &self,
+        commune_code: &str,
+        commune_name: &str,
+        birth: Date,
+        situation: Option<&SituationFields>,
+        on: Date,
+    ) -> Vec<String> {
+        let mut out = self.refusals(commune_code, commune_name, birth, on);
+        if !self.situation_any.is_empty() {
+            let wanted = self
+                .situation_any
+                .iter()
+                .map(|c| c.label())
+                .collect::<Vec<_>>()
+                .join(", ");
+            match situation {
+                None => out.push(format!(
+                    "Aucune situation datée n'est enregistrée avant le {} ; le dispositif demande : {wanted}.",
+                    french::date(on)
+                )),
+                Some(s) if !self.situation_any.iter().any(|c| c.met_by(s, on)) => out.push(format!(
+                    "La situation au {} ne remplit aucun critère du dispositif ({wanted}).",
+                    french::date(s.observed_on)
+                )),
+                Some(_) => {}
+            }
+        }
+        out
+    }
+
     /// `on`, in French; empty when they can.
     pub fn refusals(
         &self,
@@ -153,7 +237,60 @@ mod tests {
             ],
             min_age: Some(18),
             max_age: None,
+            situation_any: Vec::new(),
         }
+    }
+
+    #[test]
+    fn a_required_situation_is_checked_at_entry() {
+        let mut e = plie();
+        e.situation_any = vec![
+            SituationCriterion::Rsa,
+            SituationCriterion::LongTermJobseeker,
+        ];
+        let on = date!(2021 - 06 - 01);
+        let base = SituationFields {
+            observed_on: date!(2021 - 05 - 01),
+            labour_status: LabourStatus::Unemployed,
+            jobseeker_since: Some(date!(2021 - 01 - 01)),
+            receives_rsa: false,
+            receives_ass: false,
+            receives_aah: false,
+            education_level: None,
+            in_education_or_training: false,
+            jobless_household: false,
+            dependent_children: false,
+            single_parent: false,
+            homeless: false,
+            rqth: None,
+            foreign_background: None,
+            justice_supervision: None,
+            health_notes: None,
+        };
+        let born = date!(1980 - 01 - 01);
+        let r = e.refusals_with_situation("59512", "Roubaix", born, Some(&base), on);
+        assert_eq!(r.len(), 1, "five months registered, no RSA");
+        let rsa = SituationFields {
+            receives_rsa: true,
+            ..base.clone()
+        };
+        assert!(
+            e.refusals_with_situation("59512", "Roubaix", born, Some(&rsa), on)
+                .is_empty()
+        );
+        let long = SituationFields {
+            jobseeker_since: Some(date!(2020 - 05 - 01)),
+            ..base
+        };
+        assert!(
+            e.refusals_with_situation("59512", "Roubaix", born, Some(&long), on)
+                .is_empty()
+        );
+        assert_eq!(
+            e.refusals_with_situation("59512", "Roubaix", born, None, on)
+                .len(),
+            1
+        );
     }
 
     #[test]

@@ -56,6 +56,7 @@ pub fn default_programmes() -> Vec<ProgrammeDef> {
             ],
             min_age: Some(18),
             max_age: None,
+            situation_any: Vec::new(),
         },
         max_duration_months: Some(36),
         alert_months: 3,

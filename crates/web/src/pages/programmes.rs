@@ -8,7 +8,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use passerelle_db::programmes::{self, Programme};
-use passerelle_domain::pathway::eligibility::Eligibility;
+use passerelle_domain::pathway::eligibility::{Eligibility, SituationCriterion};
 use passerelle_domain::pathway::exit::ExitReason;
 use passerelle_domain::pathway::programme::ProgrammeDef;
 use passerelle_domain::{FieldErrors, Team};
@@ -62,6 +62,9 @@ pub struct ProgrammeForm {
     /// Exit reason codes (repeated check boxes, read from the raw body).
     #[serde(skip)]
     exit_reasons: Vec<String>,
+    /// Situation criteria codes (repeated check boxes).
+    #[serde(skip)]
+    situations: Vec<String>,
 }
 
 #[derive(Template, WebTemplate)]
@@ -73,12 +76,17 @@ pub struct ProgrammeFormPage {
     form: ProgrammeForm,
     teams: Vec<Choice>,
     reasons: Vec<Choice>,
+    situations: Vec<Choice>,
     errors: FieldErrors,
 }
 
 impl ProgrammeFormPage {
     fn has_reason(&self, code: &str) -> bool {
         self.form.exit_reasons.iter().any(|r| r == code)
+    }
+
+    fn has_situation(&self, code: &str) -> bool {
+        self.form.situations.iter().any(|r| r == code)
     }
 }
 
@@ -99,6 +107,13 @@ fn form_of(p: &Programme) -> ProgrammeForm {
             .iter()
             .map(|r| r.code().to_owned())
             .collect(),
+        situations: p
+            .def
+            .eligibility
+            .situation_any
+            .iter()
+            .map(|c| c.code().to_owned())
+            .collect(),
     }
 }
 
@@ -118,6 +133,13 @@ fn page(
             .map(|t| Choice {
                 code: t.code().to_owned(),
                 label: t.label().to_owned(),
+            })
+            .collect(),
+        situations: SituationCriterion::VARIANTS
+            .iter()
+            .map(|c| Choice {
+                code: c.code().to_owned(),
+                label: c.label().to_owned(),
             })
             .collect(),
         reasons: ExitReason::VARIANTS
@@ -171,10 +193,14 @@ pub async fn update(
 ) -> AppResult<Response> {
     // The exit reasons are repeated check boxes, which the form extractor does not gather.
     let mut f = read_programme_form(&body);
-    f.exit_reasons = form_urlencoded::parse(body.as_bytes())
-        .filter(|(k, _)| k == "exit_reason")
-        .map(|(_, v)| v.into_owned())
-        .collect();
+    let repeated = |key: &str| -> Vec<String> {
+        form_urlencoded::parse(body.as_bytes())
+            .filter(|(k, _)| k == key)
+            .map(|(_, v)| v.into_owned())
+            .collect()
+    };
+    f.exit_reasons = repeated("exit_reason");
+    f.situations = repeated("situation");
     let p = programmes::get(&state.db, user.user.structure_id, id).await?;
     let territory = state.territory().await;
     let mut e = FieldErrors::new();
@@ -224,6 +250,7 @@ pub async fn update(
                 towns,
                 min_age,
                 max_age,
+                situation_any: f.situations.iter().filter_map(|c| c.parse().ok()).collect(),
             },
             max_duration_months,
             alert_months,
