@@ -25,9 +25,8 @@ pub struct CaseloadRow {
     pub follow_up_due: Option<Date>,
     pub next_step_end: Option<Date>,
     pub next_contract_end: Option<Date>,
-    /// The latest work recorded on the pathway (transition, step, roadmap, diagnosis, contract),
-    /// until appointments are recorded.
-    pub last_activity: Option<Date>,
+    /// The latest appointment held with the person on this pathway.
+    pub last_contact: Option<Date>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -47,11 +46,7 @@ struct CaseloadSqlRow {
     follow_up_due: Option<Date>,
     next_step_end: Option<Date>,
     next_contract_end: Option<Date>,
-    last_transition: Option<Date>,
-    last_step: Option<Date>,
-    last_objective: Option<Date>,
-    last_diagnosis: Option<Date>,
-    last_contract: Option<Date>,
+    last_contact: Option<Date>,
 }
 
 /// Every pathway of the structure that is not over (over: refused, or followed up after exit),
@@ -66,11 +61,7 @@ pub async fn open_pathways(db: &Db, structure_id: Uuid, on: Date) -> DbResult<Ve
                 (SELECT MIN(f.due_on) FROM follow_ups f WHERE f.enrolment_id = e.id AND f.done_on IS NULL) AS follow_up_due,
                 (SELECT MIN(s.end_on) FROM steps s WHERE s.enrolment_id = e.id AND s.end_on >= $2) AS next_step_end,
                 (SELECT MIN(c.end_on) FROM employment_contracts c WHERE c.person_id = e.person_id AND c.end_on >= $2) AS next_contract_end,
-                (SELECT MAX(t.occurred_on) FROM enrolment_transitions t WHERE t.enrolment_id = e.id) AS last_transition,
-                (SELECT MAX(s.start_on) FROM steps s WHERE s.enrolment_id = e.id) AS last_step,
-                (SELECT MAX(o.created_on) FROM objectives o WHERE o.enrolment_id = e.id) AS last_objective,
-                (SELECT MAX(d.observed_on) FROM diagnosis_criteria d WHERE d.enrolment_id = e.id) AS last_diagnosis,
-                (SELECT MAX(c.start_on) FROM employment_contracts c WHERE c.person_id = e.person_id) AS last_contract
+                (SELECT MAX(a.held_on) FROM appointments a WHERE a.enrolment_id = e.id AND a.attended = $3) AS last_contact
              FROM enrolments e
              JOIN persons p ON p.id = e.person_id
              JOIN programmes g ON g.id = e.programme_id
@@ -83,6 +74,7 @@ pub async fn open_pathways(db: &Db, structure_id: Uuid, on: Date) -> DbResult<Ve
         )
         .bind(structure_id)
         .bind(on)
+        .bind(true)
         .fetch_all(p)
         .await?
     });
@@ -111,16 +103,7 @@ pub async fn open_pathways(db: &Db, structure_id: Uuid, on: Date) -> DbResult<Ve
             follow_up_due: r.follow_up_due,
             next_step_end: r.next_step_end,
             next_contract_end: r.next_contract_end,
-            last_activity: [
-                r.last_transition,
-                r.last_step,
-                r.last_objective,
-                r.last_diagnosis,
-                r.last_contract,
-            ]
-            .into_iter()
-            .flatten()
-            .max(),
+            last_contact: r.last_contact,
         });
     }
     Ok(out)

@@ -361,3 +361,102 @@ pub async fn set_objective_status(
         Ok(())
     })
 }
+
+/// An appointment of the pathway, as the enrolment page lists it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Appointment {
+    pub held_on: Date,
+    pub kind: passerelle_domain::pathway::step::AppointmentKind,
+    pub attended: bool,
+    pub note: Option<String>,
+    pub with: Option<String>,
+}
+
+/// Records an appointment of the pathway with its person; a missed one counts as no contact.
+pub async fn add_appointment(
+    db: &Db,
+    actor: &Actor,
+    enrolment_id: Uuid,
+    held_on: Date,
+    kind: passerelle_domain::pathway::step::AppointmentKind,
+    attended: bool,
+    note: Option<&str>,
+) -> DbResult<()> {
+    if note.is_some_and(|n| n.chars().count() > 1000) {
+        return Err(DbError::Refused(
+            "La note est limitée à 1 000 caractères.".into(),
+        ));
+    }
+    let e = get(db, actor.structure_id, enrolment_id).await?;
+    if held_on < e.referred_on {
+        return Err(DbError::Refused(
+            "Ce rendez-vous précède l'orientation : vérifiez la date.".into(),
+        ));
+    }
+    let change = [FieldChange {
+        field: "appointment".into(),
+        before: None,
+        after: Some(format!("{} le {held_on}", kind.label())),
+    }];
+    with_pool!(db, |p| {
+        let mut tx = p.begin().await?;
+        sqlx::query(
+            "INSERT INTO appointments (id, structure_id, person_id, enrolment_id, user_id, held_on, kind, attended, note, recorded_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        )
+        .bind(passerelle_domain::new_id())
+        .bind(actor.structure_id)
+        .bind(e.person_id)
+        .bind(enrolment_id)
+        .bind(actor.user_id)
+        .bind(held_on)
+        .bind(kind.code())
+        .bind(attended)
+        .bind(note)
+        .bind(time::OffsetDateTime::now_utc())
+        .execute(&mut *tx)
+        .await?;
+        insert_audit!(
+            &mut *tx,
+            actor,
+            AuditAction::Update,
+            ENTITY_ENROLMENT,
+            enrolment_id,
+            &change
+        )?;
+        tx.commit().await?;
+    });
+    Ok(())
+}
+
+/// held on, kind, attended, note, staff member.
+type AppointmentRow = (Date, String, bool, Option<String>, Option<String>);
+
+pub async fn appointments(
+    db: &Db,
+    structure_id: Uuid,
+    enrolment_id: Uuid,
+) -> DbResult<Vec<Appointment>> {
+    let rows: Vec<AppointmentRow> = with_pool!(db, |p| {
+        sqlx::query_as(
+            "SELECT a.held_on, a.kind, a.attended, a.note, u.display_name FROM appointments a
+             LEFT JOIN users u ON u.id = a.user_id
+             WHERE a.structure_id = $1 AND a.enrolment_id = $2 ORDER BY a.held_on DESC, a.recorded_at DESC",
+        )
+        .bind(structure_id)
+        .bind(enrolment_id)
+        .fetch_all(p)
+        .await?
+    });
+    rows.into_iter()
+        .map(|(held_on, kind, attended, note, with)| {
+            Ok(Appointment {
+                held_on,
+                kind: parse_code(&kind)?,
+                attended,
+                note,
+                with,
+            })
+        })
+        .collect()
+}

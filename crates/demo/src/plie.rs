@@ -13,7 +13,7 @@ use passerelle_domain::audit::Actor;
 use passerelle_domain::pathway::calendar::add_months;
 use passerelle_domain::pathway::employment::{Contract, ContractKind};
 use passerelle_domain::pathway::exit::ExitReason;
-use passerelle_domain::pathway::step::StepFamily;
+use passerelle_domain::pathway::step::{AppointmentKind, StepFamily};
 use passerelle_domain::pathway::workflow::PathwayEvent;
 use passerelle_domain::person::PersonFields;
 use passerelle_domain::situation::{LabourStatus, SituationFields};
@@ -697,8 +697,19 @@ pub async fn build(
         }
         let entered = recent[i % recent.len()];
         let id = ctx.enter(r, entered, true, i % n_ref).await?;
-        // Two pathways in three have recent work on their roadmap; the others raise the alert.
+        // Two pathways in three had an appointment lately; the others raise the alert.
         if i % 3 != 0 {
+            let held = (today - Duration::days(ctx.rng.i64(1..25))).max(entered);
+            steps::add_appointment(
+                db,
+                &ctx.referents[i % n_ref],
+                id,
+                held,
+                AppointmentKind::InPerson,
+                true,
+                Some("Point d'étape"),
+            )
+            .await?;
             let (theme, objective, action) = themes[i % themes.len()];
             let on = (today - Duration::days(ctx.rng.i64(1..25))).max(entered);
             steps::add_objective(

@@ -167,6 +167,12 @@ fn table() -> Vec<Route> {
         ),
         route(
             "POST",
+            "/parcours/{id}/rendez-vous",
+            Some(PathwayWrite),
+            post(pathways::add_appointment),
+        ),
+        route(
+            "POST",
             "/parcours/{id}/diagnostic",
             Some(PathwayWrite),
             post(pathways::add_diagnosis),

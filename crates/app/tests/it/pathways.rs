@@ -310,10 +310,39 @@ async fn a_pathway_through_the_pages_from_referral_to_exit() {
             "36-month alert"
         );
         assert!(
-            mine.body
-                .contains("Rien d&#39;enregistré depuis le 20/01/2021")
-                || mine.body.contains("Rien d'enregistré depuis le 20/01/2021"),
-            "no-activity alert"
+            mine.body.contains("Aucun rendez-vous depuis l&#39;entrée")
+                || mine.body.contains("Aucun rendez-vous depuis l'entrée"),
+            "no-contact alert"
+        );
+        let today = time::OffsetDateTime::now_utc().date();
+        let future = (today + time::Duration::days(3)).to_string();
+        let r = referent
+            .post(
+                &format!("{path}/rendez-vous"),
+                &[
+                    ("on", future.as_str()),
+                    ("kind", "in_person"),
+                    ("attended", "oui"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, axum::http::StatusCode::UNPROCESSABLE_ENTITY);
+        let r = referent
+            .post(
+                &format!("{path}/rendez-vous"),
+                &[
+                    ("on", today.to_string().as_str()),
+                    ("kind", "phone"),
+                    ("attended", "oui"),
+                    ("note", "Point emploi"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, axum::http::StatusCode::SEE_OTHER);
+        let mine = referent.get("/parcours").await;
+        assert!(
+            !mine.body.contains("Aucun rendez-vous depuis"),
+            "the contact clears the alert"
         );
 
         referent.get(&path).await;

@@ -147,3 +147,20 @@ CREATE TABLE diagnosis_criteria (
     recorded_at TIMESTAMPTZ NOT NULL
 );
 CREATE INDEX diagnosis_criteria_enrolment ON diagnosis_criteria(enrolment_id, observed_on);
+
+-- Appointments (rendez-vous) with a person, here those of a pathway: the caseload's
+-- "no contact for 30 days" alert reads the latest one held.
+CREATE TABLE appointments (
+    id UUID PRIMARY KEY NOT NULL,
+    structure_id UUID NOT NULL,
+    person_id UUID NOT NULL REFERENCES persons(id),
+    enrolment_id UUID REFERENCES enrolments(id),
+    user_id UUID,
+    held_on DATE NOT NULL,
+    kind TEXT NOT NULL,
+    attended BOOLEAN NOT NULL,
+    note TEXT,
+    recorded_at TIMESTAMPTZ NOT NULL
+);
+CREATE INDEX appointments_enrolment ON appointments(enrolment_id, held_on);
+CREATE INDEX appointments_person ON appointments(person_id, held_on);

@@ -105,3 +105,13 @@ coded_enum! {
         Other = "other": "Autre difficulté (préciser dans la preuve)",
     }
 }
+
+coded_enum! {
+    /// How an appointment with the person took place.
+    AppointmentKind {
+        InPerson = "in_person": "Entretien en présentiel",
+        Phone = "phone": "Entretien téléphonique",
+        Video = "video": "Visioconférence",
+        HomeVisit = "home_visit": "Visite à domicile",
+    }
+}

@@ -11,7 +11,9 @@ use passerelle_db::{DbError, contracts, steps};
 use passerelle_domain::french::parse_date;
 use passerelle_domain::pathway::employment::{Contract, ContractKind};
 use passerelle_domain::pathway::exit::ExitReason;
-use passerelle_domain::pathway::step::{DiagnosisCriterion, ObjectiveStatus, StepFamily};
+use passerelle_domain::pathway::step::{
+    AppointmentKind, DiagnosisCriterion, ObjectiveStatus, StepFamily,
+};
 use passerelle_domain::pathway::workflow::PathwayEvent;
 use uuid::Uuid;
 
@@ -342,4 +344,38 @@ pub async fn set_objective_status(
         result,
     )
     .await
+}
+
+pub async fn add_appointment(
+    State(state): State<AppState>,
+    Extension(user): Extension<CurrentUser>,
+    Path(id): Path<Uuid>,
+    Form(f): Form<ActionForm>,
+) -> AppResult<Response> {
+    in_user_scope(&state, &user, id).await?;
+    let result = async {
+        let kind: AppointmentKind = f
+            .kind
+            .parse()
+            .map_err(|_| DbError::Refused("Choisissez le type de rendez-vous.".into()))?;
+        let on = day(&f.on, "la date du rendez-vous")?;
+        if on > today() {
+            return Err(DbError::Refused(
+                "Enregistrez le rendez-vous une fois tenu (date passée ou du jour).".into(),
+            ));
+        }
+        let note = Some(f.note.trim()).filter(|n| !n.is_empty());
+        steps::add_appointment(
+            &state.db,
+            &user.actor(),
+            id,
+            on,
+            kind,
+            f.attended != "non",
+            note,
+        )
+        .await
+    }
+    .await;
+    act(&state, &user, id, "appointment", f, result).await
 }

@@ -88,16 +88,14 @@ pub async fn caseload(
                 {
                     alerts.push(format!("Contrat se terminant le {}", fr(end)));
                 }
-                if r.state == PathwayState::Entered
-                    && r.last_activity.is_none_or(|d| d < on - Duration::days(30))
-                {
-                    alerts.push(match r.last_activity {
-                        Some(d) => format!("Rien d'enregistré depuis le {}", fr(d)),
-                        None => "Aucune activité enregistrée".to_owned(),
-                    });
-                }
-                if r.referent_id.is_none() && r.state == PathwayState::Entered {
-                    alerts.push("Sans référent".to_owned());
+                if r.state == PathwayState::Entered {
+                    let since = r.last_contact.or(r.entered_on);
+                    if since.is_some_and(|d| d < on - Duration::days(30)) {
+                        alerts.push(match r.last_contact {
+                            Some(d) => format!("Sans contact depuis le {}", fr(d)),
+                            None => "Aucun rendez-vous depuis l'entrée".to_owned(),
+                        });
+                    }
                 }
                 CaseRow {
                     enrolment_id: r.enrolment_id,

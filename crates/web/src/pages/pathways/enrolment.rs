@@ -9,7 +9,9 @@ use passerelle_db::{contracts, persons, steps, users};
 use passerelle_domain::french::date as fr;
 use passerelle_domain::pathway::duration::{DurationStatus, duration_status};
 use passerelle_domain::pathway::employment::ContractKind;
-use passerelle_domain::pathway::step::{DiagnosisCriterion, ObjectiveStatus, StepFamily};
+use passerelle_domain::pathway::step::{
+    AppointmentKind, DiagnosisCriterion, ObjectiveStatus, StepFamily,
+};
 use passerelle_domain::pathway::workflow::PathwayState;
 use passerelle_domain::{Permission, Role};
 use uuid::Uuid;
@@ -74,6 +76,8 @@ pub struct ActionForm {
     pub(super) trial: Option<String>,
     #[serde(default)]
     pub(super) criterion: String,
+    #[serde(default)]
+    pub(super) attended: String,
 }
 
 #[derive(Template, WebTemplate)]
@@ -98,6 +102,9 @@ pub struct EnrolmentPage {
     proposal: Option<(String, String, String)>,
     /// (criterion, date, proof, author)
     diagnosis: Vec<(String, String, String, String)>,
+    /// (date, kind, held or missed, note, with)
+    appointments: Vec<(String, String, String, String, String)>,
+    appointment_kinds: Vec<Choice>,
     criteria: Vec<Choice>,
     reasons: Vec<Choice>,
     families: Vec<Choice>,
@@ -310,6 +317,25 @@ pub(super) async fn enrolment_page(
             })
             .collect(),
         proposal,
+        appointments: steps::appointments(&state.db, s, id)
+            .await?
+            .into_iter()
+            .map(|a| {
+                (
+                    fr(a.held_on),
+                    a.kind.label().to_owned(),
+                    if a.attended { "honoré" } else { "absence" }.to_owned(),
+                    a.note.unwrap_or_default(),
+                    a.with.unwrap_or_default(),
+                )
+            })
+            .collect(),
+        appointment_kinds: choices(
+            AppointmentKind::ALL
+                .iter()
+                .map(|k| (k.code(), k.label()))
+                .collect(),
+        ),
         diagnosis: steps::diagnosis(&state.db, s, id)
             .await?
             .into_iter()

@@ -7,8 +7,8 @@ mod enrolment;
 mod referral;
 
 pub use actions::{
-    add_contract, add_diagnosis, add_objective, add_step, assign, exit, follow_up, propose,
-    set_objective_status,
+    add_appointment, add_contract, add_diagnosis, add_objective, add_step, assign, exit, follow_up,
+    propose, set_objective_status,
 };
 pub use caseload::caseload;
 pub use enrolment::show;
