@@ -221,6 +221,23 @@ pub async fn delete(db: &Db, actor: &Actor, id: Uuid, expected_version: i64) -> 
     if before.version != expected_version {
         return Err(DbError::Conflict);
     }
+    // A person with recorded work (pathways, contracts, appointments) is kept: that work
+    // counts in the activity reports.
+    let recorded: i64 = with_pool!(db, |p| {
+        sqlx::query_scalar(
+            "SELECT (SELECT COUNT(*) FROM enrolments WHERE person_id = $1)
+                  + (SELECT COUNT(*) FROM employment_contracts WHERE person_id = $1)
+                  + (SELECT COUNT(*) FROM appointments WHERE person_id = $1)",
+        )
+        .bind(id)
+        .fetch_one(p)
+        .await?
+    });
+    if recorded > 0 {
+        return Err(DbError::Refused(
+            "Cette personne a des parcours, contrats ou rendez-vous enregistrés, qui comptent dans les bilans : sa fiche ne peut pas être supprimée.".into(),
+        ));
+    }
     let changes = diff(&before.fields.audit_values(), &[]);
     with_pool!(db, |p| {
         let mut tx = p.begin().await?;

@@ -147,6 +147,9 @@ async fn a_leers_resident_enters_the_plie_from_february_2021_and_exits_to_a_dura
         let events: Vec<&str> = log.iter().map(|t| t.event.as_str()).collect();
         assert_eq!(events, ["propose_to_committee", "committee_admits", "exit"]);
         assert!(log[1].note.as_deref().is_some_and(|n| n.contains("Projet clair")));
+        // Recorded work keeps the person in the register.
+        let kept = refused(passerelle_db::persons::delete(&app.db, &as_manager, person.id, person.version).await);
+        assert!(kept.contains("ne peut pas être supprimée"), "{kept}");
     })
     .await;
 }
