@@ -435,7 +435,7 @@ pub async fn assign_referent(
             .bind(from.previous_day().unwrap_or(from))
             .execute(&mut *tx)
             .await?;
-        sqlx::query(
+        let inserted = sqlx::query(
             "INSERT INTO enrolment_referents (id, structure_id, enrolment_id, user_id, from_date)
              SELECT $1, $2, $3, u.id, $5 FROM users u WHERE u.id = $4 AND u.structure_id = $2",
         )
@@ -446,7 +446,13 @@ pub async fn assign_referent(
         .bind(from)
         .execute(&mut *tx)
         .await
-        .map_err(DbError::from_write)?;
+        .map_err(DbError::from_write)?
+        .rows_affected();
+        if inserted == 0 {
+            return Err(DbError::Refused(
+                "Ce référent n'existe pas dans la structure.".into(),
+            ));
+        }
         insert_audit!(
             &mut *tx,
             actor,
