@@ -72,6 +72,17 @@ pub enum Command {
     /// Manage staff accounts.
     #[command(subcommand)]
     User(UserCommand),
+    /// Compute the annual report's figures from the recorded work.
+    Report {
+        #[arg(long)]
+        year: i32,
+        /// Output format (json; html, pdf and xlsx come with the report templates).
+        #[arg(long, default_value = "json")]
+        format: String,
+        /// Structure name, when the base holds several.
+        #[arg(long)]
+        structure: Option<String>,
+    },
     /// Reference data of the territory: towns and dated QPV lists.
     #[command(subcommand)]
     Territory(TerritoryCommand),
@@ -361,6 +372,30 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Territory(cmd) => territory(&cli.storage, cmd).await,
+        Command::Report {
+            year,
+            format,
+            structure,
+        } => {
+            if format != "json" {
+                bail!("format « {format} » pas encore disponible : utilisez --format json");
+            }
+            let db = open(&cli.storage).await?;
+            let s = match structure {
+                Some(name) => structures::by_name(&db, &name)
+                    .await?
+                    .ok_or_else(|| anyhow::anyhow!("structure inconnue « {name} »"))?,
+                None => structures::list(&db)
+                    .await?
+                    .into_iter()
+                    .next()
+                    .ok_or_else(|| anyhow::anyhow!("la base ne contient aucune structure"))?,
+            };
+            let defs = passerelle_report::shipped_definitions().map_err(|e| anyhow::anyhow!(e))?;
+            let report = passerelle_report::build(&db, s.id, &defs, year).await?;
+            println!("{}", serde_json::to_string_pretty(&report)?);
+            Ok(())
+        }
         Command::Backup { to } => {
             if cli.storage.database_url.is_some() {
                 bail!("avec PostgreSQL, sauvegardez avec pg_dump");

@@ -11,6 +11,7 @@ pub enum Param {
     Uuid(Uuid),
     Int(i64),
     Time(OffsetDateTime),
+    Bool(bool),
 }
 
 /// Collects parameters and hands out their `$n` placeholders in order.
@@ -40,6 +41,7 @@ macro_rules! bind_params {
                 $crate::params::Param::Uuid(u) => q.bind(*u),
                 $crate::params::Param::Int(i) => q.bind(*i),
                 $crate::params::Param::Time(t) => q.bind(*t),
+                $crate::params::Param::Bool(b) => q.bind(*b),
             };
         }
         q

@@ -8,6 +8,7 @@ pub mod audit;
 mod codes;
 pub mod french;
 pub mod id;
+pub mod indicator;
 pub mod name_search;
 pub mod pathway;
 pub mod person;

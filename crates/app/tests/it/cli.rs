@@ -159,6 +159,25 @@ fn an_administrator_sets_up_backs_up_and_imports_reference_data() {
     assert!(backup.status.success(), "{}", text(&backup));
     assert!(dir.join("copie.db").metadata().unwrap().len() > 0);
 
+    let report = passerelle(
+        &dir,
+        &["report", "--year", "2021", "--format", "json"],
+        None,
+    );
+    assert!(report.status.success(), "{}", text(&report));
+    let json: serde_json::Value = serde_json::from_slice(&report.stdout).unwrap();
+    assert_eq!(json["year"], 2021);
+    assert!(
+        json["figures"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["id"] == "plie.entries" && f["version"] == 1)
+    );
+    let pdf = passerelle(&dir, &["report", "--year", "2021", "--format", "pdf"], None);
+    assert!(!pdf.status.success());
+    assert!(text(&pdf).contains("pas encore disponible"));
+
     let migrate = passerelle(&dir, &["migrate"], None);
     assert!(migrate.status.success());
 }

@@ -138,5 +138,55 @@ async fn the_demo_plie_activity_gives_the_2021_report_figures() {
             .sum::<f64>()
             / spans.len() as f64;
         assert_eq!(mean.round() as i64, 30, "plie.avg_duration_months");
+
+        // The report engine, from the shipped definitions, gives the same figures and last
+        // year's beside them; an empty year gives zeros.
+        let defs = passerelle_report::shipped_definitions().unwrap();
+        let report = passerelle_report::build(&db, summary.structure_id, &defs, 2021)
+            .await
+            .unwrap();
+        let figure = |id: &str| {
+            report
+                .figures
+                .iter()
+                .find(|f| f.id == id)
+                .unwrap_or_else(|| panic!("no figure {id}"))
+                .clone()
+        };
+        let expected = [
+            ("plie.accompanied", 662.0),
+            ("plie.entries", 217.0),
+            ("plie.rsa", 430.0),
+            ("plie.upskilling_steps", 314.0),
+            ("plie.contracts", 414.0),
+            ("plie.contracts.roubaix", 389.0),
+            ("plie.contracts.lys", 21.0),
+            ("plie.contracts.leers", 4.0),
+            ("plie.exit_dynamic_rate", 77.0),
+            ("plie.exit_durable_rate", 49.0),
+            ("plie.trainings_obtained", 16.0),
+            ("plie.avg_duration_months", 30.0),
+            ("plie.committees", 19.0),
+        ];
+        for (id, value) in expected {
+            assert_eq!(figure(id).value, value, "{id}");
+            assert_eq!(figure(id).version, 1);
+        }
+        assert_eq!(
+            figure("plie.contracts").previous,
+            410.0,
+            "plie.contracts 2020"
+        );
+        let json = serde_json::to_value(&report).unwrap();
+        assert_eq!(json["figures"][0]["value"], 662);
+        let empty = passerelle_report::build(&db, summary.structure_id, &defs, 1990)
+            .await
+            .unwrap();
+        assert!(
+            empty
+                .figures
+                .iter()
+                .all(|f| f.value == 0.0 && f.previous == 0.0)
+        );
     }
 }

@@ -1,0 +1,216 @@
+//! Indicators as definitions (data, not code): what is counted (a population with typed
+//! filters), how (a measure), over which period semantics, and which version of the definition
+//! produced a figure. Storage compiles a definition to one SQL query; nothing here knows a
+//! figure's expected value.
+
+/// What an indicator counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Population {
+    /// Pathways (one row per enrolment).
+    Enrolments,
+    /// Pathway steps.
+    Steps,
+    /// Employment contracts starting while the person is enrolled in the programme.
+    Contracts,
+    /// Access committee meetings.
+    Committees,
+}
+
+/// Which records of the population fall in the period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PeriodRule {
+    /// Pathways entered before the end of the period and not exited before its start.
+    Active,
+    /// Pathways entered during the period (committee decision date).
+    Entered,
+    /// Pathways exited during the period.
+    Exited,
+    /// Steps or contracts starting during the period.
+    Started,
+    /// Steps ending during the period.
+    Ended,
+    /// Committees held during the period.
+    Held,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Measure {
+    /// Number of distinct records of the population.
+    Count,
+    /// Number of distinct persons.
+    DistinctPersons,
+    /// Mean length of the pathways in whole calendar months, from entry to exit.
+    MeanMonths,
+    /// `numerator` ÷ `denominator` × 100 (two other indicators of the same file).
+    Percent,
+}
+
+/// Typed filters: each one compiles to a fixed SQL condition with bound values, so a
+/// definition cannot inject SQL.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Filters {
+    /// Programme code (`plie`).
+    pub programme: Option<String>,
+    /// Step families (codes of `StepFamily`).
+    pub step_families: Vec<String>,
+    /// Exit categories (codes of `ExitCategory`).
+    pub exit_categories: Vec<String>,
+    /// Steps validated (diploma, title or certificate obtained).
+    pub validated: Option<bool>,
+    /// Receiving RSA in the situation known at entry.
+    pub rsa_at_entry: Option<bool>,
+    /// Town of residence (INSEE code).
+    pub commune: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IndicatorDef {
+    /// Stable id (the ids of the activity report where one exists: `plie.entries`).
+    pub id: String,
+    /// Grows at each change of the definition; published figures keep theirs.
+    pub version: u32,
+    pub title: String,
+    /// The definition in plain French, shown beside the figure.
+    pub definition: String,
+    pub population: Population,
+    pub period: PeriodRule,
+    pub measure: Measure,
+    #[serde(default)]
+    pub filters: Filters,
+    /// For `percent`: the ids of the two indicators.
+    #[serde(default)]
+    pub numerator: Option<String>,
+    #[serde(default)]
+    pub denominator: Option<String>,
+    /// `%`, `mois`, or empty for a count.
+    #[serde(default)]
+    pub unit: String,
+}
+
+impl IndicatorDef {
+    /// Checks what the types cannot: the period fits the population, a percent names its two
+    /// indicators among `known`, filters fit the population. The message says where.
+    pub fn check(&self, known: &[&str]) -> Result<(), String> {
+        use PeriodRule::*;
+        use Population::*;
+        let fits = matches!(
+            (self.population, self.period),
+            (Enrolments, Active | Entered | Exited)
+                | (Steps, Started | Ended)
+                | (Contracts, Started)
+                | (Committees, Held)
+        );
+        if !fits {
+            return Err(format!(
+                "{} : la période {:?} ne s'applique pas à la population {:?}",
+                self.id, self.period, self.population
+            ));
+        }
+        if self.measure == Measure::Percent {
+            for (what, id) in [
+                ("numérateur", &self.numerator),
+                ("dénominateur", &self.denominator),
+            ] {
+                match id {
+                    Some(id) if known.contains(&id.as_str()) && id != &self.id => {}
+                    Some(id) => return Err(format!("{} : {what} « {id} » inconnu", self.id)),
+                    None => return Err(format!("{} : un pourcentage indique son {what}", self.id)),
+                }
+            }
+        }
+        if self.measure == Measure::MeanMonths
+            && (self.population, self.period) != (Enrolments, Exited)
+        {
+            return Err(format!(
+                "{} : la durée moyenne porte sur les parcours sortis dans la période",
+                self.id
+            ));
+        }
+        if (!self.filters.step_families.is_empty() || self.filters.validated.is_some())
+            && self.population != Steps
+        {
+            return Err(format!(
+                "{} : les filtres d'étape ne s'appliquent qu'aux étapes",
+                self.id
+            ));
+        }
+        for f in &self.filters.step_families {
+            if f.parse::<crate::pathway::step::StepFamily>().is_err() {
+                return Err(format!("{} : famille d'étape inconnue « {f} »", self.id));
+            }
+        }
+        for c in &self.filters.exit_categories {
+            if c.parse::<crate::pathway::exit::ExitCategory>().is_err() {
+                return Err(format!(
+                    "{} : catégorie de sortie inconnue « {c} »",
+                    self.id
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Rounds a percentage or a mean the way the report prints it: to the nearest whole number.
+pub fn rounded(value: f64) -> i64 {
+    value.round() as i64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn def(population: Population, period: PeriodRule, measure: Measure) -> IndicatorDef {
+        IndicatorDef {
+            id: "x".into(),
+            version: 1,
+            title: "x".into(),
+            definition: "x".into(),
+            population,
+            period,
+            measure,
+            filters: Filters::default(),
+            numerator: None,
+            denominator: None,
+            unit: String::new(),
+        }
+    }
+
+    #[test]
+    fn periods_fit_populations() {
+        assert!(
+            def(Population::Enrolments, PeriodRule::Active, Measure::Count)
+                .check(&[])
+                .is_ok()
+        );
+        assert!(
+            def(Population::Committees, PeriodRule::Active, Measure::Count)
+                .check(&[])
+                .is_err()
+        );
+    }
+
+    #[test]
+    fn a_percent_names_known_indicators() {
+        let mut d = def(Population::Enrolments, PeriodRule::Exited, Measure::Percent);
+        assert!(d.check(&["a", "b"]).is_err());
+        d.numerator = Some("a".into());
+        d.denominator = Some("zz".into());
+        let e = d.check(&["a", "b"]).err().unwrap_or_default();
+        assert!(e.contains("zz"));
+        d.denominator = Some("b".into());
+        assert!(d.check(&["a", "b"]).is_ok());
+    }
+
+    #[test]
+    fn unknown_filters_are_named() {
+        let mut d = def(Population::Steps, PeriodRule::Started, Measure::Count);
+        d.filters.step_families = vec!["cuisine".into()];
+        assert!(d.check(&[]).err().unwrap_or_default().contains("cuisine"));
+    }
+}

@@ -1,0 +1,175 @@
+//! The indicator engine and the annual report: definitions shipped as versioned files,
+//! evaluated by the database for a year and the year before.
+
+use passerelle_db::{Db, DbResult};
+use passerelle_domain::indicator::{IndicatorDef, Measure, rounded};
+use time::{Date, Month};
+use uuid::Uuid;
+
+/// The definitions shipped with the app.
+pub const SHIPPED: &[(&str, &str)] = &[("plie.toml", include_str!("../definitions/plie.toml"))];
+
+#[derive(Debug, serde::Deserialize)]
+struct File {
+    indicator: Vec<IndicatorDef>,
+}
+
+/// Reads and checks a definition file; the message names the file and the indicator.
+pub fn parse_definitions(name: &str, text: &str) -> Result<Vec<IndicatorDef>, String> {
+    let file: File = toml::from_str(text).map_err(|e| format!("{name} : {e}"))?;
+    let ids: Vec<&str> = file.indicator.iter().map(|d| d.id.as_str()).collect();
+    let mut seen = Vec::new();
+    for d in &file.indicator {
+        if seen.contains(&d.id.as_str()) {
+            return Err(format!(
+                "{name} : l'indicateur {} est défini deux fois",
+                d.id
+            ));
+        }
+        seen.push(d.id.as_str());
+        d.check(&ids).map_err(|e| format!("{name} : {e}"))?;
+    }
+    Ok(file.indicator)
+}
+
+/// Every shipped definition.
+pub fn shipped_definitions() -> Result<Vec<IndicatorDef>, String> {
+    let mut all = Vec::new();
+    for (name, text) in SHIPPED {
+        all.extend(parse_definitions(name, text)?);
+    }
+    Ok(all)
+}
+
+/// One figure of a report: its value for the year, the year before, and the definition that
+/// produced both.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Figure {
+    pub id: String,
+    pub title: String,
+    #[serde(serialize_with = "whole_when_possible")]
+    pub value: f64,
+    #[serde(serialize_with = "whole_when_possible")]
+    pub previous: f64,
+    pub unit: String,
+    pub version: u32,
+    pub definition: String,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Report {
+    pub year: i32,
+    pub figures: Vec<Figure>,
+}
+
+/// Counts print as `662`, not `662.0`.
+fn whole_when_possible<S: serde::Serializer>(v: &f64, s: S) -> Result<S::Ok, S::Error> {
+    if v.fract() == 0.0 && v.abs() < 9.0e15 {
+        s.serialize_i64(*v as i64)
+    } else {
+        s.serialize_f64(*v)
+    }
+}
+
+fn year_bounds(year: i32) -> (Date, Date) {
+    let from = Date::from_calendar_date(year, Month::January, 1).unwrap_or(Date::MIN);
+    let to = Date::from_calendar_date(year, Month::December, 31).unwrap_or(Date::MAX);
+    (from, to)
+}
+
+/// The value of every definition for one year; percentages from their two indicators (an
+/// empty denominator gives 0, not an error).
+async fn values(
+    db: &Db,
+    structure_id: Uuid,
+    defs: &[IndicatorDef],
+    year: i32,
+) -> DbResult<Vec<f64>> {
+    let (from, to) = year_bounds(year);
+    let mut raw = Vec::with_capacity(defs.len());
+    for d in defs {
+        raw.push(match d.measure {
+            Measure::Percent => None,
+            _ => Some(passerelle_db::indicators::evaluate(db, structure_id, d, from, to).await?),
+        });
+    }
+    let find = |id: &Option<String>| -> f64 {
+        id.as_ref()
+            .and_then(|id| defs.iter().position(|d| &d.id == id))
+            .and_then(|i| raw[i])
+            .unwrap_or(0.0)
+    };
+    Ok(defs
+        .iter()
+        .zip(&raw)
+        .map(|(d, v)| match (d.measure, v) {
+            (Measure::Percent, _) => {
+                let (n, total) = (find(&d.numerator), find(&d.denominator));
+                if total == 0.0 {
+                    0.0
+                } else {
+                    rounded(n * 100.0 / total) as f64
+                }
+            }
+            (Measure::MeanMonths, Some(v)) => rounded(*v) as f64,
+            (_, Some(v)) => *v,
+            (_, None) => 0.0,
+        })
+        .collect())
+}
+
+/// The report of `year` for a structure, with last year beside each figure.
+pub async fn build(
+    db: &Db,
+    structure_id: Uuid,
+    defs: &[IndicatorDef],
+    year: i32,
+) -> DbResult<Report> {
+    let now = values(db, structure_id, defs, year).await?;
+    let before = values(db, structure_id, defs, year - 1).await?;
+    Ok(Report {
+        year,
+        figures: defs
+            .iter()
+            .zip(now.into_iter().zip(before))
+            .map(|(d, (value, previous))| Figure {
+                id: d.id.clone(),
+                title: d.title.clone(),
+                value,
+                previous,
+                unit: d.unit.clone(),
+                version: d.version,
+                definition: d.definition.clone(),
+            })
+            .collect(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_shipped_definitions_parse_and_check() {
+        let defs = shipped_definitions().unwrap_or_default();
+        assert!(defs.iter().any(|d| d.id == "plie.entries"));
+        assert!(
+            defs.iter()
+                .all(|d| d.version >= 1 && !d.definition.is_empty())
+        );
+    }
+
+    #[test]
+    fn a_broken_definition_says_where() {
+        let bad = "[[indicator]]\nid = \"x\"\nversion = 1\ntitle = \"X\"\ndefinition = \"X\"\npopulation = \"steps\"\nperiod = \"held\"\nmeasure = \"count\"\n";
+        let e = parse_definitions("perso.toml", bad)
+            .err()
+            .unwrap_or_default();
+        assert!(e.contains("perso.toml") && e.contains('x'), "{e}");
+        let unknown = "[[indicator]]\nid = \"x\"\nversion = 1\ntitle = \"X\"\ndefinition = \"X\"\npopulation = \"enrolments\"\nperiod = \"active\"\nmeasure = \"count\"\nfilters = { couleur = \"bleu\" }\n";
+        let e = parse_definitions("perso.toml", unknown)
+            .err()
+            .unwrap_or_default();
+        assert!(e.contains("couleur"), "{e}");
+    }
+}
