@@ -171,3 +171,75 @@ pub async fn evaluate(
         ))),
     }
 }
+
+/// One record an indicator counts, for "explain this number".
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct CountedRecord {
+    pub key: Uuid,
+    pub person_id: Option<Uuid>,
+    pub person_name: Option<String>,
+    pub on_date: Option<Date>,
+    pub detail: String,
+}
+
+/// The records behind a counting definition over `[from, to]`, by person name: exactly the rows
+/// the count reads (distinct persons for a count of persons).
+pub async fn counted_records(
+    db: &Db,
+    structure_id: Uuid,
+    def: &IndicatorDef,
+    from: Date,
+    to: Date,
+) -> DbResult<Vec<CountedRecord>> {
+    let (from_sql, key) = from_clause(def.population);
+    let mut params = Params::default();
+    let where_sql = where_clause(def, structure_id, from, to, &mut params);
+    let (key, on, detail) = match (def.population, def.measure) {
+        (Population::Committees, _) => (key, "m.held_on", "g.name".to_owned()),
+        (_, Measure::DistinctPersons) => {
+            ("e.person_id", "MIN(e.entered_on)", "MIN(g.name)".to_owned())
+        }
+        (Population::Enrolments, _) => (
+            key,
+            match def.period {
+                PeriodRule::Exited => "e.exited_on",
+                _ => "e.entered_on",
+            },
+            "g.name || COALESCE(' – ' || e.exit_category, '')".to_owned(),
+        ),
+        (Population::Steps, _) => (key, "s.start_on", "s.family || ' – ' || s.title".to_owned()),
+        (Population::Contracts, _) => (
+            key,
+            "c.start_on",
+            "c.kind || ' – ' || c.employer".to_owned(),
+        ),
+    };
+    let person = match def.population {
+        Population::Committees => "NULL",
+        _ => "p.id",
+    };
+    let name = match def.population {
+        Population::Committees => "NULL",
+        _ => "p.last_name || ' ' || p.first_names",
+    };
+    let grouped = def.measure == Measure::DistinctPersons;
+    let sql = if grouped {
+        format!(
+            "SELECT {key} AS key, {person} AS person_id, MIN({name}) AS person_name, {on} AS on_date, {detail} AS detail
+             FROM {from_sql} WHERE {where_sql} GROUP BY {key}, {person} ORDER BY person_name, key"
+        )
+    } else {
+        format!(
+            "SELECT DISTINCT {key} AS key, {person} AS person_id, {name} AS person_name, {on} AS on_date, {detail} AS detail
+             FROM {from_sql} WHERE {where_sql} ORDER BY person_name, on_date, key"
+        )
+    };
+    Ok(with_pool!(db, |p| {
+        bind_params!(
+            sqlx::query_as::<_, CountedRecord>(sqlx::AssertSqlSafe(sql)),
+            params
+        )
+        .fetch_all(p)
+        .await?
+    }))
+}

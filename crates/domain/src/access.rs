@@ -165,10 +165,14 @@ pub enum Permission {
     ReferentAssign,
     /// Programmes: names, eligibility, durations.
     ProgrammeManage,
+    /// The figures of the reports, without names.
+    ReportRead,
+    /// The records behind a figure ("explain this number"), with names.
+    ReportExplain,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 15] = [
+    pub const ALL: [Permission; 17] = [
         Permission::SignedIn,
         Permission::PersonRead,
         Permission::PersonWrite,
@@ -184,6 +188,8 @@ impl Permission {
         Permission::CommitteeManage,
         Permission::ReferentAssign,
         Permission::ProgrammeManage,
+        Permission::ReportRead,
+        Permission::ReportExplain,
     ];
 
     /// The matrix itself: which roles hold the permission.
@@ -212,6 +218,8 @@ impl Permission {
             Permission::CommitteeManage => &[Director, Manager],
             Permission::ReferentAssign => &[Director, Manager],
             Permission::ProgrammeManage => &[Admin],
+            Permission::ReportRead => &[Director, Manager, ReadOnly],
+            Permission::ReportExplain => &[Director, Manager],
         }
     }
 }

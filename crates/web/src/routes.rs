@@ -7,8 +7,8 @@ use axum::routing::{MethodRouter, get, post, put};
 use passerelle_domain::Permission;
 
 use crate::pages::{
-    account, admin, audit, committees, home, pathways, persons, programmes, signin, situations,
-    territory,
+    account, admin, audit, committees, home, pathways, persons, programmes, reports, signin,
+    situations, territory,
 };
 use crate::{AppState, api, assets, guard};
 
@@ -248,6 +248,13 @@ fn table() -> Vec<Route> {
             "/admin/dispositifs/{id}",
             Some(ProgrammeManage),
             post(programmes::update),
+        ),
+        route("GET", "/rapports", Some(ReportRead), get(reports::show)),
+        route(
+            "GET",
+            "/rapports/{year}/{id}",
+            Some(ReportExplain),
+            get(reports::explain),
         ),
         route("GET", "/admin/journal", Some(AuditRead), get(audit::list)),
         route(

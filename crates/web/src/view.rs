@@ -21,6 +21,7 @@ pub struct PageCtx {
     pub can_territory: bool,
     pub can_pathways: bool,
     pub can_committees: bool,
+    pub can_reports: bool,
     /// The menu entry to mark as current.
     pub section: &'static str,
     /// A confirmation to show once (after a redirect).
@@ -41,6 +42,7 @@ impl PageCtx {
             can_territory: user.can(Permission::ReferenceDataManage),
             can_pathways: user.can(Permission::PathwayRead),
             can_committees: user.can(Permission::CommitteeManage),
+            can_reports: user.can(Permission::ReportRead),
             section,
             notice: None,
         }

@@ -179,6 +179,37 @@ async fn the_demo_plie_activity_gives_the_2021_report_figures() {
         );
         let json = serde_json::to_value(&report).unwrap();
         assert_eq!(json["figures"][0]["value"], 662);
+        // Explain this number: the records behind a figure are exactly those it counts.
+        let entries_def = defs.iter().find(|d| d.id == "plie.entries").unwrap();
+        let counted = passerelle_db::indicators::counted_records(
+            &db,
+            summary.structure_id,
+            entries_def,
+            y1,
+            y2,
+        )
+        .await
+        .unwrap();
+        assert_eq!(counted.len(), 217);
+        assert!(
+            counted
+                .iter()
+                .all(|r| r.on_date.is_some_and(|d| d.year() == 2021))
+        );
+        let people_def = defs.iter().find(|d| d.id == "plie.accompanied").unwrap();
+        assert_eq!(
+            passerelle_db::indicators::counted_records(
+                &db,
+                summary.structure_id,
+                people_def,
+                y1,
+                y2
+            )
+            .await
+            .unwrap()
+            .len(),
+            662
+        );
         let empty = passerelle_report::build(&db, summary.structure_id, &defs, 1990)
             .await
             .unwrap();

@@ -16,7 +16,9 @@ struct Ids {
 }
 
 fn concrete(path: &str, ids: &Ids) -> String {
-    if path == "/parcours/orienter" {
+    if path == "/rapports/{year}/{id}" {
+        "/rapports/2021/plie.entries".to_owned()
+    } else if path == "/parcours/orienter" {
         format!("{path}?personne={}", ids.person)
     } else if path.starts_with("/admin/utilisateurs/") {
         path.replace("{id}", &ids.user)

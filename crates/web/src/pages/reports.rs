@@ -1,0 +1,150 @@
+//! The activity report's figures, and behind each one the records it counts ("explain this
+//! number"). Figures are computed on request from the recorded work: no nightly rebuild.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Extension;
+use axum::extract::{Path, Query, State};
+use passerelle_db::indicators::{CountedRecord, counted_records};
+use passerelle_domain::Permission;
+use passerelle_domain::indicator::{IndicatorDef, Measure};
+use passerelle_report::Figure;
+use time::{Date, Month};
+
+use super::persons::today;
+use crate::AppState;
+use crate::auth::CurrentUser;
+use crate::error::{AppError, AppResult};
+use crate::view::{PageCtx, fr_date};
+
+fn definitions() -> AppResult<Vec<IndicatorDef>> {
+    passerelle_report::shipped_definitions().map_err(AppError::Internal)
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct YearQuery {
+    annee: Option<i32>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "reports.html")]
+pub struct ReportPage {
+    ctx: PageCtx,
+    year: i32,
+    figures: Vec<Figure>,
+    can_explain: bool,
+}
+
+fn shown(v: f64) -> String {
+    if v.fract() == 0.0 {
+        passerelle_domain::french::integer(v as i64)
+    } else {
+        format!("{v:.1}").replace('.', ",")
+    }
+}
+
+impl ReportPage {
+    fn value(&self, f: &Figure) -> String {
+        shown(f.value)
+    }
+    fn previous(&self, f: &Figure) -> String {
+        shown(f.previous)
+    }
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    Extension(user): Extension<CurrentUser>,
+    Query(q): Query<YearQuery>,
+) -> AppResult<ReportPage> {
+    let year = q.annee.unwrap_or(today().year() - 1).clamp(2000, 2100);
+    let report =
+        passerelle_report::build(&state.db, user.user.structure_id, &definitions()?, year).await?;
+    Ok(ReportPage {
+        ctx: PageCtx::new(&user, "rapports"),
+        year,
+        figures: report.figures,
+        can_explain: user.can(Permission::ReportExplain),
+    })
+}
+
+pub struct Listed {
+    pub title: String,
+    pub rows: Vec<(Option<uuid::Uuid>, String, String, String)>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "report_explain.html")]
+pub struct ExplainPage {
+    ctx: PageCtx,
+    year: i32,
+    def: IndicatorDef,
+    value: String,
+    lists: Vec<Listed>,
+}
+
+fn rows(records: Vec<CountedRecord>) -> Vec<(Option<uuid::Uuid>, String, String, String)> {
+    records
+        .into_iter()
+        .map(|r| {
+            (
+                r.person_id,
+                r.person_name.unwrap_or_else(|| "—".into()),
+                r.on_date.map(|d| fr_date(&d)).unwrap_or_default(),
+                r.detail,
+            )
+        })
+        .collect()
+}
+
+pub async fn explain(
+    State(state): State<AppState>,
+    Extension(user): Extension<CurrentUser>,
+    Path((year, id)): Path<(i32, String)>,
+) -> AppResult<ExplainPage> {
+    let defs = definitions()?;
+    let def = defs
+        .iter()
+        .find(|d| d.id == id)
+        .cloned()
+        .ok_or(AppError::NotFound)?;
+    let from = Date::from_calendar_date(year, Month::January, 1).map_err(|_| AppError::NotFound)?;
+    let to = Date::from_calendar_date(year, Month::December, 31).map_err(|_| AppError::NotFound)?;
+    let s = user.user.structure_id;
+    let mut lists = Vec::new();
+    if def.measure == Measure::Percent {
+        for (label, part) in [
+            ("Numérateur", &def.numerator),
+            ("Dénominateur", &def.denominator),
+        ] {
+            let Some(part) = defs.iter().find(|d| Some(&d.id) == part.as_ref()) else {
+                continue;
+            };
+            let records = counted_records(&state.db, s, part, from, to).await?;
+            lists.push(Listed {
+                title: format!("{label} : {} ({})", part.title, records.len()),
+                rows: rows(records),
+            });
+        }
+    } else {
+        let records = counted_records(&state.db, s, &def, from, to).await?;
+        lists.push(Listed {
+            title: format!("Enregistrements comptés ({})", records.len()),
+            rows: rows(records),
+        });
+    }
+    let all = passerelle_report::build(&state.db, s, &defs, year).await?;
+    let value = all
+        .figures
+        .iter()
+        .find(|f| f.id == def.id)
+        .map(|f| shown(f.value))
+        .unwrap_or_default();
+    Ok(ExplainPage {
+        ctx: PageCtx::new(&user, "rapports"),
+        year,
+        value,
+        lists,
+        def,
+    })
+}
