@@ -83,6 +83,28 @@ pub struct ExplainPage {
     lists: Vec<Listed>,
 }
 
+/// The stored codes of a record's detail, in French.
+fn french_detail(detail: &str) -> String {
+    use passerelle_domain::pathway::employment::ContractKind;
+    use passerelle_domain::pathway::exit::ExitCategory;
+    use passerelle_domain::pathway::step::StepFamily;
+    detail
+        .split(" – ")
+        .map(|part| {
+            if let Ok(c) = part.parse::<ExitCategory>() {
+                c.label().to_owned()
+            } else if let Ok(f) = part.parse::<StepFamily>() {
+                f.label().to_owned()
+            } else if let Ok(k) = part.parse::<ContractKind>() {
+                k.label().to_owned()
+            } else {
+                part.to_owned()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" – ")
+}
+
 fn rows(records: Vec<CountedRecord>) -> Vec<(Option<uuid::Uuid>, String, String, String)> {
     records
         .into_iter()
@@ -91,7 +113,7 @@ fn rows(records: Vec<CountedRecord>) -> Vec<(Option<uuid::Uuid>, String, String,
                 r.person_id,
                 r.person_name.unwrap_or_else(|| "—".into()),
                 r.on_date.map(|d| fr_date(&d)).unwrap_or_default(),
-                r.detail,
+                french_detail(&r.detail),
             )
         })
         .collect()
