@@ -392,7 +392,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                     .ok_or_else(|| anyhow::anyhow!("la base ne contient aucune structure"))?,
             };
             let defs = passerelle_report::shipped_definitions().map_err(|e| anyhow::anyhow!(e))?;
-            let report = passerelle_report::build(&db, s.id, &defs, year).await?;
+            let mut report = passerelle_report::build(&db, s.id, &defs, year).await?;
+            passerelle_report::with_breakdowns(&db, s.id, &defs, &mut report).await?;
             println!("{}", serde_json::to_string_pretty(&report)?);
             Ok(())
         }

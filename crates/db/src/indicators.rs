@@ -243,3 +243,79 @@ pub async fn counted_records(
         .await?
     }))
 }
+
+/// Age in whole years at the entry into the pathway (dialect-specific).
+fn age_at_entry_expr(db: &Db) -> &'static str {
+    match db {
+        Db::Sqlite(_) => {
+            "(CAST(strftime('%Y', e.entered_on) AS INTEGER) - CAST(strftime('%Y', p.birth_date) AS INTEGER)
+              - CASE WHEN strftime('%m-%d', e.entered_on) < strftime('%m-%d', p.birth_date) THEN 1 ELSE 0 END)"
+        }
+        Db::Postgres(_) => {
+            "(EXTRACT(YEAR FROM e.entered_on) - EXTRACT(YEAR FROM p.birth_date)
+              - CASE WHEN to_char(e.entered_on, 'MM-DD') < to_char(p.birth_date, 'MM-DD') THEN 1 ELSE 0 END)"
+        }
+    }
+}
+
+/// The SQL expression giving a record's group for a breakdown; the age bands are those of the
+/// register's filters.
+fn dimension_expr(db: &Db, b: passerelle_domain::indicator::Breakdown) -> String {
+    use passerelle_domain::indicator::Breakdown;
+    match b {
+        Breakdown::Commune => "p.commune_code".to_owned(),
+        Breakdown::Sex => "p.sex".to_owned(),
+        Breakdown::Qpv => "CASE WHEN p.qpv_code IS NULL THEN 'non' ELSE 'oui' END".to_owned(),
+        Breakdown::AgeBand => {
+            let age = age_at_entry_expr(db);
+            format!(
+                "CASE WHEN {age} < 26 THEN 'moins-26' WHEN {age} < 45 THEN '26-44' WHEN {age} < 50 THEN '45-49' ELSE '50-plus' END"
+            )
+        }
+        Breakdown::RsaAtEntry => "COALESCE((SELECT CASE WHEN sit.receives_rsa THEN 'oui' ELSE 'non' END FROM person_situations sit
+              WHERE sit.person_id = e.person_id AND sit.observed_on <= e.entered_on ORDER BY sit.observed_on DESC LIMIT 1), 'inconnu')"
+            .to_owned(),
+    }
+}
+
+/// A counting definition's value per group of a breakdown it allows, over `[from, to]`. For a
+/// count of records the groups add up to the total; for a count of persons too when the
+/// dimension belongs to the person (town, sex, QPV).
+pub async fn evaluate_breakdown(
+    db: &Db,
+    structure_id: Uuid,
+    def: &IndicatorDef,
+    breakdown: passerelle_domain::indicator::Breakdown,
+    from: Date,
+    to: Date,
+) -> DbResult<Vec<(String, i64)>> {
+    if !def.breakdowns.contains(&breakdown) {
+        return Err(DbError::Refused(format!(
+            "{} ne se décompose pas par {}",
+            def.id,
+            breakdown.label()
+        )));
+    }
+    let (from_sql, key) = from_clause(def.population);
+    let counted = match def.measure {
+        Measure::Count => key,
+        Measure::DistinctPersons => "e.person_id",
+        _ => return Err(DbError::Refused(format!("{} ne se décompose pas", def.id))),
+    };
+    let mut params = Params::default();
+    let where_sql = where_clause(def, structure_id, from, to, &mut params);
+    let dim = dimension_expr(db, breakdown);
+    // Grouped over a derived table: PostgreSQL does not group by a correlated subquery.
+    let sql = format!(
+        "SELECT t.grp, COUNT(DISTINCT t.k) AS n FROM (SELECT {dim} AS grp, {counted} AS k FROM {from_sql} WHERE {where_sql}) t
+         GROUP BY t.grp ORDER BY t.grp"
+    );
+    Ok(with_pool!(db, |p| {
+        bind_params!(
+            sqlx::query_as::<_, (String, i64)>(sqlx::AssertSqlSafe(sql)),
+            params
+        )
+        .fetch_all(p)
+        .await?
+    }))
+}

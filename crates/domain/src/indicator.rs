@@ -48,6 +48,41 @@ pub enum Measure {
     Percent,
 }
 
+/// A dimension a figure can be broken down by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Breakdown {
+    /// Town of residence.
+    Commune,
+    Sex,
+    /// Living in a priority neighbourhood or not.
+    Qpv,
+    /// Age band at the entry into the pathway.
+    AgeBand,
+    /// Receiving RSA in the situation known at entry.
+    RsaAtEntry,
+}
+
+impl Breakdown {
+    pub fn label(self) -> &'static str {
+        match self {
+            Breakdown::Commune => "Commune",
+            Breakdown::Sex => "Sexe",
+            Breakdown::Qpv => "Quartier prioritaire",
+            Breakdown::AgeBand => "Âge à l'entrée",
+            Breakdown::RsaAtEntry => "RSA à l'entrée",
+        }
+    }
+}
+
+crate::codes::codes!(Breakdown {
+    Commune = "commune",
+    Sex = "sex",
+    Qpv = "qpv",
+    AgeBand = "age_band",
+    RsaAtEntry = "rsa_at_entry",
+});
+
 /// Typed filters: each one compiles to a fixed SQL condition with bound values, so a
 /// definition cannot inject SQL.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -90,6 +125,9 @@ pub struct IndicatorDef {
     /// `%`, `mois`, or empty for a count.
     #[serde(default)]
     pub unit: String,
+    /// The breakdowns this figure allows.
+    #[serde(default)]
+    pub breakdowns: Vec<Breakdown>,
 }
 
 impl IndicatorDef {
@@ -144,6 +182,15 @@ impl IndicatorDef {
                 return Err(format!("{} : famille d'étape inconnue « {f} »", self.id));
             }
         }
+        if !self.breakdowns.is_empty()
+            && (self.population == Population::Committees
+                || matches!(self.measure, Measure::Percent | Measure::MeanMonths))
+        {
+            return Err(format!(
+                "{} : ce chiffre ne se décompose pas (réunions, taux ou moyenne)",
+                self.id
+            ));
+        }
         for c in &self.filters.exit_categories {
             if c.parse::<crate::pathway::exit::ExitCategory>().is_err() {
                 return Err(format!(
@@ -178,6 +225,7 @@ mod tests {
             numerator: None,
             denominator: None,
             unit: String::new(),
+            breakdowns: Vec::new(),
         }
     }
 

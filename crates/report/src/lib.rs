@@ -54,6 +54,23 @@ pub struct Figure {
     pub unit: String,
     pub version: u32,
     pub definition: String,
+    /// Filled by [`with_breakdowns`].
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub breakdowns: Vec<BreakdownResult>,
+}
+
+/// One breakdown of a figure: its value per group.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct BreakdownResult {
+    pub dimension: String,
+    pub label: String,
+    pub cells: Vec<Cell>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Cell {
+    pub key: String,
+    pub value: i64,
 }
 
 #[derive(Debug, Clone, serde::Serialize)]
@@ -140,9 +157,36 @@ pub async fn build(
                 unit: d.unit.clone(),
                 version: d.version,
                 definition: d.definition.clone(),
+                breakdowns: Vec::new(),
             })
             .collect(),
     })
+}
+
+/// Adds to each figure of `report` the breakdowns its definition allows.
+pub async fn with_breakdowns(
+    db: &Db,
+    structure_id: Uuid,
+    defs: &[IndicatorDef],
+    report: &mut Report,
+) -> DbResult<()> {
+    let (from, to) = year_bounds(report.year);
+    for (d, f) in defs.iter().zip(report.figures.iter_mut()) {
+        for b in &d.breakdowns {
+            let cells =
+                passerelle_db::indicators::evaluate_breakdown(db, structure_id, d, *b, from, to)
+                    .await?;
+            f.breakdowns.push(BreakdownResult {
+                dimension: b.code().to_owned(),
+                label: b.label().to_owned(),
+                cells: cells
+                    .into_iter()
+                    .map(|(key, value)| Cell { key, value })
+                    .collect(),
+            });
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -210,6 +210,36 @@ async fn the_demo_plie_activity_gives_the_2021_report_figures() {
             .len(),
             662
         );
+        // Breakdowns: contracts by town as printed, and every breakdown of a count of records,
+        // or of persons by a person's own attribute, adds up to its total.
+        let mut with = report.clone();
+        passerelle_report::with_breakdowns(&db, summary.structure_id, &defs, &mut with)
+            .await
+            .unwrap();
+        let contracts = with
+            .figures
+            .iter()
+            .find(|f| f.id == "plie.contracts")
+            .unwrap();
+        let towns = contracts
+            .breakdowns
+            .iter()
+            .find(|b| b.dimension == "commune")
+            .unwrap();
+        let cell = |k: &str| towns.cells.iter().find(|c| c.key == k).map(|c| c.value);
+        assert_eq!(
+            (cell("59512"), cell("59367"), cell("59339")),
+            (Some(389), Some(21), Some(4))
+        );
+        for (f, d) in with.figures.iter().zip(&defs) {
+            for b in &f.breakdowns {
+                let person_level = matches!(b.dimension.as_str(), "commune" | "sex" | "qpv");
+                if d.measure == passerelle_domain::indicator::Measure::Count || person_level {
+                    let sum: i64 = b.cells.iter().map(|c| c.value).sum();
+                    assert_eq!(sum as f64, f.value, "{} by {} adds up", f.id, b.dimension);
+                }
+            }
+        }
         let empty = passerelle_report::build(&db, summary.structure_id, &defs, 1990)
             .await
             .unwrap();

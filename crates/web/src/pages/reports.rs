@@ -81,6 +81,8 @@ pub struct ExplainPage {
     def: IndicatorDef,
     value: String,
     lists: Vec<Listed>,
+    /// (dimension label, [(group label, value)])
+    breakdowns: Vec<(String, Vec<(String, String)>)>,
 }
 
 /// The stored codes of a record's detail, in French.
@@ -155,7 +157,44 @@ pub async fn explain(
             rows: rows(records),
         });
     }
-    let all = passerelle_report::build(&state.db, s, &defs, year).await?;
+    let mut all = passerelle_report::build(&state.db, s, &defs, year).await?;
+    passerelle_report::with_breakdowns(&state.db, s, &defs, &mut all).await?;
+    let territory = state.territory().await;
+    let group_label = |dimension: &str, key: &str| -> String {
+        match (dimension, key) {
+            ("commune", code) => territory.commune_name(code),
+            ("sex", code) => code
+                .parse::<passerelle_domain::person::Sex>()
+                .map(|s| s.label().to_owned())
+                .unwrap_or_else(|_| code.to_owned()),
+            ("age_band", code) => passerelle_domain::age::AgeBand::from_code(code)
+                .map(|b| b.label().to_owned())
+                .unwrap_or_else(|| code.to_owned()),
+            (_, "oui") => "Oui".to_owned(),
+            (_, "non") => "Non".to_owned(),
+            (_, "inconnu") => "Non renseigné".to_owned(),
+            (_, other) => other.to_owned(),
+        }
+    };
+    let breakdowns = all
+        .figures
+        .iter()
+        .find(|f| f.id == def.id)
+        .map(|f| {
+            f.breakdowns
+                .iter()
+                .map(|b| {
+                    (
+                        b.label.clone(),
+                        b.cells
+                            .iter()
+                            .map(|c| (group_label(&b.dimension, &c.key), shown(c.value as f64)))
+                            .collect(),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
     let value = all
         .figures
         .iter()
@@ -167,6 +206,7 @@ pub async fn explain(
         year,
         value,
         lists,
+        breakdowns,
         def,
     })
 }
