@@ -82,6 +82,12 @@ pub enum Command {
         /// Structure name, when the base holds several.
         #[arg(long)]
         structure: Option<String>,
+        /// Public export: hide small counts and the cells that would reveal them.
+        #[arg(long)]
+        public: bool,
+        /// Smallest count shown in a public export.
+        #[arg(long, default_value_t = passerelle_domain::suppression::DEFAULT_THRESHOLD)]
+        threshold: i64,
     },
     /// Reference data of the territory: towns and dated QPV lists.
     #[command(subcommand)]
@@ -376,6 +382,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             year,
             format,
             structure,
+            public,
+            threshold,
         } => {
             if format != "json" {
                 bail!("format « {format} » pas encore disponible : utilisez --format json");
@@ -394,7 +402,15 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let defs = passerelle_report::shipped_definitions().map_err(|e| anyhow::anyhow!(e))?;
             let mut report = passerelle_report::build(&db, s.id, &defs, year).await?;
             passerelle_report::with_breakdowns(&db, s.id, &defs, &mut report).await?;
-            println!("{}", serde_json::to_string_pretty(&report)?);
+            if public {
+                if threshold < 1 {
+                    bail!("le seuil doit valoir au moins 1");
+                }
+                let export = passerelle_report::public_json(&report, &defs, threshold);
+                println!("{}", serde_json::to_string_pretty(&export)?);
+            } else {
+                println!("{}", serde_json::to_string_pretty(&report)?);
+            }
             Ok(())
         }
         Command::Backup { to } => {

@@ -13,6 +13,7 @@ pub mod name_search;
 pub mod pathway;
 pub mod person;
 pub mod situation;
+pub mod suppression;
 pub mod territory;
 pub mod validation;
 

@@ -189,6 +189,74 @@ pub async fn with_breakdowns(
     Ok(())
 }
 
+/// The report as a public export: every count under `threshold` hidden, with the cells that
+/// would let one recompute it, and a note that says so. Rates are hidden when their
+/// denominator is under the threshold.
+pub fn public_json(report: &Report, defs: &[IndicatorDef], threshold: i64) -> serde_json::Value {
+    use passerelle_domain::suppression::{Published, suppress, total_publishable};
+    let value_of = |id: &Option<String>| -> f64 {
+        id.as_ref()
+            .and_then(|id| report.figures.iter().find(|f| &f.id == id))
+            .map(|f| f.value)
+            .unwrap_or(0.0)
+    };
+    let shown = |v: f64| {
+        if v.fract() == 0.0 {
+            serde_json::json!(v as i64)
+        } else {
+            serde_json::json!(v)
+        }
+    };
+    let figures: Vec<serde_json::Value> = report
+        .figures
+        .iter()
+        .zip(defs)
+        .map(|(f, d)| {
+            let visible = match d.measure {
+                Measure::Count | Measure::DistinctPersons => total_publishable(f.value as i64, threshold),
+                Measure::Percent => total_publishable(value_of(&d.denominator) as i64, threshold),
+                Measure::MeanMonths => true,
+            };
+            let breakdowns: Vec<serde_json::Value> = f
+                .breakdowns
+                .iter()
+                .map(|b| {
+                    let values: Vec<i64> = b.cells.iter().map(|c| c.value).collect();
+                    let cells: Vec<serde_json::Value> = b
+                        .cells
+                        .iter()
+                        .zip(suppress(&values, threshold))
+                        .map(|(c, p)| match p {
+                            Published::Shown(v) if visible => serde_json::json!({"key": c.key, "value": v}),
+                            _ => serde_json::json!({"key": c.key, "value": null, "hidden": true}),
+                        })
+                        .collect();
+                    serde_json::json!({"dimension": b.dimension, "label": b.label, "cells": cells})
+                })
+                .collect();
+            serde_json::json!({
+                "id": f.id,
+                "title": f.title,
+                "value": if visible { shown(f.value) } else { serde_json::Value::Null },
+                "hidden": !visible,
+                "previous": if d.measure == Measure::MeanMonths || total_publishable(f.previous as i64, threshold) { shown(f.previous) } else { serde_json::Value::Null },
+                "unit": f.unit,
+                "version": f.version,
+                "breakdowns": breakdowns,
+            })
+        })
+        .collect();
+    serde_json::json!({
+        "year": report.year,
+        "public": true,
+        "note": format!(
+            "Export public : les effectifs de 1 à {} et les cases qui permettraient de les recalculer sont masqués (valeur null).",
+            threshold - 1
+        ),
+        "figures": figures,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -159,9 +159,6 @@ async fn the_demo_plie_activity_gives_the_2021_report_figures() {
             ("plie.rsa", 430.0),
             ("plie.upskilling_steps", 314.0),
             ("plie.contracts", 414.0),
-            ("plie.contracts.roubaix", 389.0),
-            ("plie.contracts.lys", 21.0),
-            ("plie.contracts.leers", 4.0),
             ("plie.exit_dynamic_rate", 77.0),
             ("plie.exit_durable_rate", 49.0),
             ("plie.trainings_obtained", 16.0),
@@ -250,4 +247,70 @@ async fn the_demo_plie_activity_gives_the_2021_report_figures() {
                 .all(|f| f.value == 0.0 && f.previous == 0.0)
         );
     }
+}
+
+/// A public export never shows a count of 1 to 4, nor the cell that would give it back.
+#[tokio::test]
+async fn the_public_export_hides_small_counts() {
+    let db = databases().await.remove(0);
+    let summary = passerelle_demo::build(
+        &db,
+        passerelle_demo::DEFAULT_POPULATION,
+        time::OffsetDateTime::now_utc().date(),
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    let defs = passerelle_report::shipped_definitions().unwrap();
+    let mut report = passerelle_report::build(&db, summary.structure_id, &defs, 2021)
+        .await
+        .unwrap();
+    passerelle_report::with_breakdowns(&db, summary.structure_id, &defs, &mut report)
+        .await
+        .unwrap();
+    let public = passerelle_report::public_json(&report, &defs, 5);
+    assert!(public["note"].as_str().unwrap().contains("masqués"));
+    for f in public["figures"].as_array().unwrap() {
+        if let Some(v) = f["value"].as_i64() {
+            assert!(v == 0 || v >= 5 || f["unit"] != "", "{} shows {v}", f["id"]);
+        }
+        for b in f["breakdowns"].as_array().unwrap() {
+            let cells = b["cells"].as_array().unwrap();
+            for c in cells {
+                if let Some(v) = c["value"].as_i64() {
+                    assert!(
+                        v == 0 || v >= 5,
+                        "{} by {} shows {v}",
+                        f["id"],
+                        b["dimension"]
+                    );
+                }
+            }
+            let hidden = cells.iter().filter(|c| c["value"].is_null()).count();
+            assert_ne!(
+                hidden, 1,
+                "{} by {}: a single hidden cell could be recomputed",
+                f["id"], b["dimension"]
+            );
+        }
+    }
+    let contracts = public["figures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["id"] == "plie.contracts")
+        .unwrap();
+    let towns = contracts["breakdowns"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|b| b["dimension"] == "commune")
+        .unwrap();
+    let leers = towns["cells"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["key"] == "59339")
+        .unwrap();
+    assert!(leers["value"].is_null(), "Leers' 4 contracts are hidden");
 }
