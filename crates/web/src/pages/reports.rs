@@ -157,8 +157,14 @@ pub async fn explain(
             rows: rows(records),
         });
     }
-    let mut all = passerelle_report::build(&state.db, s, &defs, year).await?;
-    passerelle_report::with_breakdowns(&state.db, s, &defs, &mut all).await?;
+    // The whole report gives this figure (a percentage needs its two parts); only this
+    // figure's breakdowns are computed.
+    let all = passerelle_report::build(&state.db, s, &defs, year).await?;
+    let mut all = passerelle_report::Report {
+        year,
+        figures: all.figures.into_iter().filter(|f| f.id == def.id).collect(),
+    };
+    passerelle_report::with_breakdowns(&state.db, s, std::slice::from_ref(&def), &mut all).await?;
     let territory = state.territory().await;
     let group_label = |dimension: &str, key: &str| -> String {
         match (dimension, key) {
