@@ -19,12 +19,14 @@ pub const MIN_FUZZY_LEN: usize = 4;
 /// single spaces.
 pub fn normalise(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for c in text.nfkd().filter(|c| !is_combining_mark(*c)) {
+    // Lower case first, then spell out ligatures, so that normalising twice changes nothing
+    // (ẞ lowers to ß, which spells ss).
+    for c in text.nfkd().filter(|c| !is_combining_mark(*c)).flat_map(char::to_lowercase) {
         match c {
-            'œ' | 'Œ' => out.push_str("oe"),
-            'æ' | 'Æ' => out.push_str("ae"),
+            'œ' => out.push_str("oe"),
+            'æ' => out.push_str("ae"),
             'ß' => out.push_str("ss"),
-            c if c.is_alphanumeric() => out.extend(c.to_lowercase()),
+            c if c.is_alphanumeric() => out.push(c),
             _ => out.push(' '),
         }
     }
@@ -87,6 +89,7 @@ mod tests {
         assert_eq!(normalise("Héloïse"), "heloise");
         assert_eq!(normalise("Cœur d'Alène"), "coeur d alene");
         assert_eq!(normalise("Ñúñez"), "nunez");
+        assert_eq!(normalise("STRAẞE Œuvre"), "strasse oeuvre");
     }
 
     #[test]
