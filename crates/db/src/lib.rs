@@ -23,6 +23,7 @@ pub mod params;
 pub mod person_search;
 pub mod persons;
 pub mod programmes;
+pub mod publications;
 pub mod sessions;
 pub mod situations;
 pub mod steps;

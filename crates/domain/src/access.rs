@@ -169,10 +169,12 @@ pub enum Permission {
     ReportRead,
     /// The records behind a figure ("explain this number"), with names.
     ReportExplain,
+    /// Publish (freeze) a report.
+    ReportPublish,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 17] = [
+    pub const ALL: [Permission; 18] = [
         Permission::SignedIn,
         Permission::PersonRead,
         Permission::PersonWrite,
@@ -190,6 +192,7 @@ impl Permission {
         Permission::ProgrammeManage,
         Permission::ReportRead,
         Permission::ReportExplain,
+        Permission::ReportPublish,
     ];
 
     /// The matrix itself: which roles hold the permission.
@@ -220,6 +223,7 @@ impl Permission {
             Permission::ProgrammeManage => &[Admin],
             Permission::ReportRead => &[Director, Manager, ReadOnly],
             Permission::ReportExplain => &[Director, Manager],
+            Permission::ReportPublish => &[Director],
         }
     }
 }

@@ -43,7 +43,7 @@ pub fn shipped_definitions() -> Result<Vec<IndicatorDef>, String> {
 
 /// One figure of a report: its value for the year, the year before, and the definition that
 /// produced both.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Figure {
     pub id: String,
     pub title: String,
@@ -55,25 +55,25 @@ pub struct Figure {
     pub version: u32,
     pub definition: String,
     /// Filled by [`with_breakdowns`].
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub breakdowns: Vec<BreakdownResult>,
 }
 
 /// One breakdown of a figure: its value per group.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct BreakdownResult {
     pub dimension: String,
     pub label: String,
     pub cells: Vec<Cell>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Cell {
     pub key: String,
     pub value: i64,
 }
 
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Report {
     pub year: i32,
     pub figures: Vec<Figure>,
@@ -255,6 +255,98 @@ pub fn public_json(report: &Report, defs: &[IndicatorDef], threshold: i64) -> se
         ),
         "figures": figures,
     })
+}
+
+/// A record as a published report keeps it: enough to say later what moved.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct KeptRecord {
+    pub key: Uuid,
+    pub person: Option<String>,
+    pub on: Option<String>,
+    pub detail: String,
+}
+
+/// A report with, for each counting figure, the records it counted.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct Snapshot {
+    pub report: Report,
+    pub records: std::collections::BTreeMap<String, Vec<KeptRecord>>,
+}
+
+/// The report of `year` as it stands now, with its breakdowns and counted records.
+pub async fn snapshot(
+    db: &Db,
+    structure_id: Uuid,
+    defs: &[IndicatorDef],
+    year: i32,
+) -> DbResult<Snapshot> {
+    let mut report = build(db, structure_id, defs, year).await?;
+    with_breakdowns(db, structure_id, defs, &mut report).await?;
+    let (from, to) = year_bounds(year);
+    let mut records = std::collections::BTreeMap::new();
+    for d in defs
+        .iter()
+        .filter(|d| matches!(d.measure, Measure::Count | Measure::DistinctPersons))
+    {
+        let rows =
+            passerelle_db::indicators::counted_records(db, structure_id, d, from, to).await?;
+        records.insert(
+            d.id.clone(),
+            rows.into_iter()
+                .map(|r| KeptRecord {
+                    key: r.key,
+                    person: r.person_name,
+                    on: r.on_date.map(|d| d.to_string()),
+                    detail: r.detail,
+                })
+                .collect(),
+        );
+    }
+    Ok(Snapshot { report, records })
+}
+
+/// How one figure moved since publication, and the records behind the move.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Change {
+    pub id: String,
+    pub title: String,
+    pub published: f64,
+    pub now: f64,
+    pub added: Vec<KeptRecord>,
+    pub removed: Vec<KeptRecord>,
+}
+
+/// The figures whose value or counted records differ between a publication and now.
+pub fn changes(published: &Snapshot, now: &Snapshot) -> Vec<Change> {
+    published
+        .report
+        .figures
+        .iter()
+        .filter_map(|p| {
+            let n = now.report.figures.iter().find(|f| f.id == p.id)?;
+            let empty = Vec::new();
+            let before = published.records.get(&p.id).unwrap_or(&empty);
+            let after = now.records.get(&p.id).unwrap_or(&empty);
+            let added: Vec<KeptRecord> = after
+                .iter()
+                .filter(|r| !before.iter().any(|b| b.key == r.key))
+                .cloned()
+                .collect();
+            let removed: Vec<KeptRecord> = before
+                .iter()
+                .filter(|r| !after.iter().any(|a| a.key == r.key))
+                .cloned()
+                .collect();
+            (p.value != n.value || !added.is_empty() || !removed.is_empty()).then(|| Change {
+                id: p.id.clone(),
+                title: p.title.clone(),
+                published: p.value,
+                now: n.value,
+                added,
+                removed,
+            })
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -251,6 +251,18 @@ fn table() -> Vec<Route> {
         ),
         route("GET", "/rapports", Some(ReportRead), get(reports::show)),
         route(
+            "POST",
+            "/rapports/{year}/publier",
+            Some(ReportPublish),
+            post(reports::publish),
+        ),
+        route(
+            "GET",
+            "/rapports/publications/{id}",
+            Some(ReportExplain),
+            get(reports::publication),
+        ),
+        route(
             "GET",
             "/rapports/{year}/{id}",
             Some(ReportExplain),

@@ -74,6 +74,7 @@ fn notice_text(code: &str) -> Option<&'static str> {
         "sessions" => "Les sessions du compte ont été fermées.",
         "jeton-revoque" => "Le jeton a été révoqué.",
         "qpv" => "La liste des quartiers prioritaires a été importée.",
+        "publie" => "Le rapport est publié : ses chiffres sont figés.",
         "oriente" => "L'orientation est enregistrée.",
         "comite" => "Le comité est ouvert : enregistrez ses décisions.",
         "decision" => "La décision du comité est enregistrée.",

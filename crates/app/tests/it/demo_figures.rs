@@ -246,6 +246,73 @@ async fn the_demo_plie_activity_gives_the_2021_report_figures() {
                 .iter()
                 .all(|f| f.value == 0.0 && f.previous == 0.0)
         );
+
+        // Publication freezes the report; a later correction shows as a difference with the
+        // record that moved, and the published copy stays as it was.
+        let published = passerelle_report::snapshot(&db, summary.structure_id, &defs, 2021)
+            .await
+            .unwrap();
+        let (user_id,): (Uuid,) =
+            with_pool!(&db, |p| sqlx::query_as("SELECT id FROM users LIMIT 1")
+                .fetch_one(p)
+                .await
+                .unwrap());
+        let actor = passerelle_domain::audit::Actor {
+            structure_id: summary.structure_id,
+            user_id,
+        };
+        let pub_id = passerelle_db::publications::publish(
+            &db,
+            &actor,
+            2021,
+            &serde_json::to_string(&published.report).unwrap(),
+            &serde_json::to_string(&published.records).unwrap(),
+        )
+        .await
+        .unwrap();
+        let moved: Uuid = published.records["plie.contracts"][0].key;
+        with_pool!(&db, |p| {
+            sqlx::query(
+                "UPDATE employment_contracts SET start_on = $2, end_on = NULL WHERE id = $1",
+            )
+            .bind(moved)
+            .bind(date!(2022 - 01 - 15))
+            .execute(p)
+            .await
+            .unwrap();
+        });
+        let now = passerelle_report::snapshot(&db, summary.structure_id, &defs, 2021)
+            .await
+            .unwrap();
+        let stored = passerelle_db::publications::get(&db, summary.structure_id, pub_id)
+            .await
+            .unwrap();
+        let frozen = passerelle_report::Snapshot {
+            report: serde_json::from_str(&stored.content).unwrap(),
+            records: serde_json::from_str(&stored.record_keys).unwrap(),
+        };
+        assert_eq!(
+            frozen
+                .report
+                .figures
+                .iter()
+                .find(|f| f.id == "plie.contracts")
+                .unwrap()
+                .value,
+            414.0,
+            "the published report is unchanged"
+        );
+        let changes = passerelle_report::changes(&frozen, &now);
+        let contracts = changes
+            .iter()
+            .find(|c| c.id == "plie.contracts")
+            .expect("the correction shows");
+        assert_eq!((contracts.published, contracts.now), (414.0, 413.0));
+        assert_eq!(
+            contracts.removed.iter().map(|r| r.key).collect::<Vec<_>>(),
+            vec![moved]
+        );
+        assert!(contracts.added.is_empty());
     }
 }
 

@@ -13,11 +13,16 @@ struct Ids {
     enrolment: String,
     meeting: String,
     programme: String,
+    publication: String,
 }
 
 fn concrete(path: &str, ids: &Ids) -> String {
     if path == "/rapports/{year}/{id}" {
         "/rapports/2021/plie.entries".to_owned()
+    } else if path == "/rapports/{year}/publier" {
+        "/rapports/2021/publier".to_owned()
+    } else if path == "/rapports/publications/{id}" {
+        path.replace("{id}", &ids.publication)
     } else if path == "/parcours/orienter" {
         format!("{path}?personne={}", ids.person)
     } else if path.starts_with("/admin/utilisateurs/") {
@@ -93,6 +98,16 @@ async fn every_route_answers_each_role_as_the_matrix_says() {
             enrolment: enrolment.id.to_string(),
             meeting: meeting.id.to_string(),
             programme: plie.id.to_string(),
+            publication: passerelle_db::publications::publish(
+                &app.db,
+                &actor,
+                2021,
+                "{\"year\":2021,\"figures\":[]}",
+                "{}",
+            )
+            .await
+            .unwrap()
+            .to_string(),
         };
         for role in Role::ALL {
             let mut b = app.signed_in(role).await;

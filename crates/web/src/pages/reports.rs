@@ -24,6 +24,7 @@ fn definitions() -> AppResult<Vec<IndicatorDef>> {
 #[derive(Debug, Default, serde::Deserialize)]
 pub struct YearQuery {
     annee: Option<i32>,
+    fait: Option<String>,
 }
 
 #[derive(Template, WebTemplate)]
@@ -33,6 +34,9 @@ pub struct ReportPage {
     year: i32,
     figures: Vec<Figure>,
     can_explain: bool,
+    can_publish: bool,
+    /// (id, published at, by)
+    publications: Vec<(uuid::Uuid, String, String)>,
 }
 
 fn shown(v: f64) -> String {
@@ -60,11 +64,25 @@ pub async fn show(
     let year = q.annee.unwrap_or(today().year() - 1).clamp(2000, 2100);
     let report =
         passerelle_report::build(&state.db, user.user.structure_id, &definitions()?, year).await?;
+    let publications = passerelle_db::publications::list(&state.db, user.user.structure_id)
+        .await?
+        .into_iter()
+        .filter(|p| p.year == year)
+        .map(|p| {
+            (
+                p.id,
+                crate::view::fr_datetime(&p.published_at),
+                p.published_by.unwrap_or_default(),
+            )
+        })
+        .collect();
     Ok(ReportPage {
-        ctx: PageCtx::new(&user, "rapports"),
+        ctx: PageCtx::new(&user, "rapports").with_notice(q.fait.as_deref()),
         year,
         figures: report.figures,
         can_explain: user.can(Permission::ReportExplain),
+        can_publish: user.can(Permission::ReportPublish),
+        publications,
     })
 }
 
@@ -214,5 +232,72 @@ pub async fn explain(
         lists,
         breakdowns,
         def,
+    })
+}
+
+/// Freezes the report of `year`: figures, definition versions, the records counted, and now as
+/// the data cut-off.
+pub async fn publish(
+    State(state): State<AppState>,
+    Extension(user): Extension<CurrentUser>,
+    Path(year): Path<i32>,
+) -> AppResult<axum::response::Response> {
+    use axum::response::IntoResponse;
+    if !(2000..=2100).contains(&year) {
+        return Err(AppError::NotFound);
+    }
+    let s = user.user.structure_id;
+    let snap = passerelle_report::snapshot(&state.db, s, &definitions()?, year).await?;
+    let content =
+        serde_json::to_string(&snap.report).map_err(|e| AppError::Internal(e.to_string()))?;
+    let records =
+        serde_json::to_string(&snap.records).map_err(|e| AppError::Internal(e.to_string()))?;
+    passerelle_db::publications::publish(&state.db, &user.actor(), year, &content, &records)
+        .await?;
+    Ok(super::see_other(&format!("/rapports?annee={year}"), "publie").into_response())
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "publication.html")]
+pub struct PublicationPage {
+    ctx: PageCtx,
+    year: i32,
+    published_at: String,
+    published_by: String,
+    figures: Vec<(String, String, String, u32)>,
+    changes: Vec<passerelle_report::Change>,
+}
+
+impl PublicationPage {
+    fn num(&self, v: &f64) -> String {
+        shown(*v)
+    }
+}
+
+pub async fn publication(
+    State(state): State<AppState>,
+    Extension(user): Extension<CurrentUser>,
+    Path(id): Path<uuid::Uuid>,
+) -> AppResult<PublicationPage> {
+    let s = user.user.structure_id;
+    let p = passerelle_db::publications::get(&state.db, s, id).await?;
+    let bad = |e: serde_json::Error| AppError::Internal(e.to_string());
+    let frozen = passerelle_report::Snapshot {
+        report: serde_json::from_str(&p.content).map_err(bad)?,
+        records: serde_json::from_str(&p.record_keys).map_err(bad)?,
+    };
+    let now = passerelle_report::snapshot(&state.db, s, &definitions()?, p.year).await?;
+    Ok(PublicationPage {
+        ctx: PageCtx::new(&user, "rapports"),
+        year: p.year,
+        published_at: crate::view::fr_datetime(&p.published_at),
+        published_by: p.published_by.unwrap_or_default(),
+        figures: frozen
+            .report
+            .figures
+            .iter()
+            .map(|f| (f.title.clone(), shown(f.value), f.unit.clone(), f.version))
+            .collect(),
+        changes: passerelle_report::changes(&frozen, &now),
     })
 }
