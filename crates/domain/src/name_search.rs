@@ -21,7 +21,11 @@ pub fn normalise(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     // Lower case first, then spell out ligatures, so that normalising twice changes nothing
     // (ẞ lowers to ß, which spells ss).
-    for c in text.nfkd().filter(|c| !is_combining_mark(*c)).flat_map(char::to_lowercase) {
+    for c in text
+        .nfkd()
+        .filter(|c| !is_combining_mark(*c))
+        .flat_map(char::to_lowercase)
+    {
         match c {
             'œ' => out.push_str("oe"),
             'æ' => out.push_str("ae"),

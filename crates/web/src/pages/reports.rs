@@ -298,6 +298,18 @@ pub async fn publication(
             .iter()
             .map(|f| (f.title.clone(), shown(f.value), f.unit.clone(), f.version))
             .collect(),
-        changes: passerelle_report::changes(&frozen, &now),
+        changes: passerelle_report::changes(&frozen, &now)
+            .into_iter()
+            .map(|mut c| {
+                for r in c.added.iter_mut().chain(c.removed.iter_mut()) {
+                    r.detail = french_detail(&r.detail);
+                    r.on =
+                        r.on.as_deref()
+                            .and_then(passerelle_domain::french::parse_date)
+                            .map(|d| fr_date(&d));
+                }
+                c
+            })
+            .collect(),
     })
 }
