@@ -53,10 +53,12 @@ struct CaseloadSqlRow {
 /// for the caseloads; the caller keeps those in the user's scope.
 pub async fn open_pathways(db: &Db, structure_id: Uuid, on: Date) -> DbResult<Vec<CaseloadRow>> {
     let rows: Vec<CaseloadSqlRow> = with_pool!(db, |p| {
-        sqlx::query_as(
+        sqlx::query_as(concat!(
             "SELECT e.id AS enrolment_id, e.person_id, p.last_name || ' ' || p.first_names AS person_name,
                 g.name AS programme_name, g.team AS programme_team, g.max_duration_months, g.alert_months,
-                (SELECT t.to_state FROM enrolment_transitions t WHERE t.enrolment_id = e.id ORDER BY t.at DESC, t.id DESC LIMIT 1) AS state,
+                ",
+            crate::enrolments::state_of_e!(),
+            " AS state,
                 e.referred_on, e.entered_on, r.user_id AS referent_id, u.display_name AS referent_name,
                 (SELECT MIN(f.due_on) FROM follow_ups f WHERE f.enrolment_id = e.id AND f.done_on IS NULL) AS follow_up_due,
                 (SELECT MIN(s.end_on) FROM steps s WHERE s.enrolment_id = e.id AND s.end_on >= $2) AS next_step_end,
@@ -70,7 +72,8 @@ pub async fn open_pathways(db: &Db, structure_id: Uuid, on: Date) -> DbResult<Ve
                  ORDER BY CASE WHEN r2.until_date IS NULL THEN 0 ELSE 1 END, r2.from_date DESC LIMIT 1)
              LEFT JOIN users u ON u.id = r.user_id
              WHERE e.structure_id = $1
-             ORDER BY p.last_name, p.first_names",
+             ORDER BY p.last_name, p.first_names"
+        ),
         )
         .bind(structure_id)
         .bind(on)

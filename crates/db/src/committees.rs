@@ -63,21 +63,13 @@ pub async fn list(db: &Db, structure_id: Uuid) -> DbResult<Vec<Meeting>> {
 
 /// Enrolments of the meeting's programme waiting for a committee decision.
 pub async fn proposals(db: &Db, structure_id: Uuid, meeting: &Meeting) -> DbResult<Vec<Enrolment>> {
-    let ids: Vec<Uuid> = with_pool!(db, |p| {
-        sqlx::query_scalar("SELECT id FROM enrolments WHERE structure_id = $1 AND programme_id = $2 ORDER BY referred_on, id")
-            .bind(structure_id)
-            .bind(meeting.programme_id)
-            .fetch_all(p)
-            .await?
-    });
-    let mut out = Vec::new();
-    for id in ids {
-        let e = enrolments::get(db, structure_id, id).await?;
-        if e.state == PathwayState::ProposedToCommittee {
-            out.push(e);
-        }
-    }
-    Ok(out)
+    enrolments::of_programme_in_state(
+        db,
+        structure_id,
+        meeting.programme_id,
+        PathwayState::ProposedToCommittee,
+    )
+    .await
 }
 
 pub struct Decision<'a> {
@@ -196,25 +188,18 @@ pub async fn exits_to_review(
     let since = previous
         .unwrap_or(meeting.held_on - time::Duration::days(90))
         .max(meeting.held_on - time::Duration::days(90));
-    let ids: Vec<Uuid> = with_pool!(db, |p| {
-        sqlx::query_scalar(
-            "SELECT e.id FROM enrolments e WHERE e.structure_id = $1 AND e.programme_id = $2
-               AND e.exited_on > $3 AND e.exited_on <= $4
-               AND NOT EXISTS (SELECT 1 FROM committee_decisions d WHERE d.enrolment_id = e.id AND d.kind = 'exit')
-             ORDER BY e.exited_on, e.id",
-        )
-        .bind(structure_id)
-        .bind(meeting.programme_id)
-        .bind(since)
-        .bind(meeting.held_on)
-        .fetch_all(p)
-        .await?
-    });
-    let mut out = Vec::with_capacity(ids.len());
-    for id in ids {
-        out.push(enrolments::get(db, structure_id, id).await?);
-    }
-    Ok(out)
+    let mut params = crate::params::Params::default();
+    use crate::params::Param;
+    let tail = format!(
+        "WHERE e.structure_id = {} AND e.programme_id = {} AND e.exited_on > {} AND e.exited_on <= {}
+           AND NOT EXISTS (SELECT 1 FROM committee_decisions d WHERE d.enrolment_id = e.id AND d.kind = 'exit')
+         ORDER BY e.exited_on, e.id",
+        params.push(Param::Uuid(structure_id)),
+        params.push(Param::Uuid(meeting.programme_id)),
+        params.push(Param::Date(since)),
+        params.push(Param::Date(meeting.held_on)),
+    );
+    enrolments::select_where(db, &tail, params).await
 }
 
 /// The committee acknowledges (or questions) an exit; the decision is kept with its reason.

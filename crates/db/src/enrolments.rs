@@ -56,12 +56,56 @@ struct Row {
     version: i64,
 }
 
-/// The state is the target of the latest transition, or "referred" when there is none.
-const SELECT: &str = "SELECT e.id, e.person_id, e.programme_id, e.prescriber_organisation, e.prescriber_name,
+/// The state of enrolment `e`: the target of its latest transition, or "referred" when there
+/// is none.
+macro_rules! state_of_e {
+    () => {
+        "COALESCE((SELECT t.to_state FROM enrolment_transitions t WHERE t.enrolment_id = e.id ORDER BY t.at DESC, t.id DESC LIMIT 1), 'referred')"
+    };
+}
+pub(crate) use state_of_e;
+
+const SELECT: &str = concat!(
+    "SELECT e.id, e.person_id, e.programme_id, e.prescriber_organisation, e.prescriber_name,
         e.referred_on, e.referral_reason, e.entered_on, e.exited_on, e.exit_reason, e.exit_proof,
-        e.exit_explanation, e.version,
-        (SELECT t.to_state FROM enrolment_transitions t WHERE t.enrolment_id = e.id ORDER BY t.at DESC, t.id DESC LIMIT 1) AS state
-     FROM enrolments e";
+        e.exit_explanation, e.version, ",
+    state_of_e!(),
+    " AS state FROM enrolments e"
+);
+
+/// Enrolments selected by a WHERE clause (and ORDER BY) on `e`, in one query.
+pub(crate) async fn select_where(
+    db: &Db,
+    tail: &str,
+    params: crate::params::Params,
+) -> DbResult<Vec<Enrolment>> {
+    let sql = format!("{SELECT} {tail}");
+    let rows: Vec<Row> = with_pool!(db, |p| {
+        crate::bind_params!(sqlx::query_as::<_, Row>(sqlx::AssertSqlSafe(sql)), params)
+            .fetch_all(p)
+            .await?
+    });
+    rows.into_iter().map(Enrolment::try_from).collect()
+}
+
+/// The pathways of a programme in one state, the oldest referral first.
+pub async fn of_programme_in_state(
+    db: &Db,
+    structure_id: Uuid,
+    programme_id: Uuid,
+    state: PathwayState,
+) -> DbResult<Vec<Enrolment>> {
+    use crate::params::{Param, Params};
+    let mut params = Params::default();
+    let tail = format!(
+        "WHERE e.structure_id = {} AND e.programme_id = {} AND {} = {} ORDER BY e.referred_on, e.id",
+        params.push(Param::Uuid(structure_id)),
+        params.push(Param::Uuid(programme_id)),
+        state_of_e!(),
+        params.push(Param::Text(state.code().to_owned()))
+    );
+    select_where(db, &tail, params).await
+}
 
 impl TryFrom<Row> for Enrolment {
     type Error = DbError;

@@ -1,26 +1,17 @@
 //! Pathway steps, typed by family, and roadmap objectives.
 
-use std::str::FromStr;
-
-use crate::access::UnknownCode;
-
+/// An enum with a stored code (through [`crate::codes::codes!`]) and a French label.
 macro_rules! coded_enum {
     ($(#[$m:meta])* $name:ident { $($variant:ident = $code:literal : $label:literal),+ $(,)? }) => {
         $(#[$m])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
         pub enum $name { $($variant),+ }
 
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-            pub fn code(self) -> &'static str { match self { $($name::$variant => $code),+ } }
-            pub fn label(self) -> &'static str { match self { $($name::$variant => $label),+ } }
-        }
+        crate::codes::codes!($name { $($variant = $code),+ });
 
-        impl FromStr for $name {
-            type Err = UnknownCode;
-            fn from_str(s: &str) -> Result<Self, Self::Err> {
-                Self::ALL.iter().copied().find(|x| x.code() == s).ok_or_else(|| UnknownCode(s.to_owned()))
-            }
+        impl $name {
+            pub const ALL: &'static [$name] = Self::VARIANTS;
+            pub fn label(self) -> &'static str { match self { $($name::$variant => $label),+ } }
         }
     };
 }
