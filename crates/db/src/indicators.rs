@@ -49,14 +49,15 @@ fn months_expr(db: &Db) -> &'static str {
     }
 }
 
-/// The WHERE clause of a definition over `[from, to]`.
-fn where_clause(
+/// The conditions every record of the population meets: the structure, the period and the
+/// programme (the scope of the figure, not a reason to exclude).
+fn scope_conditions(
     def: &IndicatorDef,
     structure_id: Uuid,
     from: Date,
     to: Date,
     params: &mut Params,
-) -> String {
+) -> Vec<String> {
     let structure_col = match def.population {
         Population::Committees => "m.structure_id",
         _ => "e.structure_id",
@@ -75,13 +76,19 @@ fn where_clause(
         PeriodRule::Ended => format!("s.end_on BETWEEN {a} AND {b}"),
         PeriodRule::Held => format!("m.held_on BETWEEN {a} AND {b}"),
     });
-    let f = &def.filters;
-    if let Some(code) = &f.programme {
+    if let Some(code) = &def.filters.programme {
         w.push(format!(
             "g.code = {}",
             params.push(Param::Text(code.clone()))
         ));
     }
+    w
+}
+
+/// The definition's filters: each one's SQL condition, and the reason given in French when a
+/// record of the population fails it ("what was excluded and why").
+fn filter_conditions(def: &IndicatorDef, params: &mut Params) -> Vec<(String, String)> {
+    let f = &def.filters;
     let list = |params: &mut Params, values: &[String]| -> String {
         values
             .iter()
@@ -89,31 +96,68 @@ fn where_clause(
             .collect::<Vec<_>>()
             .join(", ")
     };
+    let mut w = Vec::new();
     if !f.step_families.is_empty() {
-        w.push(format!("s.family IN ({})", list(params, &f.step_families)));
+        w.push((
+            format!("s.family IN ({})", list(params, &f.step_families)),
+            "famille d'étape non retenue".to_owned(),
+        ));
     }
     if !f.exit_categories.is_empty() {
-        w.push(format!(
-            "e.exit_category IN ({})",
-            list(params, &f.exit_categories)
+        w.push((
+            format!("e.exit_category IN ({})", list(params, &f.exit_categories)),
+            "catégorie de sortie non retenue".to_owned(),
         ));
     }
     if let Some(v) = f.validated {
-        w.push(format!("s.validated = {}", params.push(Param::Bool(v))));
+        w.push((
+            format!("s.validated = {}", params.push(Param::Bool(v))),
+            if v {
+                "étape non validée"
+            } else {
+                "étape validée"
+            }
+            .to_owned(),
+        ));
     }
     if let Some(v) = f.rsa_at_entry {
-        w.push(format!(
-            "(SELECT sit.receives_rsa FROM person_situations sit WHERE sit.person_id = e.person_id AND sit.observed_on <= e.entered_on
-              ORDER BY sit.observed_on DESC LIMIT 1) = {}",
-            params.push(Param::Bool(v))
+        w.push((
+            format!(
+                "(SELECT sit.receives_rsa FROM person_situations sit WHERE sit.person_id = e.person_id AND sit.observed_on <= e.entered_on
+                  ORDER BY sit.observed_on DESC LIMIT 1) = {}",
+                params.push(Param::Bool(v))
+            ),
+            if v {
+                "pas au RSA à l'entrée (ou situation non renseignée)"
+            } else {
+                "au RSA à l'entrée"
+            }
+            .to_owned(),
         ));
     }
     if let Some(c) = &f.commune {
-        w.push(format!(
-            "p.commune_code = {}",
-            params.push(Param::Text(c.clone()))
+        w.push((
+            format!("p.commune_code = {}", params.push(Param::Text(c.clone()))),
+            "réside dans une autre commune".to_owned(),
         ));
     }
+    w
+}
+
+/// The WHERE clause of a definition over `[from, to]`.
+fn where_clause(
+    def: &IndicatorDef,
+    structure_id: Uuid,
+    from: Date,
+    to: Date,
+    params: &mut Params,
+) -> String {
+    let mut w = scope_conditions(def, structure_id, from, to, params);
+    w.extend(
+        filter_conditions(def, params)
+            .into_iter()
+            .map(|(sql, _)| sql),
+    );
     w.join(" AND ")
 }
 
@@ -172,7 +216,7 @@ pub async fn evaluate(
     }
 }
 
-/// One record an indicator counts, for "explain this number".
+/// One record an indicator counts (or leaves out), for "explain this number".
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
 pub struct CountedRecord {
     pub key: Uuid,
@@ -180,20 +224,14 @@ pub struct CountedRecord {
     pub person_name: Option<String>,
     pub on_date: Option<Date>,
     pub detail: String,
+    /// For a record left out: the filters it fails, in French, separated by " ; ".
+    pub reasons: String,
 }
 
-/// The records behind a counting definition over `[from, to]`, by person name: exactly the rows
-/// the count reads (distinct persons for a count of persons).
-pub async fn counted_records(
-    db: &Db,
-    structure_id: Uuid,
-    def: &IndicatorDef,
-    from: Date,
-    to: Date,
-) -> DbResult<Vec<CountedRecord>> {
+/// The SELECT listing a definition's records, one row per counted key, with `reasons` as the
+/// last column.
+fn listing_sql(def: &IndicatorDef, where_sql: &str, reasons: &str) -> String {
     let (from_sql, key) = from_clause(def.population);
-    let mut params = Params::default();
-    let where_sql = where_clause(def, structure_id, from, to, &mut params);
     let (key, on, detail) = match (def.population, def.measure) {
         (Population::Committees, _) => (key, "m.held_on", "g.name".to_owned()),
         (_, Measure::DistinctPersons) => {
@@ -222,18 +260,22 @@ pub async fn counted_records(
         Population::Committees => "NULL",
         _ => "p.last_name || ' ' || p.first_names",
     };
-    let grouped = def.measure == Measure::DistinctPersons;
-    let sql = if grouped {
+    if def.measure == Measure::DistinctPersons {
         format!(
-            "SELECT {key} AS key, {person} AS person_id, MIN({name}) AS person_name, {on} AS on_date, {detail} AS detail
+            "SELECT {key} AS key, {person} AS person_id, MIN({name}) AS person_name, {on} AS on_date, {detail} AS detail,
+                    MIN({reasons}) AS reasons
              FROM {from_sql} WHERE {where_sql} GROUP BY {key}, {person} ORDER BY person_name, key"
         )
     } else {
         format!(
-            "SELECT DISTINCT {key} AS key, {person} AS person_id, {name} AS person_name, {on} AS on_date, {detail} AS detail
+            "SELECT DISTINCT {key} AS key, {person} AS person_id, {name} AS person_name, {on} AS on_date, {detail} AS detail,
+                    {reasons} AS reasons
              FROM {from_sql} WHERE {where_sql} ORDER BY person_name, on_date, key"
         )
-    };
+    }
+}
+
+async fn fetch_listing(db: &Db, sql: String, params: Params) -> DbResult<Vec<CountedRecord>> {
     Ok(with_pool!(db, |p| {
         bind_params!(
             sqlx::query_as::<_, CountedRecord>(sqlx::AssertSqlSafe(sql)),
@@ -242,6 +284,63 @@ pub async fn counted_records(
         .fetch_all(p)
         .await?
     }))
+}
+
+/// The records behind a counting definition over `[from, to]`, by person name: exactly the rows
+/// the count reads (distinct persons for a count of persons).
+pub async fn counted_records(
+    db: &Db,
+    structure_id: Uuid,
+    def: &IndicatorDef,
+    from: Date,
+    to: Date,
+) -> DbResult<Vec<CountedRecord>> {
+    let mut params = Params::default();
+    let where_sql = where_clause(def, structure_id, from, to, &mut params);
+    fetch_listing(db, listing_sql(def, &where_sql, "''"), params).await
+}
+
+/// What a filtered count left out, and why: the records of the same population, period and
+/// programme that are not counted, each with the filters it fails. Empty when the definition
+/// has no filter.
+pub async fn excluded_records(
+    db: &Db,
+    structure_id: Uuid,
+    def: &IndicatorDef,
+    from: Date,
+    to: Date,
+) -> DbResult<Vec<CountedRecord>> {
+    let mut params = Params::default();
+    let filters = filter_conditions(def, &mut params);
+    if filters.is_empty() || !matches!(def.measure, Measure::Count | Measure::DistinctPersons) {
+        return Ok(Vec::new());
+    }
+    let (from_sql, key) = from_clause(def.population);
+    let counted_key = if def.measure == Measure::DistinctPersons {
+        "e.person_id"
+    } else {
+        key
+    };
+    let reasons = filters
+        .iter()
+        .map(|(sql, reason)| {
+            format!(
+                "CASE WHEN {sql} THEN '' ELSE {} END",
+                params.push(Param::Text(format!("{reason} ; ")))
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(" || ");
+    let scope = scope_conditions(def, structure_id, from, to, &mut params).join(" AND ");
+    let counted_where = where_clause(def, structure_id, from, to, &mut params);
+    let where_sql = format!(
+        "{scope} AND {counted_key} NOT IN (SELECT {counted_key} FROM {from_sql} WHERE {counted_where})"
+    );
+    let mut rows = fetch_listing(db, listing_sql(def, &where_sql, &reasons), params).await?;
+    for r in &mut rows {
+        r.reasons = r.reasons.trim_end_matches([' ', ';']).to_owned();
+    }
+    Ok(rows)
 }
 
 /// Age in whole years at the entry into the pathway (dialect-specific).
@@ -258,29 +357,105 @@ fn age_at_entry_expr(db: &Db) -> &'static str {
     }
 }
 
-/// The SQL expression giving a record's group for a breakdown; the age bands are those of the
-/// register's filters.
-fn dimension_expr(db: &Db, b: passerelle_domain::indicator::Breakdown) -> String {
-    use passerelle_domain::indicator::Breakdown;
-    match b {
-        Breakdown::Commune => "p.commune_code".to_owned(),
-        Breakdown::Sex => "p.sex".to_owned(),
-        Breakdown::Qpv => "CASE WHEN p.qpv_code IS NULL THEN 'non' ELSE 'oui' END".to_owned(),
-        Breakdown::AgeBand => {
-            let age = age_at_entry_expr(db);
+/// The date a record is attributed at, for dimensions that change over time (the referent):
+/// the entry, the exit, the start or end of a step or contract; for a pathway active in the
+/// period, its exit or the period's end, whichever is first.
+fn record_date(def: &IndicatorDef, to: &str) -> String {
+    match (def.population, def.period) {
+        (Population::Enrolments, PeriodRule::Entered) => "e.entered_on".to_owned(),
+        (Population::Enrolments, PeriodRule::Exited) => "e.exited_on".to_owned(),
+        (Population::Enrolments, _) => {
             format!(
-                "CASE WHEN {age} < 26 THEN 'moins-26' WHEN {age} < 45 THEN '26-44' WHEN {age} < 50 THEN '45-49' ELSE '50-plus' END"
+                "CASE WHEN e.exited_on IS NOT NULL AND e.exited_on < {to} THEN e.exited_on ELSE {to} END"
             )
         }
-        Breakdown::RsaAtEntry => "COALESCE((SELECT CASE WHEN sit.receives_rsa THEN 'oui' ELSE 'non' END FROM person_situations sit
-              WHERE sit.person_id = e.person_id AND sit.observed_on <= e.entered_on ORDER BY sit.observed_on DESC LIMIT 1), 'inconnu')"
-            .to_owned(),
+        (Population::Steps, PeriodRule::Ended) => "s.end_on".to_owned(),
+        (Population::Steps, _) => "s.start_on".to_owned(),
+        (Population::Contracts, _) => "c.start_on".to_owned(),
+        (Population::Committees, _) => "m.held_on".to_owned(),
     }
 }
 
-/// A counting definition's value per group of a breakdown it allows, over `[from, to]`. For a
-/// count of records the groups add up to the total; for a count of persons too when the
-/// dimension belongs to the person (town, sex, QPV).
+/// The SQL expressions giving a record's group for a breakdown, and the group's label where
+/// only the database knows it (programme names, referents' names). The age bands are those of
+/// the register's filters.
+fn dimension_expr(
+    db: &Db,
+    def: &IndicatorDef,
+    b: passerelle_domain::indicator::Breakdown,
+    params: &mut Params,
+    to: Date,
+) -> (String, String) {
+    use passerelle_domain::indicator::Breakdown;
+    let at_entry = |column: &str| {
+        format!(
+            "(SELECT {column} FROM person_situations sit WHERE sit.person_id = e.person_id AND sit.observed_on <= e.entered_on
+              ORDER BY sit.observed_on DESC LIMIT 1)"
+        )
+    };
+    let no_label = "NULL".to_owned();
+    match b {
+        Breakdown::Commune => ("p.commune_code".to_owned(), no_label),
+        Breakdown::Sex => ("p.sex".to_owned(), no_label),
+        Breakdown::Qpv => (
+            "CASE WHEN p.qpv_code IS NULL THEN 'non' ELSE 'oui' END".to_owned(),
+            no_label,
+        ),
+        Breakdown::AgeBand => {
+            let age = age_at_entry_expr(db);
+            (
+                format!(
+                    "CASE WHEN {age} < 26 THEN 'moins-26' WHEN {age} < 45 THEN '26-44' WHEN {age} < 50 THEN '45-49' ELSE '50-plus' END"
+                ),
+                no_label,
+            )
+        }
+        Breakdown::RsaAtEntry => (
+            format!(
+                "COALESCE({}, 'inconnu')",
+                at_entry("CASE WHEN sit.receives_rsa THEN 'oui' ELSE 'non' END")
+            ),
+            no_label,
+        ),
+        Breakdown::EducationLevel => (
+            format!(
+                "COALESCE({}, 'inconnu')",
+                at_entry("CAST(sit.education_level AS TEXT)")
+            ),
+            no_label,
+        ),
+        Breakdown::Programme => ("g.code".to_owned(), "g.name".to_owned()),
+        Breakdown::Team => ("g.team".to_owned(), no_label),
+        Breakdown::Referent => {
+            let on = record_date(def, &params.push(Param::Date(to)));
+            let referent = |column: &str| {
+                format!(
+                    "(SELECT {column} FROM enrolment_referents r JOIN users u ON u.id = r.user_id
+                      WHERE r.enrolment_id = e.id AND r.from_date <= {on} AND (r.until_date IS NULL OR r.until_date >= {on})
+                      ORDER BY r.from_date DESC LIMIT 1)"
+                )
+            };
+            (
+                format!("COALESCE({}, 'aucun')", referent("u.email")),
+                format!("COALESCE({}, 'Sans référent')", referent("u.display_name")),
+            )
+        }
+    }
+}
+
+/// One group of a breakdown.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct Group {
+    pub key: String,
+    /// Set when the database knows the group's name (programme, referent).
+    pub label: Option<String>,
+    pub value: i64,
+}
+
+/// A counting definition's value per group of a breakdown it allows, over `[from, to]`. Each
+/// counted record (or person, for a count of persons) falls in exactly one group, so the
+/// groups always add up to the figure: a person with several pathways in the period is
+/// attributed to the first one entered.
 pub async fn evaluate_breakdown(
     db: &Db,
     structure_id: Uuid,
@@ -288,7 +463,7 @@ pub async fn evaluate_breakdown(
     breakdown: passerelle_domain::indicator::Breakdown,
     from: Date,
     to: Date,
-) -> DbResult<Vec<(String, i64)>> {
+) -> DbResult<Vec<Group>> {
     if !def.breakdowns.contains(&breakdown) {
         return Err(DbError::Refused(format!(
             "{} ne se décompose pas par {}",
@@ -304,18 +479,19 @@ pub async fn evaluate_breakdown(
     };
     let mut params = Params::default();
     let where_sql = where_clause(def, structure_id, from, to, &mut params);
-    let dim = dimension_expr(db, breakdown);
-    // Grouped over a derived table: PostgreSQL does not group by a correlated subquery.
+    let (dim, label) = dimension_expr(db, def, breakdown, &mut params, to);
+    // One row per counted key (its first pathway by entry date), grouped over a derived table:
+    // PostgreSQL does not group by a correlated subquery.
     let sql = format!(
-        "SELECT t.grp, COUNT(DISTINCT t.k) AS n FROM (SELECT {dim} AS grp, {counted} AS k FROM {from_sql} WHERE {where_sql}) t
-         GROUP BY t.grp ORDER BY t.grp"
+        "SELECT t.grp AS key, MIN(t.lbl) AS label, COUNT(*) AS value FROM (
+           SELECT {dim} AS grp, {label} AS lbl,
+                  ROW_NUMBER() OVER (PARTITION BY {counted} ORDER BY e.entered_on, e.id) AS rn
+           FROM {from_sql} WHERE {where_sql}) t
+         WHERE t.rn = 1 GROUP BY t.grp ORDER BY t.grp"
     );
     Ok(with_pool!(db, |p| {
-        bind_params!(
-            sqlx::query_as::<_, (String, i64)>(sqlx::AssertSqlSafe(sql)),
-            params
-        )
-        .fetch_all(p)
-        .await?
+        bind_params!(sqlx::query_as::<_, Group>(sqlx::AssertSqlSafe(sql)), params)
+            .fetch_all(p)
+            .await?
     }))
 }

@@ -12,6 +12,10 @@ pub enum Param {
     Int(i64),
     Time(OffsetDateTime),
     Bool(bool),
+    /// Nullable values, bound with their type so that PostgreSQL accepts a NULL.
+    OptText(Option<String>),
+    OptDate(Option<Date>),
+    OptInt(Option<i64>),
 }
 
 /// Collects parameters and hands out their `$n` placeholders in order.
@@ -42,6 +46,9 @@ macro_rules! bind_params {
                 $crate::params::Param::Int(i) => q.bind(*i),
                 $crate::params::Param::Time(t) => q.bind(*t),
                 $crate::params::Param::Bool(b) => q.bind(*b),
+                $crate::params::Param::OptText(s) => q.bind(s.clone()),
+                $crate::params::Param::OptDate(d) => q.bind(*d),
+                $crate::params::Param::OptInt(i) => q.bind(*i),
             };
         }
         q

@@ -61,6 +61,14 @@ pub enum Breakdown {
     AgeBand,
     /// Receiving RSA in the situation known at entry.
     RsaAtEntry,
+    /// Education level (nomenclature 2019) in the situation known at entry.
+    EducationLevel,
+    /// The programme of the pathway.
+    Programme,
+    /// The referent in charge of the pathway at the record's date.
+    Referent,
+    /// The team running the programme.
+    Team,
 }
 
 impl Breakdown {
@@ -71,7 +79,17 @@ impl Breakdown {
             Breakdown::Qpv => "Quartier prioritaire",
             Breakdown::AgeBand => "Âge à l'entrée",
             Breakdown::RsaAtEntry => "RSA à l'entrée",
+            Breakdown::EducationLevel => "Niveau de formation à l'entrée",
+            Breakdown::Programme => "Dispositif",
+            Breakdown::Referent => "Référent",
+            Breakdown::Team => "Équipe",
         }
+    }
+
+    /// Whether the groups name staff (referents): such a breakdown stays inside the
+    /// structure and is left out of public exports.
+    pub fn names_staff(self) -> bool {
+        self == Breakdown::Referent
     }
 }
 
@@ -81,6 +99,10 @@ crate::codes::codes!(Breakdown {
     Qpv = "qpv",
     AgeBand = "age_band",
     RsaAtEntry = "rsa_at_entry",
+    EducationLevel = "education_level",
+    Programme = "programme",
+    Referent = "referent",
+    Team = "team",
 });
 
 /// Typed filters: each one compiles to a fixed SQL condition with bound values, so a

@@ -2,12 +2,16 @@
 //! evaluated by the database for a year and the year before.
 
 use passerelle_db::{Db, DbResult};
-use passerelle_domain::indicator::{IndicatorDef, Measure, rounded};
+use passerelle_domain::indicator::{Breakdown, IndicatorDef, Measure, rounded};
+use passerelle_domain::territory::TerritoryTables;
 use time::{Date, Month};
 use uuid::Uuid;
 
 /// The definitions shipped with the app.
-pub const SHIPPED: &[(&str, &str)] = &[("plie.toml", include_str!("../definitions/plie.toml"))];
+pub const SHIPPED: &[(&str, &str)] = &[
+    ("key.toml", include_str!("../definitions/key.toml")),
+    ("plie.toml", include_str!("../definitions/plie.toml")),
+];
 
 #[derive(Debug, serde::Deserialize)]
 struct File {
@@ -70,6 +74,9 @@ pub struct BreakdownResult {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Cell {
     pub key: String,
+    /// The group's name in French (the town's name for a town code).
+    #[serde(default)]
+    pub label: String,
     pub value: i64,
 }
 
@@ -171,22 +178,59 @@ pub async fn with_breakdowns(
     report: &mut Report,
 ) -> DbResult<()> {
     let (from, to) = year_bounds(report.year);
-    for (d, f) in defs.iter().zip(report.figures.iter_mut()) {
+    let territory = passerelle_db::territory::load(db).await?;
+    for f in report.figures.iter_mut() {
+        let Some(d) = defs.iter().find(|d| d.id == f.id) else {
+            continue;
+        };
         for b in &d.breakdowns {
-            let cells =
+            let groups =
                 passerelle_db::indicators::evaluate_breakdown(db, structure_id, d, *b, from, to)
                     .await?;
             f.breakdowns.push(BreakdownResult {
                 dimension: b.code().to_owned(),
                 label: b.label().to_owned(),
-                cells: cells
+                cells: groups
                     .into_iter()
-                    .map(|(key, value)| Cell { key, value })
+                    .map(|g| Cell {
+                        label: g
+                            .label
+                            .unwrap_or_else(|| group_label(&territory, *b, &g.key)),
+                        key: g.key,
+                        value: g.value,
+                    })
                     .collect(),
             });
         }
     }
     Ok(())
+}
+
+/// The French name of a breakdown's group from its stored code.
+pub fn group_label(territory: &TerritoryTables, b: Breakdown, key: &str) -> String {
+    match (b, key) {
+        (_, "inconnu") => "Non renseigné".to_owned(),
+        (Breakdown::Commune, code) => territory.commune_name(code),
+        (Breakdown::Sex, code) => code
+            .parse::<passerelle_domain::person::Sex>()
+            .map(|s| s.label().to_owned())
+            .unwrap_or_else(|_| code.to_owned()),
+        (Breakdown::AgeBand, code) => passerelle_domain::age::AgeBand::from_code(code)
+            .map(|b| b.label().to_owned())
+            .unwrap_or_else(|| code.to_owned()),
+        (Breakdown::EducationLevel, code) => passerelle_domain::situation::EDUCATION_LEVELS
+            .iter()
+            .find(|(level, _)| level.to_string() == code)
+            .map(|(_, label)| (*label).to_owned())
+            .unwrap_or_else(|| code.to_owned()),
+        (Breakdown::Team, code) => code
+            .parse::<passerelle_domain::Team>()
+            .map(|t| t.label().to_owned())
+            .unwrap_or_else(|_| code.to_owned()),
+        (_, "oui") => "Oui".to_owned(),
+        (_, "non") => "Non".to_owned(),
+        (_, other) => other.to_owned(),
+    }
 }
 
 /// The report as a public export: every count under `threshold` hidden, with the cells that

@@ -5,7 +5,7 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::Extension;
 use axum::extract::{Path, Query, State};
-use passerelle_db::indicators::{CountedRecord, counted_records};
+use passerelle_db::indicators::{CountedRecord, counted_records, excluded_records};
 use passerelle_domain::Permission;
 use passerelle_domain::indicator::{IndicatorDef, Measure};
 use passerelle_report::Figure;
@@ -88,7 +88,18 @@ pub async fn show(
 
 pub struct Listed {
     pub title: String,
-    pub rows: Vec<(Option<uuid::Uuid>, String, String, String)>,
+    pub rows: Vec<Row>,
+    /// Records left out, with a column for the reason.
+    pub with_reasons: bool,
+}
+
+/// A listed record: the person (link), the date, the detail, and why it was left out.
+pub struct Row {
+    pub person: Option<uuid::Uuid>,
+    pub name: String,
+    pub on: String,
+    pub detail: String,
+    pub reasons: String,
 }
 
 #[derive(Template, WebTemplate)]
@@ -125,16 +136,15 @@ fn french_detail(detail: &str) -> String {
         .join(" – ")
 }
 
-fn rows(records: Vec<CountedRecord>) -> Vec<(Option<uuid::Uuid>, String, String, String)> {
+fn rows(records: Vec<CountedRecord>) -> Vec<Row> {
     records
         .into_iter()
-        .map(|r| {
-            (
-                r.person_id,
-                r.person_name.unwrap_or_else(|| "—".into()),
-                r.on_date.map(|d| fr_date(&d)).unwrap_or_default(),
-                french_detail(&r.detail),
-            )
+        .map(|r| Row {
+            person: r.person_id,
+            name: r.person_name.unwrap_or_else(|| "—".into()),
+            on: r.on_date.map(|d| fr_date(&d)).unwrap_or_default(),
+            detail: french_detail(&r.detail),
+            reasons: r.reasons,
         })
         .collect()
 }
@@ -166,6 +176,7 @@ pub async fn explain(
             lists.push(Listed {
                 title: format!("{label} : {} ({})", part.title, records.len()),
                 rows: rows(records),
+                with_reasons: false,
             });
         }
     } else {
@@ -173,7 +184,19 @@ pub async fn explain(
         lists.push(Listed {
             title: format!("Enregistrements comptés ({})", records.len()),
             rows: rows(records),
+            with_reasons: false,
         });
+        let excluded = excluded_records(&state.db, s, &def, from, to).await?;
+        if !excluded.is_empty() {
+            lists.push(Listed {
+                title: format!(
+                    "Écartés par les critères de la définition ({}), avec la raison",
+                    excluded.len()
+                ),
+                rows: rows(excluded),
+                with_reasons: true,
+            });
+        }
     }
     // The whole report gives this figure (a percentage needs its two parts); only this
     // figure's breakdowns are computed.
@@ -183,23 +206,6 @@ pub async fn explain(
         figures: all.figures.into_iter().filter(|f| f.id == def.id).collect(),
     };
     passerelle_report::with_breakdowns(&state.db, s, std::slice::from_ref(&def), &mut all).await?;
-    let territory = state.territory().await;
-    let group_label = |dimension: &str, key: &str| -> String {
-        match (dimension, key) {
-            ("commune", code) => territory.commune_name(code),
-            ("sex", code) => code
-                .parse::<passerelle_domain::person::Sex>()
-                .map(|s| s.label().to_owned())
-                .unwrap_or_else(|_| code.to_owned()),
-            ("age_band", code) => passerelle_domain::age::AgeBand::from_code(code)
-                .map(|b| b.label().to_owned())
-                .unwrap_or_else(|| code.to_owned()),
-            (_, "oui") => "Oui".to_owned(),
-            (_, "non") => "Non".to_owned(),
-            (_, "inconnu") => "Non renseigné".to_owned(),
-            (_, other) => other.to_owned(),
-        }
-    };
     let breakdowns = all
         .figures
         .iter()
@@ -212,7 +218,7 @@ pub async fn explain(
                         b.label.clone(),
                         b.cells
                             .iter()
-                            .map(|c| (group_label(&b.dimension, &c.key), shown(c.value as f64)))
+                            .map(|c| (c.label.clone(), shown(c.value as f64)))
                             .collect(),
                     )
                 })

@@ -1,0 +1,292 @@
+//! Properties of the report engine on generated activity, on each backend: every breakdown of
+//! a counted figure adds up to the figure, the listed records are exactly those counted, and
+//! what a filter leaves out plus what it keeps is the whole population of the period.
+
+use passerelle_db::params::{Param, Params};
+use passerelle_db::{Db, bind_params, with_pool};
+use passerelle_domain::indicator::{Filters, IndicatorDef, Measure};
+use passerelle_domain::pathway::exit::ExitCategory;
+use passerelle_domain::pathway::step::StepFamily;
+use proptest::prelude::*;
+use time::macros::date;
+use time::{Date, Duration, Month};
+use uuid::Uuid;
+
+use crate::support::databases;
+
+const COMMUNES: [&str; 3] = ["59512", "59339", "59367"];
+const ORIGIN: Date = date!(2019 - 01 - 01);
+
+#[derive(Debug, Clone)]
+struct Pathway {
+    programme: usize,
+    /// Days from `ORIGIN` to the entry; none: referred, not entered.
+    entered: Option<i64>,
+    /// Length in days and exit category.
+    exit: Option<(i64, usize)>,
+    /// (days after entry, referent)
+    referents: Vec<(i64, usize)>,
+    /// (family, days after entry, validated)
+    steps: Vec<(usize, i64, Option<bool>)>,
+}
+
+#[derive(Debug, Clone)]
+struct Person {
+    female: bool,
+    commune: usize,
+    qpv: bool,
+    birth_year: i32,
+    /// (days from `ORIGIN`, RSA, education level)
+    situations: Vec<(i64, bool, Option<i16>)>,
+    pathways: Vec<Pathway>,
+    /// Days from `ORIGIN` to each contract's start.
+    contracts: Vec<i64>,
+}
+
+fn pathway() -> impl Strategy<Value = Pathway> {
+    (
+        0..3usize,
+        proptest::option::weighted(0.9, 0..1500i64),
+        proptest::option::of((0..1200i64, 0..ExitCategory::VARIANTS.len())),
+        proptest::collection::vec((-30..900i64, 0..3usize), 0..3),
+        proptest::collection::vec(
+            (
+                0..StepFamily::ALL.len(),
+                0..900i64,
+                proptest::option::of(any::<bool>()),
+            ),
+            0..4,
+        ),
+    )
+        .prop_map(|(programme, entered, exit, referents, steps)| Pathway {
+            programme,
+            entered,
+            exit,
+            referents,
+            steps,
+        })
+}
+
+fn person() -> impl Strategy<Value = Person> {
+    (
+        any::<bool>(),
+        0..COMMUNES.len(),
+        any::<bool>(),
+        1960..2004i32,
+        proptest::collection::vec(
+            (0..1500i64, any::<bool>(), proptest::option::of(1..9i16)),
+            0..3,
+        ),
+        proptest::collection::vec(pathway(), 1..3),
+        proptest::collection::vec(0..1800i64, 0..4),
+    )
+        .prop_map(
+            |(female, commune, qpv, birth_year, situations, pathways, contracts)| Person {
+                female,
+                commune,
+                qpv,
+                birth_year,
+                situations,
+                pathways,
+                contracts,
+            },
+        )
+}
+
+async fn exec(db: &Db, sql: &str, values: Vec<Param>) {
+    let params = Params(values);
+    with_pool!(db, |p| {
+        bind_params!(sqlx::query(sqlx::AssertSqlSafe(sql.to_owned())), params)
+            .execute(p)
+            .await
+            .unwrap();
+    });
+}
+
+fn day(offset: i64) -> Date {
+    ORIGIN + Duration::days(offset)
+}
+
+/// Records the generated activity for a new structure, as the repositories would store it.
+async fn record(db: &Db, world: &[Person]) -> Uuid {
+    use Param::{Bool, Date as D, Text, Uuid as U};
+    let structure = passerelle_db::structures::create(db, "Structure générée")
+        .await
+        .unwrap()
+        .id;
+    passerelle_db::programmes::ensure_defaults(db, structure)
+        .await
+        .unwrap();
+    let programmes: Vec<Uuid> = passerelle_db::programmes::list(db, structure)
+        .await
+        .unwrap()
+        .into_iter()
+        .take(3)
+        .map(|p| p.id)
+        .collect();
+    let mut referents = Vec::new();
+    for i in 0..3 {
+        let email = format!("referent{i}-{}@test.fr", Uuid::now_v7().simple());
+        let user = passerelle_db::users::create(
+            db,
+            passerelle_db::users::NewUser {
+                structure_id: structure,
+                email: &email,
+                display_name: &format!("Référent {i}"),
+                role: passerelle_domain::Role::Referent,
+                teams: &[passerelle_domain::Team::Plie],
+                password_hash: "non utilisé",
+            },
+            None,
+        )
+        .await
+        .unwrap();
+        referents.push(user.id);
+    }
+    let now = time::OffsetDateTime::now_utc();
+    for (n, p) in world.iter().enumerate() {
+        let person = Uuid::now_v7();
+        exec(db,
+            "INSERT INTO persons (id, structure_id, version, last_name, first_names, birth_date, sex, commune_code, qpv_code,
+               last_name_norm, first_names_norm, created_at, updated_at) VALUES ($1, $2, 1, $3, 'Camille', $4, $5, $6, $7, $8, 'camille', $9, $9)",
+            vec![U(person), U(structure), Text(format!("Personne{n}")),
+                 D(Date::from_calendar_date(p.birth_year, Month::June, 15).unwrap()),
+                 Text(if p.female { "F" } else { "M" }.into()), Text(COMMUNES[p.commune].into()),
+                 Param::OptText(p.qpv.then(|| "DEMO-QP-1".into())),
+                 Text(format!("personne{n}")), Param::Time(now)]).await;
+        for (on, rsa, education) in &p.situations {
+            exec(db,
+                "INSERT INTO person_situations (id, structure_id, person_id, observed_on, labour_status, receives_rsa, receives_ass,
+                   receives_aah, education_level, in_education_or_training, jobless_household, dependent_children, single_parent,
+                   homeless, recorded_at) VALUES ($1, $2, $3, $4, 'unemployed', $5, FALSE, FALSE, $6, FALSE, FALSE, FALSE, FALSE, FALSE, $7)",
+                vec![U(Uuid::now_v7()), U(structure), U(person), D(day(*on)), Bool(*rsa),
+                     Param::OptInt(education.map(i64::from)), Param::Time(now)]).await;
+        }
+        for pw in &p.pathways {
+            let enrolment = Uuid::now_v7();
+            let entered = pw.entered.map(day);
+            let exit = pw.exit.filter(|_| entered.is_some()).map(|(len, c)| {
+                (
+                    day(pw.entered.unwrap_or(0) + len),
+                    ExitCategory::VARIANTS[c],
+                )
+            });
+            exec(db,
+                "INSERT INTO enrolments (id, structure_id, person_id, programme_id, prescriber_organisation, referred_on,
+                   referral_reason, entered_on, exited_on, exit_category, created_at) VALUES ($1, $2, $3, $4, 'France Travail', $5,
+                   'orientation', $6, $7, $8, $9)",
+                vec![U(enrolment), U(structure), U(person), U(programmes[pw.programme]),
+                     D(entered.unwrap_or(ORIGIN)), Param::OptDate(entered), Param::OptDate(exit.map(|e| e.0)),
+                     Param::OptText(exit.map(|e| e.1.code().to_owned())), Param::Time(now)]).await;
+            let start = pw.entered.unwrap_or(0);
+            let mut assignments = pw.referents.clone();
+            assignments.sort();
+            for (i, (from, who)) in assignments.iter().enumerate() {
+                let until = assignments.get(i + 1).map(|(next, _)| day(start + next));
+                exec(db,
+                    "INSERT INTO enrolment_referents (id, structure_id, enrolment_id, user_id, from_date, until_date)
+                     VALUES ($1, $2, $3, $4, $5, $6)",
+                    vec![U(Uuid::now_v7()), U(structure), U(enrolment), U(referents[*who]), D(day(start + from)),
+                         Param::OptDate(until)]).await;
+            }
+            for (family, after, validated) in &pw.steps {
+                exec(db,
+                    "INSERT INTO steps (id, structure_id, enrolment_id, family, title, start_on, end_on, validated)
+                     VALUES ($1, $2, $3, $4, 'Étape', $5, $6, $7)",
+                    vec![U(Uuid::now_v7()), U(structure), U(enrolment), Text(StepFamily::ALL[*family].code().into()),
+                         D(day(start + after)), D(day(start + after + 90)), Bool(validated.unwrap_or(false))]).await;
+            }
+        }
+        for on in &p.contracts {
+            exec(db,
+                "INSERT INTO employment_contracts (id, structure_id, person_id, kind, employer, start_on, weekly_hours)
+                 VALUES ($1, $2, $3, 'cdd', 'Employeur', $4, 35)",
+                vec![U(Uuid::now_v7()), U(structure), U(person), D(day(*on))]).await;
+        }
+    }
+    structure
+}
+
+/// The same definition without its filters (its programme kept): the population of the period.
+fn unfiltered(def: &IndicatorDef) -> IndicatorDef {
+    IndicatorDef {
+        filters: Filters {
+            programme: def.filters.programme.clone(),
+            ..Filters::default()
+        },
+        ..def.clone()
+    }
+}
+
+async fn check_world(world: Vec<Person>) {
+    let defs = passerelle_report::shipped_definitions().unwrap();
+    for db in databases().await {
+        passerelle_db::territory::ensure_default_communes(&db)
+            .await
+            .unwrap();
+        let structure = record(&db, &world).await;
+        for year in [2020, 2021] {
+            let from = Date::from_calendar_date(year, Month::January, 1).unwrap();
+            let to = Date::from_calendar_date(year, Month::December, 31).unwrap();
+            for def in defs
+                .iter()
+                .filter(|d| matches!(d.measure, Measure::Count | Measure::DistinctPersons))
+            {
+                let total = passerelle_db::indicators::evaluate(&db, structure, def, from, to)
+                    .await
+                    .unwrap() as i64;
+                for b in &def.breakdowns {
+                    let groups = passerelle_db::indicators::evaluate_breakdown(
+                        &db, structure, def, *b, from, to,
+                    )
+                    .await
+                    .unwrap();
+                    let sum: i64 = groups.iter().map(|g| g.value).sum();
+                    assert_eq!(
+                        sum,
+                        total,
+                        "{} {year} by {}: {groups:?} on {}",
+                        def.id,
+                        b.code(),
+                        db.backend_name()
+                    );
+                }
+                let counted =
+                    passerelle_db::indicators::counted_records(&db, structure, def, from, to)
+                        .await
+                        .unwrap();
+                assert_eq!(counted.len() as i64, total, "{} {year} listed", def.id);
+                let excluded =
+                    passerelle_db::indicators::excluded_records(&db, structure, def, from, to)
+                        .await
+                        .unwrap();
+                assert!(excluded.iter().all(|r| !r.reasons.is_empty()));
+                let whole =
+                    passerelle_db::indicators::evaluate(&db, structure, &unfiltered(def), from, to)
+                        .await
+                        .unwrap() as i64;
+                assert_eq!(
+                    total + excluded.len() as i64,
+                    whole,
+                    "{} {year}: counted + left out = population",
+                    def.id
+                );
+            }
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 12, ..ProptestConfig::default() })]
+
+    #[test]
+    fn breakdowns_add_up_and_exclusions_complete_the_population(
+        world in proptest::collection::vec(person(), 1..25)
+    ) {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap()
+            .block_on(check_world(world));
+    }
+}
