@@ -89,6 +89,9 @@ pub enum Command {
         #[arg(long, default_value_t = passerelle_domain::suppression::DEFAULT_THRESHOLD)]
         threshold: i64,
     },
+    /// The structure's own indicator definitions (TOML files in the shipped format).
+    #[command(subcommand)]
+    Indicators(IndicatorsCommand),
     /// Reference data of the territory: towns and dated QPV lists.
     #[command(subcommand)]
     Territory(TerritoryCommand),
@@ -126,6 +129,23 @@ pub enum UserCommand {
 }
 
 #[derive(Subcommand, Debug)]
+pub enum IndicatorsCommand {
+    /// List the indicators in force and the structure's files, with any indicator set aside.
+    List {
+        #[arg(long)]
+        structure: Option<String>,
+    },
+    /// Check a definition file and save it for the structure (replacing the file of the same
+    /// name); nothing is saved if it has a problem.
+    Import {
+        #[arg(long)]
+        file: PathBuf,
+        #[arg(long)]
+        structure: Option<String>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
 pub enum TerritoryCommand {
     /// Add or update towns from a CSV `insee_code,name,postal_codes,population`.
     ImportCommunes {
@@ -146,6 +166,74 @@ pub enum TerritoryCommand {
         #[arg(long)]
         valid_to: Option<String>,
     },
+}
+
+/// The structure a command works on: the one named, or the base's first.
+async fn structure_of(
+    db: &passerelle_db::Db,
+    name: Option<String>,
+) -> anyhow::Result<structures::Structure> {
+    match name {
+        Some(name) => structures::by_name(db, &name)
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("structure inconnue « {name} »")),
+        None => structures::list(db)
+            .await?
+            .into_iter()
+            .next()
+            .ok_or_else(|| anyhow::anyhow!("la base ne contient aucune structure")),
+    }
+}
+
+async fn indicators(storage: &Storage, cmd: IndicatorsCommand) -> anyhow::Result<()> {
+    use passerelle_db::indicator_files;
+    match cmd {
+        IndicatorsCommand::List { structure } => {
+            let db = open(storage).await?;
+            let s = structure_of(&db, structure).await?;
+            let defs = passerelle_report::for_structure(&db, s.id).await?;
+            for d in &defs.defs {
+                let origin = if defs.is_custom(&d.id) {
+                    "structure"
+                } else {
+                    "livré"
+                };
+                println!("{}\tv{}\t{origin}\t{}", d.id, d.version, d.title);
+            }
+            for p in &defs.problems {
+                eprintln!("écarté : {}", p.message);
+            }
+        }
+        IndicatorsCommand::Import { file, structure } => {
+            let text = std::fs::read_to_string(&file)
+                .with_context(|| format!("lecture de {}", file.display()))?;
+            let name = file
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let db = open(storage).await?;
+            let s = structure_of(&db, structure).await?;
+            let files = indicator_files::list(&db, s.id).await?;
+            let others: Vec<(String, String)> = files
+                .iter()
+                .map(|f| (f.name.clone(), f.source.clone()))
+                .collect();
+            let defs = passerelle_report::definitions::check_file(&others, &name, &text)
+                .map_err(|problems| anyhow::anyhow!(problems.join("\n")))?;
+            let author = indicator_files::Author {
+                structure_id: s.id,
+                user: None,
+            };
+            let version = files.iter().find(|f| f.name == name).map(|f| f.version);
+            indicator_files::save(&db, author, &name, &text, version).await?;
+            println!(
+                "{name} : {} indicateur(s) enregistré(s) pour {}.",
+                defs.len(),
+                s.name
+            );
+        }
+    }
+    Ok(())
 }
 
 fn parse_day(s: &str) -> anyhow::Result<time::Date> {
@@ -378,6 +466,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Territory(cmd) => territory(&cli.storage, cmd).await,
+        Command::Indicators(cmd) => indicators(&cli.storage, cmd).await,
         Command::Report {
             year,
             format,
@@ -399,7 +488,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                     .next()
                     .ok_or_else(|| anyhow::anyhow!("la base ne contient aucune structure"))?,
             };
-            let defs = passerelle_report::shipped_definitions().map_err(|e| anyhow::anyhow!(e))?;
+            let resolved = passerelle_report::for_structure(&db, s.id).await?;
+            for p in &resolved.problems {
+                eprintln!("indicateur écarté : {}", p.message);
+            }
+            let defs = resolved.defs;
             let mut report = passerelle_report::build(&db, s.id, &defs, year).await?;
             passerelle_report::with_breakdowns(&db, s.id, &defs, &mut report).await?;
             if public {

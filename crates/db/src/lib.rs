@@ -18,6 +18,7 @@ pub mod caseload;
 pub mod committees;
 pub mod contracts;
 pub mod enrolments;
+pub mod indicator_files;
 pub mod indicators;
 pub mod params;
 pub mod person_search;

@@ -171,10 +171,12 @@ pub enum Permission {
     ReportExplain,
     /// Publish (freeze) a report.
     ReportPublish,
+    /// The structure's own indicator definitions.
+    IndicatorManage,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 18] = [
+    pub const ALL: [Permission; 19] = [
         Permission::SignedIn,
         Permission::PersonRead,
         Permission::PersonWrite,
@@ -193,6 +195,7 @@ impl Permission {
         Permission::ReportRead,
         Permission::ReportExplain,
         Permission::ReportPublish,
+        Permission::IndicatorManage,
     ];
 
     /// The matrix itself: which roles hold the permission.
@@ -224,6 +227,7 @@ impl Permission {
             Permission::ReportRead => &[Director, Manager, ReadOnly],
             Permission::ReportExplain => &[Director, Manager],
             Permission::ReportPublish => &[Director],
+            Permission::IndicatorManage => &[Director],
         }
     }
 }

@@ -150,9 +150,72 @@ pub struct IndicatorDef {
     /// The breakdowns this figure allows.
     #[serde(default)]
     pub breakdowns: Vec<Breakdown>,
+    /// Roles that may open the list of records behind the figure (role codes). Empty: every
+    /// role allowed to see the names behind figures. A structure narrows it for a sensitive
+    /// figure; naming a role that may not see names is refused.
+    #[serde(default)]
+    pub list_roles: Vec<String>,
 }
 
 impl IndicatorDef {
+    /// Whether `role` may open the list of records behind this figure.
+    pub fn lists_for(&self, role: crate::Role) -> bool {
+        role.allows(crate::Permission::ReportExplain)
+            && (self.list_roles.is_empty() || self.list_roles.iter().any(|r| r == role.code()))
+    }
+
+    /// Whether this figure counts a subset of `parent`'s records: same population, period and
+    /// measure, and every filter of `parent` kept or narrowed. Publishing both tells their
+    /// difference, which small-count suppression must then protect.
+    pub fn narrows(&self, parent: &IndicatorDef) -> bool {
+        fn within<T: PartialEq>(sub: &Option<T>, parent: &Option<T>) -> bool {
+            parent.is_none() || sub == parent
+        }
+        fn subset(sub: &[String], parent: &[String]) -> bool {
+            parent.is_empty() || (!sub.is_empty() && sub.iter().all(|s| parent.contains(s)))
+        }
+        let (f, p) = (&self.filters, &parent.filters);
+        self.id != parent.id
+            && matches!(self.measure, Measure::Count | Measure::DistinctPersons)
+            && (self.population, self.period, self.measure)
+                == (parent.population, parent.period, parent.measure)
+            && within(&f.programme, &p.programme)
+            && subset(&f.step_families, &p.step_families)
+            && subset(&f.exit_categories, &p.exit_categories)
+            && within(&f.validated, &p.validated)
+            && within(&f.rsa_at_entry, &p.rsa_at_entry)
+            && within(&f.commune, &p.commune)
+    }
+
+    /// Checks a percentage against the other definitions: both parts count (a rate of a rate
+    /// or of a mean means nothing) the same population over the same period.
+    pub fn check_parts(&self, all: &[IndicatorDef]) -> Result<(), String> {
+        if self.measure != Measure::Percent {
+            return Ok(());
+        }
+        for (what, id) in [
+            ("numérateur", &self.numerator),
+            ("dénominateur", &self.denominator),
+        ] {
+            let Some(part) = id.as_ref().and_then(|id| all.iter().find(|d| &d.id == id)) else {
+                return Err(format!("{} : {what} introuvable", self.id));
+            };
+            if !matches!(part.measure, Measure::Count | Measure::DistinctPersons) {
+                return Err(format!(
+                    "{} : le {what} « {} » doit être un comptage",
+                    self.id, part.id
+                ));
+            }
+            if (part.population, part.period) != (self.population, self.period) {
+                return Err(format!(
+                    "{} : le {what} « {} » ne porte pas sur la même population et la même période",
+                    self.id, part.id
+                ));
+            }
+        }
+        Ok(())
+    }
+
     /// Checks what the types cannot: the period fits the population, a percent names its two
     /// indicators among `known`, filters fit the population. The message says where.
     pub fn check(&self, known: &[&str]) -> Result<(), String> {
@@ -213,6 +276,19 @@ impl IndicatorDef {
                 self.id
             ));
         }
+        for code in &self.list_roles {
+            match code.parse::<crate::Role>() {
+                Err(_) => return Err(format!("{} : rôle inconnu « {code} »", self.id)),
+                Ok(role) if !role.allows(crate::Permission::ReportExplain) => {
+                    return Err(format!(
+                        "{} : le rôle « {} » ne peut pas voir les noms des personnes ; il ne peut pas ouvrir la liste de ce chiffre",
+                        self.id,
+                        role.label()
+                    ));
+                }
+                Ok(_) => {}
+            }
+        }
         for c in &self.filters.exit_categories {
             if c.parse::<crate::pathway::exit::ExitCategory>().is_err() {
                 return Err(format!(
@@ -248,7 +324,60 @@ mod tests {
             denominator: None,
             unit: String::new(),
             breakdowns: Vec::new(),
+            list_roles: Vec::new(),
         }
+    }
+
+    #[test]
+    fn a_list_is_never_opened_to_a_role_that_may_not_see_names() {
+        let mut d = def(Population::Enrolments, PeriodRule::Active, Measure::Count);
+        d.list_roles = vec!["read_only".into()];
+        let e = d.check(&[]).err().unwrap_or_default();
+        assert!(e.contains("Lecture seule"), "{e}");
+        d.list_roles = vec!["director".into()];
+        assert!(d.check(&[]).is_ok());
+        assert!(d.lists_for(crate::Role::Director));
+        assert!(!d.lists_for(crate::Role::Manager));
+        d.list_roles.clear();
+        assert!(d.lists_for(crate::Role::Manager));
+        assert!(!d.lists_for(crate::Role::ReadOnly));
+    }
+
+    #[test]
+    fn a_sub_total_narrows_its_total() {
+        let mut exits = def(Population::Enrolments, PeriodRule::Exited, Measure::Count);
+        exits.filters.programme = Some("plie".into());
+        let mut dynamic = exits.clone();
+        dynamic.id = "dynamic".into();
+        dynamic.filters.exit_categories = vec!["durable_job".into(), "transition_job".into()];
+        let mut durable = dynamic.clone();
+        durable.id = "durable".into();
+        durable.filters.exit_categories = vec!["durable_job".into()];
+        assert!(dynamic.narrows(&exits) && durable.narrows(&dynamic) && durable.narrows(&exits));
+        assert!(!exits.narrows(&dynamic));
+        let mut entries = exits.clone();
+        entries.id = "entries".into();
+        entries.period = PeriodRule::Entered;
+        assert!(!entries.narrows(&exits));
+    }
+
+    #[test]
+    fn a_percent_divides_two_counts_of_the_same_population() {
+        let exits = def(Population::Enrolments, PeriodRule::Exited, Measure::Count);
+        let mut part = exits.clone();
+        part.id = "part".into();
+        let mut entries = exits.clone();
+        entries.id = "entries".into();
+        entries.period = PeriodRule::Entered;
+        let mut rate = def(Population::Enrolments, PeriodRule::Exited, Measure::Percent);
+        rate.id = "rate".into();
+        rate.numerator = Some("part".into());
+        rate.denominator = Some("x".into());
+        let all = [exits.clone(), part.clone(), entries.clone()];
+        assert!(rate.check_parts(&all).is_ok());
+        rate.denominator = Some("entries".into());
+        let e = rate.check_parts(&all).err().unwrap_or_default();
+        assert!(e.contains("même population"), "{e}");
     }
 
     #[test]

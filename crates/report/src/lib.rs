@@ -7,43 +7,14 @@ use passerelle_domain::territory::TerritoryTables;
 use time::{Date, Month};
 use uuid::Uuid;
 
-/// The definitions shipped with the app.
-pub const SHIPPED: &[(&str, &str)] = &[
-    ("key.toml", include_str!("../definitions/key.toml")),
-    ("plie.toml", include_str!("../definitions/plie.toml")),
-];
+pub mod definitions;
+mod public;
 
-#[derive(Debug, serde::Deserialize)]
-struct File {
-    indicator: Vec<IndicatorDef>,
-}
+pub use public::public_json;
 
-/// Reads and checks a definition file; the message names the file and the indicator.
-pub fn parse_definitions(name: &str, text: &str) -> Result<Vec<IndicatorDef>, String> {
-    let file: File = toml::from_str(text).map_err(|e| format!("{name} : {e}"))?;
-    let ids: Vec<&str> = file.indicator.iter().map(|d| d.id.as_str()).collect();
-    let mut seen = Vec::new();
-    for d in &file.indicator {
-        if seen.contains(&d.id.as_str()) {
-            return Err(format!(
-                "{name} : l'indicateur {} est défini deux fois",
-                d.id
-            ));
-        }
-        seen.push(d.id.as_str());
-        d.check(&ids).map_err(|e| format!("{name} : {e}"))?;
-    }
-    Ok(file.indicator)
-}
-
-/// Every shipped definition.
-pub fn shipped_definitions() -> Result<Vec<IndicatorDef>, String> {
-    let mut all = Vec::new();
-    for (name, text) in SHIPPED {
-        all.extend(parse_definitions(name, text)?);
-    }
-    Ok(all)
-}
+pub use definitions::{
+    Definitions, Problem, for_structure, parse_definitions, shipped_definitions,
+};
 
 /// One figure of a report: its value for the year, the year before, and the definition that
 /// produced both.
@@ -61,6 +32,9 @@ pub struct Figure {
     /// Filled by [`with_breakdowns`].
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub breakdowns: Vec<BreakdownResult>,
+    /// Why the value is not what it seems (a rate over an empty population).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 /// One breakdown of a figure: its value per group.
@@ -108,7 +82,7 @@ async fn values(
     structure_id: Uuid,
     defs: &[IndicatorDef],
     year: i32,
-) -> DbResult<Vec<f64>> {
+) -> DbResult<Vec<(f64, Option<String>)>> {
     let (from, to) = year_bounds(year);
     let mut raw = Vec::with_capacity(defs.len());
     for d in defs {
@@ -130,14 +104,20 @@ async fn values(
             (Measure::Percent, _) => {
                 let (n, total) = (find(&d.numerator), find(&d.denominator));
                 if total == 0.0 {
-                    0.0
+                    let part = d.denominator.as_deref().unwrap_or_default();
+                    (
+                        0.0,
+                        Some(format!(
+                            "Taux non calculable en {year} : le dénominateur ({part}) est nul."
+                        )),
+                    )
                 } else {
-                    rounded(n * 100.0 / total) as f64
+                    (rounded(n * 100.0 / total) as f64, None)
                 }
             }
-            (Measure::MeanMonths, Some(v)) => rounded(*v) as f64,
-            (_, Some(v)) => *v,
-            (_, None) => 0.0,
+            (Measure::MeanMonths, Some(v)) => (rounded(*v) as f64, None),
+            (_, Some(v)) => (*v, None),
+            (_, None) => (0.0, None),
         })
         .collect())
 }
@@ -156,11 +136,12 @@ pub async fn build(
         figures: defs
             .iter()
             .zip(now.into_iter().zip(before))
-            .map(|(d, (value, previous))| Figure {
+            .map(|(d, ((value, note), (previous, _)))| Figure {
                 id: d.id.clone(),
                 title: d.title.clone(),
                 value,
                 previous,
+                note,
                 unit: d.unit.clone(),
                 version: d.version,
                 definition: d.definition.clone(),
@@ -231,74 +212,6 @@ pub fn group_label(territory: &TerritoryTables, b: Breakdown, key: &str) -> Stri
         (_, "non") => "Non".to_owned(),
         (_, other) => other.to_owned(),
     }
-}
-
-/// The report as a public export: every count under `threshold` hidden, with the cells that
-/// would let one recompute it, and a note that says so. Rates are hidden when their
-/// denominator is under the threshold.
-pub fn public_json(report: &Report, defs: &[IndicatorDef], threshold: i64) -> serde_json::Value {
-    use passerelle_domain::suppression::{Published, suppress, total_publishable};
-    let value_of = |id: &Option<String>| -> f64 {
-        id.as_ref()
-            .and_then(|id| report.figures.iter().find(|f| &f.id == id))
-            .map(|f| f.value)
-            .unwrap_or(0.0)
-    };
-    let shown = |v: f64| {
-        if v.fract() == 0.0 {
-            serde_json::json!(v as i64)
-        } else {
-            serde_json::json!(v)
-        }
-    };
-    let figures: Vec<serde_json::Value> = report
-        .figures
-        .iter()
-        .zip(defs)
-        .map(|(f, d)| {
-            let visible = match d.measure {
-                Measure::Count | Measure::DistinctPersons => total_publishable(f.value as i64, threshold),
-                Measure::Percent => total_publishable(value_of(&d.denominator) as i64, threshold),
-                Measure::MeanMonths => true,
-            };
-            let breakdowns: Vec<serde_json::Value> = f
-                .breakdowns
-                .iter()
-                .map(|b| {
-                    let values: Vec<i64> = b.cells.iter().map(|c| c.value).collect();
-                    let cells: Vec<serde_json::Value> = b
-                        .cells
-                        .iter()
-                        .zip(suppress(&values, threshold))
-                        .map(|(c, p)| match p {
-                            Published::Shown(v) if visible => serde_json::json!({"key": c.key, "value": v}),
-                            _ => serde_json::json!({"key": c.key, "value": null, "hidden": true}),
-                        })
-                        .collect();
-                    serde_json::json!({"dimension": b.dimension, "label": b.label, "cells": cells})
-                })
-                .collect();
-            serde_json::json!({
-                "id": f.id,
-                "title": f.title,
-                "value": if visible { shown(f.value) } else { serde_json::Value::Null },
-                "hidden": !visible,
-                "previous": if d.measure == Measure::MeanMonths || total_publishable(f.previous as i64, threshold) { shown(f.previous) } else { serde_json::Value::Null },
-                "unit": f.unit,
-                "version": f.version,
-                "breakdowns": breakdowns,
-            })
-        })
-        .collect();
-    serde_json::json!({
-        "year": report.year,
-        "public": true,
-        "note": format!(
-            "Export public : les effectifs de 1 à {} et les cases qui permettraient de les recalculer sont masqués (valeur null).",
-            threshold - 1
-        ),
-        "figures": figures,
-    })
 }
 
 /// A record as a published report keeps it: enough to say later what moved.
@@ -391,33 +304,4 @@ pub fn changes(published: &Snapshot, now: &Snapshot) -> Vec<Change> {
             })
         })
         .collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_shipped_definitions_parse_and_check() {
-        let defs = shipped_definitions().unwrap_or_default();
-        assert!(defs.iter().any(|d| d.id == "plie.entries"));
-        assert!(
-            defs.iter()
-                .all(|d| d.version >= 1 && !d.definition.is_empty())
-        );
-    }
-
-    #[test]
-    fn a_broken_definition_says_where() {
-        let bad = "[[indicator]]\nid = \"x\"\nversion = 1\ntitle = \"X\"\ndefinition = \"X\"\npopulation = \"steps\"\nperiod = \"held\"\nmeasure = \"count\"\n";
-        let e = parse_definitions("perso.toml", bad)
-            .err()
-            .unwrap_or_default();
-        assert!(e.contains("perso.toml") && e.contains('x'), "{e}");
-        let unknown = "[[indicator]]\nid = \"x\"\nversion = 1\ntitle = \"X\"\ndefinition = \"X\"\npopulation = \"enrolments\"\nperiod = \"active\"\nmeasure = \"count\"\nfilters = { couleur = \"bleu\" }\n";
-        let e = parse_definitions("perso.toml", unknown)
-            .err()
-            .unwrap_or_default();
-        assert!(e.contains("couleur"), "{e}");
-    }
 }

@@ -7,8 +7,8 @@ use axum::routing::{MethodRouter, get, post, put};
 use passerelle_domain::Permission;
 
 use crate::pages::{
-    account, admin, audit, committees, home, pathways, persons, programmes, reports, signin,
-    situations, territory,
+    account, admin, audit, committees, home, indicators, pathways, persons, programmes, reports,
+    signin, situations, territory,
 };
 use crate::{AppState, api, assets, guard};
 
@@ -250,6 +250,36 @@ fn table() -> Vec<Route> {
             post(programmes::update),
         ),
         route("GET", "/rapports", Some(ReportRead), get(reports::show)),
+        route(
+            "GET",
+            "/rapports/indicateurs",
+            Some(IndicatorManage),
+            get(indicators::list),
+        ),
+        route(
+            "POST",
+            "/rapports/indicateurs",
+            Some(IndicatorManage),
+            post(indicators::create),
+        ),
+        route(
+            "GET",
+            "/rapports/indicateurs/{id}",
+            Some(IndicatorManage),
+            get(indicators::edit),
+        ),
+        route(
+            "POST",
+            "/rapports/indicateurs/{id}",
+            Some(IndicatorManage),
+            post(indicators::update),
+        ),
+        route(
+            "POST",
+            "/rapports/indicateurs/{id}/supprimer",
+            Some(IndicatorManage),
+            post(indicators::delete),
+        ),
         route(
             "POST",
             "/rapports/{year}/publier",

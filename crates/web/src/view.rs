@@ -79,6 +79,12 @@ fn notice_text(code: &str) -> Option<&'static str> {
         "comite" => "Le comité est ouvert : enregistrez ses décisions.",
         "decision" => "La décision du comité est enregistrée.",
         "communes" => "La table des communes a été mise à jour.",
+        "indicateurs" => {
+            "Le fichier d'indicateurs est enregistré ; les rapports l'appliquent dès maintenant."
+        }
+        "indicateurs-supprime" => {
+            "Le fichier d'indicateurs est supprimé ; les définitions livrées s'appliquent."
+        }
         _ => return None,
     })
 }

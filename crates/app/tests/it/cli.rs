@@ -174,6 +174,55 @@ fn an_administrator_sets_up_backs_up_and_imports_reference_data() {
             .iter()
             .any(|f| f["id"] == "plie.entries" && f["version"] == 1)
     );
+    // The structure's own indicators, from a file: a broken one is refused and nothing saved.
+    let broken = dir.join("perso.toml");
+    std::fs::write(
+        &broken,
+        "[[indicator]]\nid = \"perso.x\"\nversion = 1\ntitle = \"X\"\ndefinition = \"X\"\npopulation = \"steps\"\nperiod = \"held\"\nmeasure = \"count\"\n",
+    )
+    .unwrap();
+    let refused = passerelle(
+        &dir,
+        &["indicators", "import", "--file", broken.to_str().unwrap()],
+        None,
+    );
+    assert!(!refused.status.success());
+    assert!(
+        text(&refused).contains("perso.toml : perso.x"),
+        "{}",
+        text(&refused)
+    );
+    std::fs::write(
+        &broken,
+        "[[indicator]]\nid = \"perso.x\"\nversion = 1\ntitle = \"Étapes commencées\"\ndefinition = \"X\"\npopulation = \"steps\"\nperiod = \"started\"\nmeasure = \"count\"\n",
+    )
+    .unwrap();
+    let imported = passerelle(
+        &dir,
+        &["indicators", "import", "--file", broken.to_str().unwrap()],
+        None,
+    );
+    assert!(imported.status.success(), "{}", text(&imported));
+    let listed = passerelle(&dir, &["indicators", "list"], None);
+    assert!(
+        text(&listed).contains("perso.x\tv1\tstructure"),
+        "{}",
+        text(&listed)
+    );
+    let report = passerelle(
+        &dir,
+        &["report", "--year", "2021", "--format", "json"],
+        None,
+    );
+    let json: serde_json::Value = serde_json::from_slice(&report.stdout).unwrap();
+    assert!(
+        json["figures"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["id"] == "perso.x")
+    );
+
     let pdf = passerelle(&dir, &["report", "--year", "2021", "--format", "pdf"], None);
     assert!(!pdf.status.success());
     assert!(text(&pdf).contains("pas encore disponible"));

@@ -389,4 +389,63 @@ async fn the_public_export_hides_small_counts() {
         .find(|c| c["key"] == "59339")
         .unwrap();
     assert!(leers["value"].is_null(), "Leers' 4 contracts are hidden");
+
+    // Overlapping figures: no shown total or cell of a sub-total is within 4 of its total's.
+    let figure = |id: &str| {
+        public["figures"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["id"] == id)
+            .unwrap()
+            .clone()
+    };
+    let small = |a: &serde_json::Value, b: &serde_json::Value| match (a.as_i64(), b.as_i64()) {
+        (Some(a), Some(b)) => (1..5).contains(&(a - b).abs()),
+        _ => false,
+    };
+    for (sub, parent) in [
+        ("plie.exits_dynamic", "plie.exits"),
+        ("plie.exits_durable", "plie.exits"),
+        ("plie.exits_durable", "plie.exits_dynamic"),
+        ("plie.rsa", "plie.accompanied"),
+    ] {
+        let (s, p) = (figure(sub), figure(parent));
+        assert!(!small(&s["value"], &p["value"]), "{sub} / {parent}");
+        for b in s["breakdowns"].as_array().unwrap() {
+            let pb = p["breakdowns"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|x| x["dimension"] == b["dimension"])
+                .unwrap();
+            for c in b["cells"].as_array().unwrap() {
+                let pc = pb["cells"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .find(|x| x["key"] == c["key"]);
+                if let Some(pc) = pc {
+                    assert!(
+                        !small(&c["value"], &pc["value"]),
+                        "{sub} / {parent} by {} {}",
+                        b["dimension"],
+                        c["key"]
+                    );
+                }
+            }
+        }
+    }
+    assert!(
+        public["figures"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|f| f["breakdowns"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|b| b["dimension"] != "referent")),
+        "staff names stay inside"
+    );
 }

@@ -8,6 +8,7 @@ mod api;
 mod audit;
 mod cli;
 mod demo_figures;
+mod indicators;
 mod pathways;
 mod permissions;
 mod persons;

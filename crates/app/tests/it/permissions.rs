@@ -13,6 +13,7 @@ struct Ids {
     enrolment: String,
     meeting: String,
     programme: String,
+    indicator_file: String,
     publication: String,
 }
 
@@ -33,6 +34,8 @@ fn concrete(path: &str, ids: &Ids) -> String {
         path.replace("{id}", &ids.enrolment)
     } else if path.starts_with("/admin/dispositifs/") {
         path.replace("{id}", &ids.programme)
+    } else if path.starts_with("/rapports/indicateurs/") {
+        path.replace("{id}", &ids.indicator_file)
     } else if path.starts_with("/comites/") {
         path.replace("{id}", &ids.meeting)
     } else {
@@ -98,6 +101,16 @@ async fn every_route_answers_each_role_as_the_matrix_says() {
             enrolment: enrolment.id.to_string(),
             meeting: meeting.id.to_string(),
             programme: plie.id.to_string(),
+            indicator_file: passerelle_db::indicator_files::save(
+                &app.db,
+                (&actor).into(),
+                "perso.toml",
+                "[[indicator]]\nid = \"perso.x\"\nversion = 1\ntitle = \"X\"\ndefinition = \"X\"\npopulation = \"steps\"\nperiod = \"started\"\nmeasure = \"count\"\n",
+                None,
+            )
+            .await
+            .unwrap()
+            .to_string(),
             publication: passerelle_db::publications::publish(
                 &app.db,
                 &actor,

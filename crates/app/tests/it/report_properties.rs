@@ -15,32 +15,35 @@ use uuid::Uuid;
 use crate::support::databases;
 
 const COMMUNES: [&str; 3] = ["59512", "59339", "59367"];
-const ORIGIN: Date = date!(2019 - 01 - 01);
+/// Day 0 of the generated activity.
+pub const ORIGIN: Date = date!(2019 - 01 - 01);
 
 #[derive(Debug, Clone)]
-struct Pathway {
-    programme: usize,
+pub struct Pathway {
+    /// Index in the structure's programmes, the PLIE first.
+    pub programme: usize,
     /// Days from `ORIGIN` to the entry; none: referred, not entered.
-    entered: Option<i64>,
+    pub entered: Option<i64>,
     /// Length in days and exit category.
-    exit: Option<(i64, usize)>,
+    pub exit: Option<(i64, usize)>,
     /// (days after entry, referent)
-    referents: Vec<(i64, usize)>,
+    pub referents: Vec<(i64, usize)>,
     /// (family, days after entry, validated)
-    steps: Vec<(usize, i64, Option<bool>)>,
+    pub steps: Vec<(usize, i64, Option<bool>)>,
 }
 
 #[derive(Debug, Clone)]
-struct Person {
-    female: bool,
-    commune: usize,
-    qpv: bool,
-    birth_year: i32,
+pub struct Person {
+    pub female: bool,
+    /// Index in `COMMUNES`: Roubaix, Leers, Lys-lez-Lannoy.
+    pub commune: usize,
+    pub qpv: bool,
+    pub birth_year: i32,
     /// (days from `ORIGIN`, RSA, education level)
-    situations: Vec<(i64, bool, Option<i16>)>,
-    pathways: Vec<Pathway>,
+    pub situations: Vec<(i64, bool, Option<i16>)>,
+    pub pathways: Vec<Pathway>,
     /// Days from `ORIGIN` to each contract's start.
-    contracts: Vec<i64>,
+    pub contracts: Vec<i64>,
 }
 
 fn pathway() -> impl Strategy<Value = Pathway> {
@@ -107,13 +110,9 @@ fn day(offset: i64) -> Date {
     ORIGIN + Duration::days(offset)
 }
 
-/// Records the generated activity for a new structure, as the repositories would store it.
-async fn record(db: &Db, world: &[Person]) -> Uuid {
+/// Records the activity of `world` for a structure, as the repositories would store it.
+pub async fn record(db: &Db, structure: Uuid, world: &[Person]) {
     use Param::{Bool, Date as D, Text, Uuid as U};
-    let structure = passerelle_db::structures::create(db, "Structure générée")
-        .await
-        .unwrap()
-        .id;
     passerelle_db::programmes::ensure_defaults(db, structure)
         .await
         .unwrap();
@@ -204,7 +203,6 @@ async fn record(db: &Db, world: &[Person]) -> Uuid {
                 vec![U(Uuid::now_v7()), U(structure), U(person), D(day(*on))]).await;
         }
     }
-    structure
 }
 
 /// The same definition without its filters (its programme kept): the population of the period.
@@ -224,7 +222,11 @@ async fn check_world(world: Vec<Person>) {
         passerelle_db::territory::ensure_default_communes(&db)
             .await
             .unwrap();
-        let structure = record(&db, &world).await;
+        let structure = passerelle_db::structures::create(&db, "Structure générée")
+            .await
+            .unwrap()
+            .id;
+        record(&db, structure, &world).await;
         for year in [2020, 2021] {
             let from = Date::from_calendar_date(year, Month::January, 1).unwrap();
             let to = Date::from_calendar_date(year, Month::December, 31).unwrap();

@@ -5,6 +5,7 @@ pub mod admin;
 pub mod audit;
 pub mod committees;
 pub mod home;
+pub mod indicators;
 pub mod pathways;
 pub mod persons;
 pub mod programmes;

@@ -8,7 +8,7 @@ use axum::extract::{Path, Query, State};
 use passerelle_db::indicators::{CountedRecord, counted_records, excluded_records};
 use passerelle_domain::Permission;
 use passerelle_domain::indicator::{IndicatorDef, Measure};
-use passerelle_report::Figure;
+use passerelle_report::{Definitions, Figure};
 use time::{Date, Month};
 
 use super::persons::today;
@@ -17,8 +17,9 @@ use crate::auth::CurrentUser;
 use crate::error::{AppError, AppResult};
 use crate::view::{PageCtx, fr_date};
 
-fn definitions() -> AppResult<Vec<IndicatorDef>> {
-    passerelle_report::shipped_definitions().map_err(AppError::Internal)
+/// The definitions in force for the user's structure (shipped, then its own files).
+async fn definitions(state: &AppState, user: &CurrentUser) -> AppResult<Definitions> {
+    Ok(passerelle_report::for_structure(&state.db, user.user.structure_id).await?)
 }
 
 #[derive(Debug, Default, serde::Deserialize)]
@@ -33,6 +34,13 @@ pub struct ReportPage {
     ctx: PageCtx,
     year: i32,
     figures: Vec<Figure>,
+    /// Per figure: whether this user may open its list of records.
+    listed: Vec<bool>,
+    /// Per figure: defined by the structure.
+    custom: Vec<bool>,
+    /// The structure's indicators set aside, with why.
+    problems: Vec<String>,
+    can_manage_indicators: bool,
     can_explain: bool,
     can_publish: bool,
     /// (id, published at, by)
@@ -62,8 +70,9 @@ pub async fn show(
     Query(q): Query<YearQuery>,
 ) -> AppResult<ReportPage> {
     let year = q.annee.unwrap_or(today().year() - 1).clamp(2000, 2100);
+    let defs = definitions(&state, &user).await?;
     let report =
-        passerelle_report::build(&state.db, user.user.structure_id, &definitions()?, year).await?;
+        passerelle_report::build(&state.db, user.user.structure_id, &defs.defs, year).await?;
     let publications = passerelle_db::publications::list(&state.db, user.user.structure_id)
         .await?
         .into_iter()
@@ -79,7 +88,19 @@ pub async fn show(
     Ok(ReportPage {
         ctx: PageCtx::new(&user, "rapports").with_notice(q.fait.as_deref()),
         year,
+        listed: report
+            .figures
+            .iter()
+            .map(|f| defs.get(&f.id).is_some_and(|d| d.lists_for(user.user.role)))
+            .collect(),
+        custom: report
+            .figures
+            .iter()
+            .map(|f| defs.is_custom(&f.id))
+            .collect(),
         figures: report.figures,
+        problems: defs.problems.into_iter().map(|p| p.message).collect(),
+        can_manage_indicators: user.can(Permission::IndicatorManage),
         can_explain: user.can(Permission::ReportExplain),
         can_publish: user.can(Permission::ReportPublish),
         publications,
@@ -154,12 +175,15 @@ pub async fn explain(
     Extension(user): Extension<CurrentUser>,
     Path((year, id)): Path<(i32, String)>,
 ) -> AppResult<ExplainPage> {
-    let defs = definitions()?;
+    let defs = definitions(&state, &user).await?.defs;
     let def = defs
         .iter()
         .find(|d| d.id == id)
         .cloned()
         .ok_or(AppError::NotFound)?;
+    if !def.lists_for(user.user.role) {
+        return Err(AppError::Forbidden);
+    }
     let from = Date::from_calendar_date(year, Month::January, 1).map_err(|_| AppError::NotFound)?;
     let to = Date::from_calendar_date(year, Month::December, 31).map_err(|_| AppError::NotFound)?;
     let s = user.user.structure_id;
@@ -169,7 +193,10 @@ pub async fn explain(
             ("Numérateur", &def.numerator),
             ("Dénominateur", &def.denominator),
         ] {
-            let Some(part) = defs.iter().find(|d| Some(&d.id) == part.as_ref()) else {
+            let Some(part) = defs
+                .iter()
+                .find(|d| Some(&d.id) == part.as_ref() && d.lists_for(user.user.role))
+            else {
                 continue;
             };
             let records = counted_records(&state.db, s, part, from, to).await?;
@@ -253,7 +280,8 @@ pub async fn publish(
         return Err(AppError::NotFound);
     }
     let s = user.user.structure_id;
-    let snap = passerelle_report::snapshot(&state.db, s, &definitions()?, year).await?;
+    let defs = definitions(&state, &user).await?.defs;
+    let snap = passerelle_report::snapshot(&state.db, s, &defs, year).await?;
     let content =
         serde_json::to_string(&snap.report).map_err(|e| AppError::Internal(e.to_string()))?;
     let records =
@@ -292,7 +320,8 @@ pub async fn publication(
         report: serde_json::from_str(&p.content).map_err(bad)?,
         records: serde_json::from_str(&p.record_keys).map_err(bad)?,
     };
-    let now = passerelle_report::snapshot(&state.db, s, &definitions()?, p.year).await?;
+    let defs = definitions(&state, &user).await?.defs;
+    let now = passerelle_report::snapshot(&state.db, s, &defs, p.year).await?;
     Ok(PublicationPage {
         ctx: PageCtx::new(&user, "rapports"),
         year: p.year,

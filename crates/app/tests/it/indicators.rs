@@ -1,0 +1,246 @@
+//! A director adds the structure's own indicators in the interface: checked before saving,
+//! explained like the shipped ones, set aside alone when they break, and never opening names
+//! to a role that may not see them.
+
+use axum::http::StatusCode;
+use passerelle_db::indicator_files::{self, Author};
+use passerelle_domain::Role;
+
+use crate::report_properties::{Pathway, Person, record};
+use crate::support::{TestApp, on_each_backend};
+
+const ROUBAIX_ENTRIES: &str = r#"[[indicator]]
+id = "perso.entries_roubaix"
+version = 1
+title = "Entrées PLIE des Roubaisiens"
+definition = "Entrées dans le PLIE des habitants de Roubaix."
+population = "enrolments"
+period = "entered"
+measure = "count"
+filters = { programme = "plie", commune = "59512" }
+breakdowns = ["sex"]
+"#;
+
+const UNKNOWN_BREAKDOWN: &str = r#"[[indicator]]
+id = "perso.colour"
+version = 1
+title = "Par couleur"
+definition = "X"
+population = "enrolments"
+period = "entered"
+measure = "count"
+breakdowns = ["couleur"]
+"#;
+
+/// Two Roubaix residents and one Leers resident enter the PLIE in March 2021.
+async fn three_plie_entries(app: &TestApp) {
+    let entrant = |commune| Person {
+        female: true,
+        commune,
+        qpv: false,
+        birth_year: 1985,
+        situations: Vec::new(),
+        pathways: vec![Pathway {
+            programme: 0,
+            entered: Some(800),
+            exit: None,
+            referents: Vec::new(),
+            steps: Vec::new(),
+        }],
+        contracts: Vec::new(),
+    };
+    record(
+        &app.db,
+        app.structure_id,
+        &[entrant(0), entrant(0), entrant(1)],
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn a_director_adds_an_indicator_and_a_broken_one_is_set_aside() {
+    on_each_backend(|app| async move {
+        three_plie_entries(&app).await;
+        let mut director = app.signed_in(Role::Director).await;
+        assert_eq!(
+            director.get("/rapports/indicateurs").await.status,
+            StatusCode::OK
+        );
+
+        let refused = director
+            .post(
+                "/rapports/indicateurs",
+                &[("name", "perso.toml"), ("source", UNKNOWN_BREAKDOWN)],
+            )
+            .await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(refused.body.contains("id=\"source-erreur\""));
+        assert!(refused.body.contains("couleur"), "{}", refused.body);
+        assert!(
+            refused.body.contains("Par couleur"),
+            "the typed text is kept"
+        );
+        assert!(
+            indicator_files::list(&app.db, app.structure_id)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+
+        let saved = director
+            .post(
+                "/rapports/indicateurs",
+                &[("name", "perso.toml"), ("source", ROUBAIX_ENTRIES)],
+            )
+            .await;
+        assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+        let report = director.get("/rapports?annee=2021").await;
+        assert!(report.body.contains("Entrées PLIE des Roubaisiens"));
+        assert!(report.body.contains("(définition de la structure)"));
+
+        // Explain: the two Roubaix entries, and the Leers one left out with the reason.
+        let explain = director.get("/rapports/2021/perso.entries_roubaix").await;
+        assert_eq!(explain.status, StatusCode::OK);
+        assert!(
+            explain.body.contains("Enregistrements comptés (2)"),
+            "{}",
+            explain.body
+        );
+        assert!(
+            explain
+                .body
+                .contains("Écartés par les critères de la définition (1)")
+        );
+        assert!(explain.body.contains("réside dans une autre commune"));
+
+        // A file stored before a change that breaks it: its indicator is set aside, the others
+        // are computed.
+        indicator_files::save(
+            &app.db,
+            Author {
+                structure_id: app.structure_id,
+                user: None,
+            },
+            "ancien.toml",
+            UNKNOWN_BREAKDOWN,
+            None,
+        )
+        .await
+        .unwrap();
+        let report = director.get("/rapports?annee=2021").await;
+        assert_eq!(report.status, StatusCode::OK);
+        assert!(report.body.contains("Indicateurs de la structure écartés"));
+        assert!(report.body.contains("ancien.toml"));
+        assert!(report.body.contains("Entrées PLIE des Roubaisiens"));
+        assert!(report.body.contains("Entrées dans le PLIE"));
+
+        let mut reader = app.signed_in(Role::ReadOnly).await;
+        assert_eq!(
+            reader.get("/rapports/indicateurs").await.status,
+            StatusCode::FORBIDDEN
+        );
+        let mut manager = app.signed_in(Role::Manager).await;
+        assert_eq!(
+            manager.get("/rapports/indicateurs").await.status,
+            StatusCode::FORBIDDEN
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_figures_list_is_kept_to_chosen_roles_and_never_opened_to_read_only() {
+    on_each_backend(|app| async move {
+        three_plie_entries(&app).await;
+        let mut director = app.signed_in(Role::Director).await;
+        director.get("/rapports/indicateurs").await;
+        let to_read_only = format!("{ROUBAIX_ENTRIES}list_roles = [\"read_only\"]\n");
+        let refused = director
+            .post(
+                "/rapports/indicateurs",
+                &[("name", "perso.toml"), ("source", &to_read_only)],
+            )
+            .await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(refused.body.contains("ne peut pas voir les noms"));
+
+        let director_only = format!("{ROUBAIX_ENTRIES}list_roles = [\"director\"]\n");
+        let saved = director
+            .post(
+                "/rapports/indicateurs",
+                &[("name", "perso.toml"), ("source", &director_only)],
+            )
+            .await;
+        assert_eq!(saved.status, StatusCode::SEE_OTHER);
+        let path = "/rapports/2021/perso.entries_roubaix";
+        assert_eq!(director.get(path).await.status, StatusCode::OK);
+        let mut manager = app.signed_in(Role::Manager).await;
+        assert_eq!(manager.get(path).await.status, StatusCode::FORBIDDEN);
+        assert_eq!(
+            manager.get("/rapports/2021/plie.entries").await.status,
+            StatusCode::OK
+        );
+        let mut reader = app.signed_in(Role::ReadOnly).await;
+        let report = reader.get("/rapports?annee=2021").await;
+        assert!(report.body.contains("Entrées PLIE des Roubaisiens"));
+        assert!(!report.body.contains("href=\"/rapports/2021/"));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn two_directors_editing_one_file_never_overwrite_each_other() {
+    on_each_backend(|app| async move {
+        let mut first = app.signed_in(Role::Director).await;
+        first.get("/rapports/indicateurs").await;
+        first
+            .post(
+                "/rapports/indicateurs",
+                &[("name", "perso.toml"), ("source", ROUBAIX_ENTRIES)],
+            )
+            .await;
+        let id = indicator_files::list(&app.db, app.structure_id)
+            .await
+            .unwrap()[0]
+            .id;
+        let path = format!("/rapports/indicateurs/{id}");
+        let mut second = app.signed_in(Role::Director).await;
+        assert_eq!(second.get(&path).await.status, StatusCode::OK);
+        first.get(&path).await;
+
+        let mine = ROUBAIX_ENTRIES.replace("Roubaisiens", "habitants de Roubaix");
+        let theirs = ROUBAIX_ENTRIES.replace("Roubaisiens", "Roubaisiennes et Roubaisiens");
+        let saved = first
+            .post(
+                &path,
+                &[("name", "perso.toml"), ("source", &mine), ("version", "1")],
+            )
+            .await;
+        assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+        let stale = second
+            .post(
+                &path,
+                &[
+                    ("name", "perso.toml"),
+                    ("source", &theirs),
+                    ("version", "1"),
+                ],
+            )
+            .await;
+        assert_eq!(stale.status, StatusCode::CONFLICT);
+        assert!(
+            stale.body.contains("modifié par quelqu&#39;un d&#39;autre")
+                || stale.body.contains("modifié par quelqu'un d'autre")
+        );
+        assert!(
+            stale.body.contains("Roubaisiennes et Roubaisiens"),
+            "the typed text is kept"
+        );
+        let stored = indicator_files::get(&app.db, app.structure_id, id)
+            .await
+            .unwrap();
+        assert!(stored.source.contains("habitants de Roubaix"));
+        assert_eq!(stored.version, 2);
+    })
+    .await;
+}

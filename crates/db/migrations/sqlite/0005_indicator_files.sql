@@ -1,0 +1,13 @@
+-- A structure's own indicator definitions: files in the same format as the shipped ones,
+-- edited in the interface or imported from the command line. They add indicators or override
+-- shipped ones for that structure only.
+CREATE TABLE indicator_files (
+    id BLOB PRIMARY KEY NOT NULL,
+    structure_id BLOB NOT NULL REFERENCES structures(id),
+    name TEXT NOT NULL,
+    source TEXT NOT NULL,
+    version INTEGER NOT NULL DEFAULT 1,
+    updated_by BLOB,
+    updated_at TEXT NOT NULL
+);
+CREATE UNIQUE INDEX indicator_files_name ON indicator_files(structure_id, name);
