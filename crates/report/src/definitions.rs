@@ -8,7 +8,7 @@ use uuid::Uuid;
 
 /// The definitions shipped with the app.
 pub const SHIPPED: &[(&str, &str)] = &[
-    ("key.toml", include_str!("../definitions/key.toml")),
+    ("programmes.toml", include_str!("../definitions/programmes.toml")),
     ("plie.toml", include_str!("../definitions/plie.toml")),
 ];
 
