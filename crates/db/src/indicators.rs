@@ -71,6 +71,7 @@ fn scope_conditions(
         PeriodRule::Active => format!("e.entered_on IS NOT NULL AND e.entered_on <= {b} AND (e.exited_on IS NULL OR e.exited_on >= {a})"),
         PeriodRule::Entered => format!("e.entered_on BETWEEN {a} AND {b}"),
         PeriodRule::Exited => format!("e.exited_on BETWEEN {a} AND {b}"),
+        PeriodRule::ActiveAtEnd => format!("e.entered_on IS NOT NULL AND e.entered_on <= {b} AND (e.exited_on IS NULL OR e.exited_on > {b})"),
         PeriodRule::Started if def.population == Population::Contracts => format!("c.start_on BETWEEN {a} AND {b}"),
         PeriodRule::Started => format!("s.start_on BETWEEN {a} AND {b}"),
         PeriodRule::Ended => format!("s.end_on BETWEEN {a} AND {b}"),
@@ -209,8 +210,8 @@ pub async fn evaluate(
             });
             Ok(v.unwrap_or(0.0))
         }
-        Measure::Percent => Err(DbError::Refused(format!(
-            "{} : un pourcentage se calcule à partir de deux indicateurs",
+        Measure::Percent | Measure::Ratio => Err(DbError::Refused(format!(
+            "{} : un taux ou un ratio se calcule à partir de deux indicateurs",
             def.id
         ))),
     }
@@ -364,6 +365,7 @@ fn record_date(def: &IndicatorDef, to: &str) -> String {
     match (def.population, def.period) {
         (Population::Enrolments, PeriodRule::Entered) => "e.entered_on".to_owned(),
         (Population::Enrolments, PeriodRule::Exited) => "e.exited_on".to_owned(),
+        (Population::Enrolments, PeriodRule::ActiveAtEnd) => to.to_owned(),
         (Population::Enrolments, _) => {
             format!(
                 "CASE WHEN e.exited_on IS NOT NULL AND e.exited_on < {to} THEN e.exited_on ELSE {to} END"
@@ -425,6 +427,32 @@ fn dimension_expr(
             no_label,
         ),
         Breakdown::Programme => ("g.code".to_owned(), "g.name".to_owned()),
+        Breakdown::LongTermJobseeker => {
+            let year_before = match db {
+                Db::Sqlite(_) => "date(e.entered_on, '-12 months')",
+                Db::Postgres(_) => "(e.entered_on - INTERVAL '12 months')",
+            };
+            (
+                format!(
+                    "COALESCE({}, 'inconnu')",
+                    at_entry(&format!(
+                        "CASE WHEN sit.jobseeker_since IS NOT NULL AND sit.jobseeker_since <= {year_before} THEN 'oui' ELSE 'non' END"
+                    ))
+                ),
+                no_label,
+            )
+        }
+        Breakdown::Rqth => (
+            format!(
+                "COALESCE({}, 'inconnu')",
+                at_entry(
+                    "CASE sit.rqth WHEN 'yes' THEN 'oui' WHEN 'no' THEN 'non' ELSE 'inconnu' END"
+                )
+            ),
+            no_label,
+        ),
+        Breakdown::ExitCategory => ("COALESCE(e.exit_category, 'aucune')".to_owned(), no_label),
+        Breakdown::ContractKind => ("c.kind".to_owned(), no_label),
         Breakdown::Team => ("g.team".to_owned(), no_label),
         Breakdown::Referent => {
             let on = record_date(def, &params.push(Param::Date(to)));

@@ -27,6 +27,8 @@ pub enum PeriodRule {
     Entered,
     /// Pathways exited during the period.
     Exited,
+    /// Pathways in progress on the period's last day (the active file at a date).
+    ActiveAtEnd,
     /// Steps or contracts starting during the period.
     Started,
     /// Steps ending during the period.
@@ -44,8 +46,11 @@ pub enum Measure {
     DistinctPersons,
     /// Mean length of the pathways in whole calendar months, from entry to exit.
     MeanMonths,
-    /// `numerator` ÷ `denominator` × 100 (two other indicators of the same file).
+    /// `numerator` ÷ `denominator` × 100 (two counts of the same population).
     Percent,
+    /// `numerator` ÷ `denominator`, to one decimal (two counts, of any populations: steps per
+    /// participant).
+    Ratio,
 }
 
 /// A dimension a figure can be broken down by.
@@ -69,6 +74,14 @@ pub enum Breakdown {
     Referent,
     /// The team running the programme.
     Team,
+    /// Long-term job seeker (DELD: registered 12 months or more) at entry.
+    LongTermJobseeker,
+    /// Recognised disabled worker (RQTH) in the situation known at entry.
+    Rqth,
+    /// Exit category of the pathway.
+    ExitCategory,
+    /// Contract type (CDI, CDD, interim…).
+    ContractKind,
 }
 
 impl Breakdown {
@@ -83,6 +96,10 @@ impl Breakdown {
             Breakdown::Programme => "Dispositif",
             Breakdown::Referent => "Référent",
             Breakdown::Team => "Équipe",
+            Breakdown::LongTermJobseeker => "Demandeur d'emploi de longue durée à l'entrée",
+            Breakdown::Rqth => "RQTH à l'entrée",
+            Breakdown::ExitCategory => "Type de sortie",
+            Breakdown::ContractKind => "Type de contrat",
         }
     }
 
@@ -103,6 +120,10 @@ crate::codes::codes!(Breakdown {
     Programme = "programme",
     Referent = "referent",
     Team = "team",
+    LongTermJobseeker = "long_term_jobseeker",
+    Rqth = "rqth",
+    ExitCategory = "exit_category",
+    ContractKind = "contract_kind",
 });
 
 /// Typed filters: each one compiles to a fixed SQL condition with bound values, so a
@@ -190,7 +211,7 @@ impl IndicatorDef {
     /// Checks a percentage against the other definitions: both parts count (a rate of a rate
     /// or of a mean means nothing) the same population over the same period.
     pub fn check_parts(&self, all: &[IndicatorDef]) -> Result<(), String> {
-        if self.measure != Measure::Percent {
+        if !matches!(self.measure, Measure::Percent | Measure::Ratio) {
             return Ok(());
         }
         for (what, id) in [
@@ -206,7 +227,9 @@ impl IndicatorDef {
                     self.id, part.id
                 ));
             }
-            if (part.population, part.period) != (self.population, self.period) {
+            if self.measure == Measure::Percent
+                && (part.population, part.period) != (self.population, self.period)
+            {
                 return Err(format!(
                     "{} : le {what} « {} » ne porte pas sur la même population et la même période",
                     self.id, part.id
@@ -223,7 +246,7 @@ impl IndicatorDef {
         use Population::*;
         let fits = matches!(
             (self.population, self.period),
-            (Enrolments, Active | Entered | Exited)
+            (Enrolments, Active | Entered | Exited | ActiveAtEnd)
                 | (Steps, Started | Ended)
                 | (Contracts, Started)
                 | (Committees, Held)
@@ -234,7 +257,7 @@ impl IndicatorDef {
                 self.id, self.period, self.population
             ));
         }
-        if self.measure == Measure::Percent {
+        if matches!(self.measure, Measure::Percent | Measure::Ratio) {
             for (what, id) in [
                 ("numérateur", &self.numerator),
                 ("dénominateur", &self.denominator),
@@ -267,9 +290,27 @@ impl IndicatorDef {
                 return Err(format!("{} : famille d'étape inconnue « {f} »", self.id));
             }
         }
+        for b in &self.breakdowns {
+            let fits = match b {
+                Breakdown::ExitCategory => self.population == Enrolments,
+                Breakdown::ContractKind => self.population == Contracts,
+                _ => true,
+            };
+            if !fits {
+                return Err(format!(
+                    "{} : la répartition « {} » ne s'applique pas à la population {:?}",
+                    self.id,
+                    b.label(),
+                    self.population
+                ));
+            }
+        }
         if !self.breakdowns.is_empty()
             && (self.population == Population::Committees
-                || matches!(self.measure, Measure::Percent | Measure::MeanMonths))
+                || matches!(
+                    self.measure,
+                    Measure::Percent | Measure::Ratio | Measure::MeanMonths
+                ))
         {
             return Err(format!(
                 "{} : ce chiffre ne se décompose pas (réunions, taux ou moyenne)",
@@ -341,6 +382,38 @@ mod tests {
         d.list_roles.clear();
         assert!(d.lists_for(crate::Role::Manager));
         assert!(!d.lists_for(crate::Role::ReadOnly));
+    }
+
+    #[test]
+    fn a_breakdown_fits_its_population() {
+        let mut d = def(Population::Enrolments, PeriodRule::Exited, Measure::Count);
+        d.breakdowns = vec![Breakdown::ExitCategory, Breakdown::Rqth];
+        assert!(d.check(&[]).is_ok());
+        d.breakdowns = vec![Breakdown::ContractKind];
+        let e = d.check(&[]).err().unwrap_or_default();
+        assert!(e.contains("Type de contrat"), "{e}");
+        let mut ratio = def(Population::Steps, PeriodRule::Started, Measure::Ratio);
+        ratio.breakdowns = vec![Breakdown::Sex];
+        assert!(ratio.check(&[]).is_err());
+    }
+
+    #[test]
+    fn a_ratio_divides_counts_of_any_populations() {
+        let mut steps = def(Population::Steps, PeriodRule::Started, Measure::Count);
+        steps.id = "steps".into();
+        let mut persons = def(
+            Population::Enrolments,
+            PeriodRule::Active,
+            Measure::DistinctPersons,
+        );
+        persons.id = "persons".into();
+        let mut ratio = def(Population::Steps, PeriodRule::Started, Measure::Ratio);
+        ratio.numerator = Some("steps".into());
+        ratio.denominator = Some("persons".into());
+        assert!(ratio.check(&["steps", "persons"]).is_ok());
+        assert!(ratio.check_parts(&[steps.clone(), persons.clone()]).is_ok());
+        ratio.measure = Measure::Percent;
+        assert!(ratio.check_parts(&[steps, persons]).is_err());
     }
 
     #[test]

@@ -8,7 +8,10 @@ use uuid::Uuid;
 
 /// The definitions shipped with the app.
 pub const SHIPPED: &[(&str, &str)] = &[
-    ("programmes.toml", include_str!("../definitions/programmes.toml")),
+    (
+        "programmes.toml",
+        include_str!("../definitions/programmes.toml"),
+    ),
     ("plie.toml", include_str!("../definitions/plie.toml")),
 ];
 

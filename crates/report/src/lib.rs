@@ -87,7 +87,7 @@ async fn values(
     let mut raw = Vec::with_capacity(defs.len());
     for d in defs {
         raw.push(match d.measure {
-            Measure::Percent => None,
+            Measure::Percent | Measure::Ratio => None,
             _ => Some(passerelle_db::indicators::evaluate(db, structure_id, d, from, to).await?),
         });
     }
@@ -113,6 +113,20 @@ async fn values(
                     )
                 } else {
                     (rounded(n * 100.0 / total) as f64, None)
+                }
+            }
+            (Measure::Ratio, _) => {
+                let (n, total) = (find(&d.numerator), find(&d.denominator));
+                if total == 0.0 {
+                    let part = d.denominator.as_deref().unwrap_or_default();
+                    (
+                        0.0,
+                        Some(format!(
+                            "Ratio non calculable en {year} : le dénominateur ({part}) est nul."
+                        )),
+                    )
+                } else {
+                    ((n / total * 10.0).round() / 10.0, None)
                 }
             }
             (Measure::MeanMonths, Some(v)) => (rounded(*v) as f64, None),
@@ -168,23 +182,41 @@ pub async fn with_breakdowns(
             let groups =
                 passerelle_db::indicators::evaluate_breakdown(db, structure_id, d, *b, from, to)
                     .await?;
+            let mut cells: Vec<Cell> = groups
+                .into_iter()
+                .map(|g| Cell {
+                    label: g
+                        .label
+                        .unwrap_or_else(|| group_label(&territory, *b, &g.key)),
+                    key: g.key,
+                    value: g.value,
+                })
+                .collect();
+            cells.sort_by_key(|c| group_rank(*b, &c.key));
             f.breakdowns.push(BreakdownResult {
                 dimension: b.code().to_owned(),
                 label: b.label().to_owned(),
-                cells: groups
-                    .into_iter()
-                    .map(|g| Cell {
-                        label: g
-                            .label
-                            .unwrap_or_else(|| group_label(&territory, *b, &g.key)),
-                        key: g.key,
-                        value: g.value,
-                    })
-                    .collect(),
+                cells,
             });
         }
     }
     Ok(())
+}
+
+/// Where a group comes in its breakdown: age bands youngest first, education levels by level,
+/// unknown last; other groups by their code.
+fn group_rank(b: Breakdown, key: &str) -> (usize, String) {
+    let position = match b {
+        Breakdown::AgeBand => passerelle_domain::age::AgeBand::ALL
+            .iter()
+            .position(|a| a.code() == key),
+        _ => None,
+    };
+    match (key, position) {
+        ("inconnu" | "aucun", _) => (usize::MAX, String::new()),
+        (_, Some(i)) => (i, String::new()),
+        _ => (0, key.to_owned()),
+    }
 }
 
 /// The French name of a breakdown's group from its stored code.
@@ -204,6 +236,15 @@ pub fn group_label(territory: &TerritoryTables, b: Breakdown, key: &str) -> Stri
             .find(|(level, _)| level.to_string() == code)
             .map(|(_, label)| (*label).to_owned())
             .unwrap_or_else(|| code.to_owned()),
+        (Breakdown::ExitCategory, "aucune") => "Pas encore sorti".to_owned(),
+        (Breakdown::ExitCategory, code) => code
+            .parse::<passerelle_domain::pathway::exit::ExitCategory>()
+            .map(|c| c.label().to_owned())
+            .unwrap_or_else(|_| code.to_owned()),
+        (Breakdown::ContractKind, code) => code
+            .parse::<passerelle_domain::pathway::employment::ContractKind>()
+            .map(|c| c.label().to_owned())
+            .unwrap_or_else(|_| code.to_owned()),
         (Breakdown::Team, code) => code
             .parse::<passerelle_domain::Team>()
             .map(|t| t.label().to_owned())

@@ -121,6 +121,9 @@ pub fn public_json(report: &Report, defs: &[IndicatorDef], threshold: i64) -> Va
                                 && count_shown(&d.numerator)
                                 && count_shown(&d.denominator)
                         }
+                        Measure::Ratio => {
+                            total_publishable(value_of(&d.denominator) as i64, threshold)
+                        }
                         _ => true,
                     };
                     (visible, Vec::new())
@@ -140,6 +143,7 @@ pub fn public_json(report: &Report, defs: &[IndicatorDef], threshold: i64) -> Va
                     total_publishable(previous_of(&d.denominator), threshold)
                         && total_publishable(previous_of(&d.numerator), threshold)
                 }
+                Measure::Ratio => total_publishable(previous_of(&d.denominator), threshold),
                 Measure::MeanMonths => true,
             };
             Some(json!({

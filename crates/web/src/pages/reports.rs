@@ -188,7 +188,7 @@ pub async fn explain(
     let to = Date::from_calendar_date(year, Month::December, 31).map_err(|_| AppError::NotFound)?;
     let s = user.user.structure_id;
     let mut lists = Vec::new();
-    if def.measure == Measure::Percent {
+    if matches!(def.measure, Measure::Percent | Measure::Ratio) {
         for (label, part) in [
             ("Numérateur", &def.numerator),
             ("Dénominateur", &def.denominator),
