@@ -50,6 +50,27 @@ pub fn changes_json(changes: &[FieldChange]) -> String {
     serde_json::to_string(changes).unwrap_or_else(|_| "[]".to_owned())
 }
 
+/// Records that `actor` opened the list of persons behind a report figure (`what`: the figure,
+/// the year and how many records were listed). The structure stands for the record.
+pub async fn record_list_view(db: &Db, actor: &Actor, what: &str) -> DbResult<()> {
+    let change = [FieldChange {
+        field: "liste".into(),
+        before: None,
+        after: Some(what.to_owned()),
+    }];
+    with_pool!(db, |p| {
+        insert_audit!(
+            p,
+            actor,
+            AuditAction::View,
+            "report_figure",
+            actor.structure_id,
+            &change
+        )?;
+    });
+    Ok(())
+}
+
 /// Records that `actor` viewed a record.
 pub async fn record_view(db: &Db, actor: &Actor, entity: &str, entity_id: Uuid) -> DbResult<()> {
     with_pool!(db, |p| {

@@ -295,7 +295,7 @@ fn table() -> Vec<Route> {
         route(
             "GET",
             "/rapports/{year}/{id}",
-            Some(ReportExplain),
+            Some(ReportRead),
             get(reports::explain),
         ),
         route("GET", "/admin/journal", Some(AuditRead), get(audit::list)),

@@ -174,16 +174,54 @@ async fn a_figures_list_is_kept_to_chosen_roles_and_never_opened_to_read_only() 
         assert_eq!(saved.status, StatusCode::SEE_OTHER);
         let path = "/rapports/2021/perso.entries_roubaix";
         assert_eq!(director.get(path).await.status, StatusCode::OK);
-        let mut manager = app.signed_in(Role::Manager).await;
-        assert_eq!(manager.get(path).await.status, StatusCode::FORBIDDEN);
-        assert_eq!(
-            manager.get("/rapports/2021/plie.entries").await.status,
-            StatusCode::OK
+        assert!(
+            director
+                .get(path)
+                .await
+                .body
+                .contains("Enregistrements comptés (2)")
         );
+        // The manager sees the figure and its breakdowns, not the names.
+        let mut manager = app.signed_in(Role::Manager).await;
+        let kept = manager.get(path).await;
+        assert_eq!(kept.status, StatusCode::OK);
+        assert!(kept.body.contains("Sexe"));
+        assert!(!kept.body.contains("Enregistrements comptés"));
+        assert!(kept.body.contains("pas accessible à votre rôle"));
+        assert!(
+            manager
+                .get("/rapports/2021/plie.entries")
+                .await
+                .body
+                .contains("Enregistrements comptés (3)")
+        );
+        // Read-only accounts: figures and breakdowns, never a list.
         let mut reader = app.signed_in(Role::ReadOnly).await;
         let report = reader.get("/rapports?annee=2021").await;
         assert!(report.body.contains("Entrées PLIE des Roubaisiens"));
-        assert!(!report.body.contains("href=\"/rapports/2021/"));
+        let figure = reader.get("/rapports/2021/plie.entries").await;
+        assert_eq!(figure.status, StatusCode::OK);
+        assert!(figure.body.contains("Commune"));
+        assert!(!figure.body.contains("Enregistrements comptés"));
+        assert!(!figure.body.contains("/personnes/"));
+        // Each opened list is in the audit trail.
+        let views: Vec<_> = passerelle_db::audit::list(
+            &app.db,
+            app.structure_id,
+            &passerelle_db::audit::AuditFilter {
+                entity_id: Some(app.structure_id),
+                limit: 100,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.entity == "report_figure")
+        .collect();
+        assert_eq!(views.len(), 3, "{views:?}");
+        assert!(views.iter().any(|v| v.changes[0].after.as_deref()
+            == Some("plie.entries 2021 : 3 enregistrements listés")));
     })
     .await;
 }

@@ -34,8 +34,6 @@ pub struct ReportPage {
     ctx: PageCtx,
     year: i32,
     figures: Vec<Figure>,
-    /// Per figure: whether this user may open its list of records.
-    listed: Vec<bool>,
     /// Per figure: defined by the structure.
     custom: Vec<bool>,
     /// The structure's indicators set aside, with why.
@@ -88,11 +86,6 @@ pub async fn show(
     Ok(ReportPage {
         ctx: PageCtx::new(&user, "rapports").with_notice(q.fait.as_deref()),
         year,
-        listed: report
-            .figures
-            .iter()
-            .map(|f| defs.get(&f.id).is_some_and(|d| d.lists_for(user.user.role)))
-            .collect(),
         custom: report
             .figures
             .iter()
@@ -127,6 +120,8 @@ pub struct Row {
 #[template(path = "report_explain.html")]
 pub struct ExplainPage {
     ctx: PageCtx,
+    /// Whether this user may see the names behind the figure.
+    may_list: bool,
     year: i32,
     def: IndicatorDef,
     value: String,
@@ -181,14 +176,14 @@ pub async fn explain(
         .find(|d| d.id == id)
         .cloned()
         .ok_or(AppError::NotFound)?;
-    if !def.lists_for(user.user.role) {
-        return Err(AppError::Forbidden);
-    }
+    // Everyone who reads reports gets the figure and its breakdowns; the names behind it only
+    // for the roles its definition allows, and each such view is in the audit trail.
+    let may_list = def.lists_for(user.user.role);
     let from = Date::from_calendar_date(year, Month::January, 1).map_err(|_| AppError::NotFound)?;
     let to = Date::from_calendar_date(year, Month::December, 31).map_err(|_| AppError::NotFound)?;
     let s = user.user.structure_id;
     let mut lists = Vec::new();
-    if matches!(def.measure, Measure::Percent | Measure::Ratio) {
+    if may_list && matches!(def.measure, Measure::Percent | Measure::Ratio) {
         for (label, part) in [
             ("Numérateur", &def.numerator),
             ("Dénominateur", &def.denominator),
@@ -206,7 +201,7 @@ pub async fn explain(
                 with_reasons: false,
             });
         }
-    } else {
+    } else if may_list {
         let records = counted_records(&state.db, s, &def, from, to).await?;
         lists.push(Listed {
             title: format!("Enregistrements comptés ({})", records.len()),
@@ -224,6 +219,15 @@ pub async fn explain(
                 with_reasons: true,
             });
         }
+    }
+    if may_list {
+        let listed: usize = lists.iter().map(|l| l.rows.len()).sum();
+        passerelle_db::audit::record_list_view(
+            &state.db,
+            &user.actor(),
+            &format!("{} {year} : {listed} enregistrements listés", def.id),
+        )
+        .await?;
     }
     // The whole report gives this figure (a percentage needs its two parts); only this
     // figure's breakdowns are computed.
@@ -260,6 +264,7 @@ pub async fn explain(
         .unwrap_or_default();
     Ok(ExplainPage {
         ctx: PageCtx::new(&user, "rapports"),
+        may_list,
         year,
         value,
         lists,
