@@ -136,6 +136,17 @@ fn filter_conditions(def: &IndicatorDef, params: &mut Params) -> Vec<(String, St
             .to_owned(),
         ));
     }
+    if let Some(v) = f.qpv {
+        w.push((
+            format!("p.qpv_code IS {}NULL", if v { "NOT " } else { "" }),
+            if v {
+                "ne réside pas en quartier prioritaire"
+            } else {
+                "réside en quartier prioritaire"
+            }
+            .to_owned(),
+        ));
+    }
     if let Some(c) = &f.commune {
         w.push((
             format!("p.commune_code = {}", params.push(Param::Text(c.clone()))),

@@ -22,6 +22,9 @@ pub const STRUCTURE_NAME: &str = "MiE du Roubaisis (démo)";
 /// The password of every demo account (listed in the README).
 pub const DEMO_PASSWORD: &str = "demo-passerelle";
 pub const DEFAULT_POPULATION: usize = 1500;
+
+/// The demo structure's own indicator file, as a director would have written it.
+const OWN_INDICATORS: &str = include_str!("../data/mie-roubaisis.toml");
 pub const SEED: u64 = 2021;
 
 /// The demo staff: one account per role, and three more PLIE referents sharing the caseloads.
@@ -311,6 +314,17 @@ pub async fn build(db: &Db, population_size: usize, today: Date) -> DbResult<Opt
     {
         plie::build(db, structure.id, manager, &referents, &residents).await?;
         programmes::other_programmes(db, structure.id, manager, &referents, &residents).await?;
+        passerelle_db::indicator_files::save(
+            db,
+            passerelle_db::indicator_files::Author {
+                structure_id: structure.id,
+                user: Some(manager),
+            },
+            "mie-roubaisis.toml",
+            OWN_INDICATORS,
+            None,
+        )
+        .await?;
     }
     Ok(Some(DemoSummary {
         structure_id: structure.id,

@@ -143,6 +143,8 @@ pub struct Filters {
     pub rsa_at_entry: Option<bool>,
     /// Town of residence (INSEE code).
     pub commune: Option<String>,
+    /// Living in a priority neighbourhood (QPV) or not.
+    pub qpv: Option<bool>,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -206,6 +208,7 @@ impl IndicatorDef {
             && within(&f.validated, &p.validated)
             && within(&f.rsa_at_entry, &p.rsa_at_entry)
             && within(&f.commune, &p.commune)
+            && within(&f.qpv, &p.qpv)
     }
 
     /// Checks a percentage against the other definitions: both parts count (a rate of a rate

@@ -139,6 +139,32 @@ async fn the_demo_plie_activity_gives_the_2021_report_figures() {
             / spans.len() as f64;
         assert_eq!(mean.round() as i64, 30, "plie.avg_duration_months");
 
+        // The demo structure's own file adds its indicators, all of which check, and its count
+        // is the plain query's.
+        let own = passerelle_report::for_structure(&db, summary.structure_id)
+            .await
+            .unwrap();
+        assert!(own.problems.is_empty(), "{:?}", own.problems);
+        let qpv_entries = q("SELECT COUNT(*) FROM enrolments e JOIN persons p ON p.id = e.person_id
+             WHERE e.programme_id = $1 AND e.entered_on BETWEEN $2 AND $3 AND p.qpv_code IS NOT NULL AND $4".into()).await;
+        let own_report = passerelle_report::build(&db, summary.structure_id, &own.defs, 2021)
+            .await
+            .unwrap();
+        let own_figure = |id: &str| {
+            own_report
+                .figures
+                .iter()
+                .find(|f| f.id == id)
+                .unwrap()
+                .value
+        };
+        assert!(qpv_entries > 0);
+        assert_eq!(own_figure("mie.plie_entries_qpv"), qpv_entries as f64);
+        assert_eq!(
+            own_figure("mie.plie_entries_qpv_share"),
+            percent(qpv_entries, entries) as f64
+        );
+
         // The report engine, from the shipped definitions, gives the same figures and last
         // year's beside them; an empty year gives zeros.
         let defs = passerelle_report::shipped_definitions().unwrap();
