@@ -367,6 +367,12 @@ fn table() -> Vec<Route> {
         ),
         route(
             "GET",
+            "/api/v1/reports/{year}",
+            Some(ReportRead),
+            get(api::reports::annual),
+        ),
+        route(
+            "GET",
             "/api/v1/programmes",
             Some(PathwayRead),
             get(api::pathways::programmes_list),

@@ -212,6 +212,19 @@ async fn pathways_through_the_api_follow_scope_and_permissions() {
         assert_eq!((s, e["exit_category"].as_str()), (StatusCode::OK, Some("durable_job")));
         let (_, full) = call(&app, "GET", &format!("/api/v1/enrolments/{id}"), Some(&manager), None).await;
         assert_eq!(full["log"].as_array().map(Vec::len), Some(3));
+
+        // The report counts this pathway at once, for a read-only tool; figures, never names.
+        let (s, report) = call(&app, "GET", "/api/v1/reports/2021", Some(&reader), None).await;
+        assert_eq!(s, StatusCode::OK, "{report}");
+        let value = |id: &str| report["figures"].as_array().unwrap().iter().find(|f| f["id"] == id).unwrap()["value"].clone();
+        assert_eq!((value("plie.entries"), value("plie.contracts"), value("plie.exits_durable")), (json!(1), json!(1), json!(1)));
+        assert!(!report.to_string().contains("Api Parcours") && !report.to_string().contains("\"Api\""));
+        let (s, public) = call(&app, "GET", "/api/v1/reports/2021?public=true", Some(&reader), None).await;
+        assert_eq!(s, StatusCode::OK);
+        let hidden = public["figures"].as_array().unwrap().iter().find(|f| f["id"] == "plie.entries").unwrap()["value"].clone();
+        assert_eq!(hidden, Value::Null, "a single entry is not published");
+        let (s, _) = call(&app, "GET", "/api/v1/reports/2021", Some(&referent), None).await;
+        assert_eq!(s, StatusCode::FORBIDDEN);
     })
     .await;
 }

@@ -4,3 +4,4 @@
 pub mod openapi;
 pub mod pathways;
 pub mod persons;
+pub mod reports;

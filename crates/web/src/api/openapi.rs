@@ -56,6 +56,12 @@ pub fn spec() -> Value {
                     "responses": {"201": {"description": "Créée", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Person"}}}}, "409": err("Ressemble à une fiche existante"), "422": err("Champs invalides")}
                 }
             },
+            "/reports/{year}": {"get": {"summary": "Chiffres du rapport d'activité de l'année, avec l'année précédente et les répartitions (jamais de noms)",
+                "parameters": [{"name": "year", "in": "path", "required": true, "schema": {"type": "integer", "minimum": 2000, "maximum": 2100}},
+                    {"name": "public", "in": "query", "schema": {"type": "boolean"}, "description": "Export public : petits effectifs masqués (secret statistique)"},
+                    {"name": "threshold", "in": "query", "schema": {"type": "integer", "minimum": 1, "default": 5}}],
+                "responses": {"200": {"description": "Chaque chiffre : id, value, previous, unit, version, definition, breakdowns ; set_aside : indicateurs de la structure écartés et pourquoi"},
+                    "403": err("Rôle insuffisant"), "422": err("Seuil invalide")}}},
             "/programmes": {"get": {"summary": "Dispositifs (critères, durées)", "responses": {"200": {"description": "Liste"}}}},
             "/persons/{id}/enrolments": {"get": {"summary": "Parcours d'une personne (dans votre périmètre)", "parameters": [id_param.clone()], "responses": {"200": {"description": "Liste"}}}},
             "/enrolments": {"post": {"summary": "Orienter une personne vers un dispositif",
