@@ -4,22 +4,26 @@
 
 use std::collections::HashMap;
 
-use passerelle_db::committees::{self, Decision};
-use passerelle_db::enrolments::{self, NewReferral, TransitionData};
+use passerelle_db::enrolments::{self, TransitionData};
 use passerelle_db::steps::NewStep;
-use passerelle_db::{Db, DbResult, contracts, programmes, situations, steps};
+use passerelle_db::{Db, DbResult, programmes, situations, steps};
 use passerelle_domain::Role;
 use passerelle_domain::audit::Actor;
 use passerelle_domain::pathway::calendar::add_months;
-use passerelle_domain::pathway::employment::{Contract, ContractKind};
+use passerelle_domain::pathway::employment::ContractKind;
 use passerelle_domain::pathway::exit::ExitReason;
-use passerelle_domain::pathway::step::{AppointmentKind, StepFamily};
+use passerelle_domain::pathway::step::StepFamily;
 use passerelle_domain::pathway::workflow::PathwayEvent;
 use passerelle_domain::person::PersonFields;
 use passerelle_domain::situation::{LabourStatus, SituationFields};
 use time::macros::date;
 use time::{Date, Duration, Month};
 use uuid::Uuid;
+
+mod record;
+mod today;
+
+use record::Ctx;
 
 /// What the 2021 report prints, and what the demo's records must count to.
 pub struct Targets {
@@ -93,157 +97,6 @@ pub(crate) fn committees_2021() -> Vec<Date> {
         .filter(|d| !(d.month() == Month::July && d.day() > 14))
         .take(TARGETS.committees_2021)
         .collect()
-}
-
-struct Ctx<'a> {
-    db: &'a Db,
-    manager: Actor,
-    referents: Vec<Actor>,
-    rng: fastrand::Rng,
-    programme: Uuid,
-    meetings: HashMap<Date, Uuid>,
-}
-
-impl Ctx<'_> {
-    async fn meeting(&mut self, on: Date) -> DbResult<Uuid> {
-        if let Some(id) = self.meetings.get(&on) {
-            return Ok(*id);
-        }
-        let m =
-            committees::create_meeting(self.db, &self.manager, self.programme, on, None).await?;
-        self.meetings.insert(on, m.id);
-        Ok(m.id)
-    }
-
-    /// Referral a few weeks before the committee, proposal, decision; returns the enrolment.
-    async fn enter(
-        &mut self,
-        r: &Resident,
-        committee: Date,
-        admitted: bool,
-        referent: usize,
-    ) -> DbResult<Uuid> {
-        let referred_on = committee - Duration::days(15 + self.rng.i64(0..30));
-        let prescribers = [
-            "France Travail Roubaix",
-            "Mission locale",
-            "CCAS de Roubaix",
-            "Département du Nord (UTPAS)",
-            "Centre social",
-        ];
-        let e = enrolments::refer(
-            self.db,
-            &self.referents[referent],
-            NewReferral {
-                person_id: r.id,
-                programme_id: self.programme,
-                prescriber_organisation: prescribers[self.rng.usize(..prescribers.len())],
-                prescriber_name: None,
-                referred_on,
-                reason: "Accompagnement renforcé vers l'emploi",
-            },
-        )
-        .await?;
-        enrolments::transition(
-            self.db,
-            &self.referents[referent],
-            Role::Referent,
-            e.id,
-            PathwayEvent::ProposeToCommittee,
-            referred_on + Duration::days(2),
-            TransitionData::default(),
-        )
-        .await?;
-        let meeting = self.meeting(committee).await?;
-        let reason = if admitted {
-            "Projet professionnel validé"
-        } else {
-            "Orientation vers un accompagnement plus adapté"
-        };
-        committees::decide(
-            self.db,
-            &self.manager,
-            Role::Manager,
-            meeting,
-            e.id,
-            Decision {
-                admitted,
-                reason,
-                override_reason: None,
-            },
-        )
-        .await?;
-        if admitted {
-            enrolments::assign_referent(
-                self.db,
-                &self.manager,
-                e.id,
-                self.referents[referent].user_id,
-                committee,
-            )
-            .await?;
-        }
-        Ok(e.id)
-    }
-
-    async fn exit(
-        &mut self,
-        id: Uuid,
-        on: Date,
-        reason: ExitReason,
-        referent: usize,
-    ) -> DbResult<()> {
-        let proof = match reason.category() {
-            passerelle_domain::pathway::exit::ExitCategory::WithoutResult => {
-                "Compte rendu d'entretien"
-            }
-            _ => "Contrat de travail ou attestation",
-        };
-        let data = TransitionData {
-            exit: Some((reason, proof.to_owned(), String::new())),
-            ..Default::default()
-        };
-        enrolments::transition(
-            self.db,
-            &self.referents[referent],
-            Role::Referent,
-            id,
-            PathwayEvent::Exit,
-            on,
-            data,
-        )
-        .await?;
-        Ok(())
-    }
-
-    async fn contract(
-        &mut self,
-        person: Uuid,
-        kind: ContractKind,
-        start: Date,
-        end: Option<Date>,
-        hours: f64,
-    ) -> DbResult<()> {
-        let employers = [
-            "Entrepôt du Nord",
-            "Propreté Roubaisienne",
-            "Transports Lys",
-            "Restaurant La Fabrique",
-            "Intérim Flandres",
-            "Aide à domicile Métropole",
-            "BTP Réhabilitation",
-        ];
-        let c = Contract {
-            kind,
-            employer: employers[self.rng.usize(..employers.len())].to_owned(),
-            start,
-            end,
-            weekly_hours: hours,
-        };
-        contracts::add(self.db, &self.referents[0], person, &c, true)
-            .await
-            .map(|_| ())
-    }
 }
 
 /// One participant's plan for 2021.
@@ -663,94 +516,8 @@ pub async fn build(
         .await?;
     }
 
-    // Today's caseload: pathways entered since 2025, and a few proposals awaiting the next
-    // committee.
-    let recent = committee_dates(date!(2025 - 01 - 01), today - Duration::days(7));
     let rest: Vec<&Resident> = pool.collect();
-    let current: Vec<&Resident> = rest.iter().copied().take(80).collect();
-    let waiting: Vec<&Resident> = rest.iter().copied().skip(80).take(5).collect();
-    let themes = [
-        (
-            "Emploi",
-            "Trouver un emploi dans la logistique",
-            "Préparer le CACES",
-        ),
-        (
-            "Mobilité",
-            "Se déplacer sur la métropole",
-            "Passer le permis B",
-        ),
-        (
-            "Formation",
-            "Obtenir un titre professionnel",
-            "S'inscrire à la session de mars",
-        ),
-        (
-            "Logement",
-            "Stabiliser le logement",
-            "Rendez-vous avec le bailleur",
-        ),
-    ];
-    for (i, r) in current.iter().enumerate() {
-        if recent.is_empty() {
-            break;
-        }
-        let entered = recent[i % recent.len()];
-        let id = ctx.enter(r, entered, true, i % n_ref).await?;
-        // Two pathways in three had an appointment lately; the others raise the alert.
-        if i % 3 != 0 {
-            let held = (today - Duration::days(ctx.rng.i64(1..25))).max(entered);
-            steps::add_appointment(
-                db,
-                &ctx.referents[i % n_ref],
-                id,
-                held,
-                AppointmentKind::InPerson,
-                true,
-                Some("Point d'étape"),
-            )
-            .await?;
-            let (theme, objective, action) = themes[i % themes.len()];
-            let on = (today - Duration::days(ctx.rng.i64(1..25))).max(entered);
-            steps::add_objective(
-                db,
-                &ctx.referents[i % n_ref],
-                id,
-                theme,
-                objective,
-                action,
-                on,
-            )
-            .await?;
-        }
-    }
-    for (i, r) in waiting.iter().enumerate() {
-        let referred_on = today - Duration::days(10 + i as i64);
-        let e = enrolments::refer(
-            db,
-            &ctx.referents[i % n_ref],
-            NewReferral {
-                person_id: r.id,
-                programme_id: programme,
-                prescriber_organisation: "France Travail Roubaix",
-                prescriber_name: None,
-                referred_on,
-                reason: "Demandeur d'emploi de longue durée, projet à construire",
-            },
-        )
-        .await?;
-        enrolments::transition(
-            db,
-            &ctx.referents[i % n_ref],
-            Role::Referent,
-            e.id,
-            PathwayEvent::ProposeToCommittee,
-            referred_on + Duration::days(1),
-            TransitionData::default(),
-        )
-        .await?;
-    }
-    Ok(())
+    today::caseload(&mut ctx, &rest, today).await
 }
 
 fn count(start: Date, town: &str, y2021: &mut HashMap<String, usize>, y2020: &mut usize) {
