@@ -35,6 +35,9 @@ pub struct Figure {
     /// Why the value is not what it seems (a rate over an empty population).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// The same for last year's value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub previous_note: Option<String>,
 }
 
 /// One breakdown of a figure: its value per group.
@@ -150,12 +153,13 @@ pub async fn build(
         figures: defs
             .iter()
             .zip(now.into_iter().zip(before))
-            .map(|(d, ((value, note), (previous, _)))| Figure {
+            .map(|(d, ((value, note), (previous, previous_note)))| Figure {
                 id: d.id.clone(),
                 title: d.title.clone(),
                 value,
                 previous,
                 note,
+                previous_note,
                 unit: d.unit.clone(),
                 version: d.version,
                 definition: d.definition.clone(),

@@ -278,6 +278,15 @@ async fn the_demo_plie_activity_gives_the_2021_report_figures() {
                 .iter()
                 .all(|f| f.value == 0.0 && f.previous == 0.0)
         );
+        let rate = empty
+            .figures
+            .iter()
+            .find(|f| f.id == "plie.exit_dynamic_rate")
+            .unwrap();
+        assert!(
+            rate.note.as_deref().unwrap().contains("plie.exits"),
+            "an empty denominator says so"
+        );
 
         // Publication freezes the report; a later correction shows as a difference with the
         // record that moved, and the published copy stays as it was.
