@@ -314,6 +314,9 @@ pub struct Change {
     pub title: String,
     pub published: f64,
     pub now: f64,
+    /// The definition's version then and now: a structure may have redefined the figure.
+    pub published_version: u32,
+    pub now_version: u32,
     pub added: Vec<KeptRecord>,
     pub removed: Vec<KeptRecord>,
 }
@@ -339,11 +342,14 @@ pub fn changes(published: &Snapshot, now: &Snapshot) -> Vec<Change> {
                 .filter(|r| !after.iter().any(|a| a.key == r.key))
                 .cloned()
                 .collect();
-            (p.value != n.value || !added.is_empty() || !removed.is_empty()).then(|| Change {
+            let moved = p.value != n.value || p.version != n.version;
+            (moved || !added.is_empty() || !removed.is_empty()).then(|| Change {
                 id: p.id.clone(),
                 title: p.title.clone(),
                 published: p.value,
                 now: n.value,
+                published_version: p.version,
+                now_version: n.version,
                 added,
                 removed,
             })

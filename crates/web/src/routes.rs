@@ -203,6 +203,18 @@ fn table() -> Vec<Route> {
         ),
         route(
             "GET",
+            "/parcours/{id}/contrats/{contract}",
+            Some(PathwayWrite),
+            get(pathways::edit_contract),
+        ),
+        route(
+            "POST",
+            "/parcours/{id}/contrats/{contract}",
+            Some(PathwayWrite),
+            post(pathways::update_contract),
+        ),
+        route(
+            "GET",
             "/comites",
             Some(CommitteeManage),
             get(committees::list),
@@ -291,6 +303,12 @@ fn table() -> Vec<Route> {
             "/rapports/publications/{id}",
             Some(ReportExplain),
             get(reports::publication),
+        ),
+        route(
+            "GET",
+            "/rapports/publications/{id}/{figure}",
+            Some(ReportExplain),
+            get(reports::published_figure),
         ),
         route(
             "GET",

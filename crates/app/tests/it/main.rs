@@ -12,6 +12,7 @@ mod indicators;
 mod pathways;
 mod permissions;
 mod persons;
+mod publication;
 mod report_properties;
 mod signin;
 mod storage;

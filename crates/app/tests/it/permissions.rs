@@ -14,6 +14,7 @@ struct Ids {
     meeting: String,
     programme: String,
     indicator_file: String,
+    contract: String,
     publication: String,
 }
 
@@ -22,8 +23,9 @@ fn concrete(path: &str, ids: &Ids) -> String {
         "/rapports/2021/plie.entries".to_owned()
     } else if path == "/rapports/{year}/publier" {
         "/rapports/2021/publier".to_owned()
-    } else if path == "/rapports/publications/{id}" {
+    } else if path.starts_with("/rapports/publications/") {
         path.replace("{id}", &ids.publication)
+            .replace("{figure}", "plie.entries")
     } else if path == "/parcours/orienter" {
         format!("{path}?personne={}", ids.person)
     } else if path.starts_with("/admin/utilisateurs/") {
@@ -32,6 +34,7 @@ fn concrete(path: &str, ids: &Ids) -> String {
         path.replace("{id}", &ids.token)
     } else if path.starts_with("/parcours/") {
         path.replace("{id}", &ids.enrolment)
+            .replace("{contract}", &ids.contract)
     } else if path.starts_with("/admin/dispositifs/") {
         path.replace("{id}", &ids.programme)
     } else if path.starts_with("/rapports/indicateurs/") {
@@ -101,6 +104,22 @@ async fn every_route_answers_each_role_as_the_matrix_says() {
             enrolment: enrolment.id.to_string(),
             meeting: meeting.id.to_string(),
             programme: plie.id.to_string(),
+            contract: passerelle_db::contracts::add(
+                &app.db,
+                &actor,
+                person,
+                &passerelle_domain::pathway::employment::Contract {
+                    kind: passerelle_domain::pathway::employment::ContractKind::Cdi,
+                    employer: "Employeur".into(),
+                    start: time::macros::date!(2021 - 04 - 01),
+                    end: None,
+                    weekly_hours: 35.0,
+                },
+                false,
+            )
+            .await
+            .unwrap()
+            .to_string(),
             indicator_file: passerelle_db::indicator_files::save(
                 &app.db,
                 (&actor).into(),
@@ -115,8 +134,8 @@ async fn every_route_answers_each_role_as_the_matrix_says() {
                 &app.db,
                 &actor,
                 2021,
-                "{\"year\":2021,\"figures\":[]}",
-                "{}",
+                r#"{"year":2021,"figures":[{"id":"plie.entries","title":"Entrées","value":1,"previous":0,"unit":"","version":1,"definition":"x"}]}"#,
+                r#"{"plie.entries":[]}"#,
             )
             .await
             .unwrap()

@@ -303,8 +303,19 @@ pub struct PublicationPage {
     year: i32,
     published_at: String,
     published_by: String,
-    figures: Vec<(String, String, String, u32)>,
+    id: uuid::Uuid,
+    figures: Vec<PublishedFigure>,
     changes: Vec<passerelle_report::Change>,
+}
+
+pub struct PublishedFigure {
+    id: String,
+    title: String,
+    value: String,
+    unit: String,
+    version: u32,
+    /// The publication kept the records this figure counted.
+    kept: bool,
 }
 
 impl PublicationPage {
@@ -332,11 +343,19 @@ pub async fn publication(
         year: p.year,
         published_at: crate::view::fr_datetime(&p.published_at),
         published_by: p.published_by.unwrap_or_default(),
+        id,
         figures: frozen
             .report
             .figures
             .iter()
-            .map(|f| (f.title.clone(), shown(f.value), f.unit.clone(), f.version))
+            .map(|f| PublishedFigure {
+                id: f.id.clone(),
+                title: f.title.clone(),
+                value: shown(f.value),
+                unit: f.unit.clone(),
+                version: f.version,
+                kept: frozen.records.contains_key(&f.id),
+            })
             .collect(),
         changes: passerelle_report::changes(&frozen, &now)
             .into_iter()
@@ -351,5 +370,69 @@ pub async fn publication(
                 c
             })
             .collect(),
+    })
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "publication_figure.html")]
+pub struct PublishedFigurePage {
+    ctx: PageCtx,
+    id: uuid::Uuid,
+    year: i32,
+    published_at: String,
+    figure: Figure,
+    rows: Vec<passerelle_report::KeptRecord>,
+}
+
+/// The records a published figure counted, as the publication kept them.
+pub async fn published_figure(
+    State(state): State<AppState>,
+    Extension(user): Extension<CurrentUser>,
+    Path((id, figure)): Path<(uuid::Uuid, String)>,
+) -> AppResult<PublishedFigurePage> {
+    let s = user.user.structure_id;
+    let p = passerelle_db::publications::get(&state.db, s, id).await?;
+    let bad = |e: serde_json::Error| AppError::Internal(e.to_string());
+    let report: passerelle_report::Report = serde_json::from_str(&p.content).map_err(bad)?;
+    let mut records: std::collections::BTreeMap<String, Vec<passerelle_report::KeptRecord>> =
+        serde_json::from_str(&p.record_keys).map_err(bad)?;
+    let f = report
+        .figures
+        .into_iter()
+        .find(|f| f.id == figure)
+        .ok_or(AppError::NotFound)?;
+    // A figure whose list the structure keeps to some roles stays so in its publications.
+    let defs = definitions(&state, &user).await?;
+    if defs
+        .get(&figure)
+        .is_some_and(|d| !d.lists_for(user.user.role))
+    {
+        return Err(AppError::Forbidden);
+    }
+    let mut rows = records.remove(&figure).ok_or(AppError::NotFound)?;
+    for r in &mut rows {
+        r.detail = french_detail(&r.detail);
+        r.on =
+            r.on.as_deref()
+                .and_then(passerelle_domain::french::parse_date)
+                .map(|d| fr_date(&d));
+    }
+    passerelle_db::audit::record_list_view(
+        &state.db,
+        &user.actor(),
+        &format!(
+            "{figure} {} publié : {} enregistrements listés",
+            p.year,
+            rows.len()
+        ),
+    )
+    .await?;
+    Ok(PublishedFigurePage {
+        ctx: PageCtx::new(&user, "rapports"),
+        id,
+        year: p.year,
+        published_at: crate::view::fr_datetime(&p.published_at),
+        figure: f,
+        rows,
     })
 }

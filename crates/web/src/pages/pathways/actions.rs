@@ -9,7 +9,6 @@ use passerelle_db::enrolments::{self, TransitionData};
 use passerelle_db::steps::NewStep;
 use passerelle_db::{DbError, contracts, steps};
 use passerelle_domain::french::parse_date;
-use passerelle_domain::pathway::employment::{Contract, ContractKind};
 use passerelle_domain::pathway::exit::ExitReason;
 use passerelle_domain::pathway::step::{
     AppointmentKind, DiagnosisCriterion, ObjectiveStatus, StepFamily,
@@ -256,32 +255,13 @@ pub async fn add_contract(
 ) -> AppResult<Response> {
     let (e, _) = in_user_scope(&state, &user, id).await?;
     let result = async {
-        let kind: ContractKind = f
-            .kind
-            .parse()
-            .map_err(|_| DbError::Refused("Choisissez le type de contrat.".into()))?;
-        let start = day(&f.start, "la date de début du contrat")?;
-        let end = match f.end.trim() {
-            "" => None,
-            raw => Some(day(raw, "une date de fin valide")?),
-        };
-        let hours: f64 = f
-            .weekly_hours
-            .trim()
-            .replace(',', ".")
-            .parse()
-            .map_err(|_| {
-                DbError::Refused(
-                    "Indiquez la durée hebdomadaire en heures (par exemple 35 ou 24,5).".into(),
-                )
-            })?;
-        let c = Contract {
-            kind,
-            employer: f.employer.trim().to_owned(),
-            start,
-            end,
-            weekly_hours: hours,
-        };
+        let c = super::contract::contract_from(
+            &f.kind,
+            &f.employer,
+            &f.start,
+            &f.end,
+            &f.weekly_hours,
+        )?;
         contracts::add(&state.db, &user.actor(), e.person_id, &c, f.trial.is_some())
             .await
             .map(|_| ())

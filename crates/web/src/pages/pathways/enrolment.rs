@@ -98,7 +98,8 @@ pub struct EnrolmentPage {
     objectives: Vec<(Uuid, String, String, String, String)>,
     statuses: Vec<Choice>,
     steps: Vec<(String, String, String, String)>,
-    contracts: Vec<(String, String, String, String)>,
+    /// id, type, employer, dates, hours.
+    contracts: Vec<(Uuid, String, String, String, String)>,
     proposal: Option<(String, String, String)>,
     /// (criterion, date, proof, author)
     diagnosis: Vec<(String, String, String, String)>,
@@ -295,6 +296,7 @@ pub(super) async fn enrolment_page(
             .map(|c| {
                 let c2 = c.contract;
                 (
+                    c.id,
                     c2.kind.label().to_owned(),
                     c2.employer,
                     format!(

@@ -3,6 +3,7 @@
 
 mod actions;
 mod caseload;
+mod contract;
 mod enrolment;
 mod referral;
 
@@ -11,6 +12,7 @@ pub use actions::{
     propose, set_objective_status,
 };
 pub use caseload::caseload;
+pub use contract::{edit as edit_contract, update as update_contract};
 pub use enrolment::show;
 pub use referral::{refer, referral_form};
 
