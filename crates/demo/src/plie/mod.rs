@@ -20,6 +20,7 @@ use time::macros::date;
 use time::{Date, Duration, Month};
 use uuid::Uuid;
 
+mod earlier;
 mod record;
 mod today;
 
@@ -517,7 +518,8 @@ pub async fn build(
     }
 
     let rest: Vec<&Resident> = pool.collect();
-    today::caseload(&mut ctx, &rest, today).await
+    today::caseload(&mut ctx, &rest, today).await?;
+    earlier::exits_of_2020(&mut ctx, rest.get(today::USED..).unwrap_or_default()).await
 }
 
 fn count(start: Date, town: &str, y2021: &mut HashMap<String, usize>, y2020: &mut usize) {

@@ -13,6 +13,12 @@ use time::{Date, Duration};
 use super::record::Ctx;
 use super::{Resident, committee_dates};
 
+/// Pathways in progress today, and proposals awaiting the next committee.
+const CURRENT: usize = 80;
+const WAITING: usize = 5;
+/// How many of the residents handed over the caseload uses (the first ones).
+pub(super) const USED: usize = CURRENT + WAITING;
+
 pub(super) async fn caseload(ctx: &mut Ctx<'_>, rest: &[&Resident], today: Date) -> DbResult<()> {
     let db = ctx.db;
     let programme = ctx.programme;
@@ -20,8 +26,8 @@ pub(super) async fn caseload(ctx: &mut Ctx<'_>, rest: &[&Resident], today: Date)
     // Today's caseload: pathways entered since 2025, and a few proposals awaiting the next
     // committee.
     let recent = committee_dates(date!(2025 - 01 - 01), today - Duration::days(7));
-    let current: Vec<&Resident> = rest.iter().copied().take(80).collect();
-    let waiting: Vec<&Resident> = rest.iter().copied().skip(80).take(5).collect();
+    let current: Vec<&Resident> = rest.iter().copied().take(CURRENT).collect();
+    let waiting: Vec<&Resident> = rest.iter().copied().skip(CURRENT).take(WAITING).collect();
     let themes = [
         (
             "Emploi",
