@@ -242,9 +242,18 @@ pub struct CountedRecord {
 
 /// The SELECT listing a definition's records, one row per counted key, with `reasons` as the
 /// last column.
-fn listing_sql(def: &IndicatorDef, where_sql: &str, reasons: &str) -> String {
+fn listing_sql(db: &Db, def: &IndicatorDef, where_sql: &str, reasons: &str) -> String {
     let (from_sql, key) = from_clause(def.population);
     let (key, on, detail) = match (def.population, def.measure) {
+        // A mean lists each pathway with its length.
+        (Population::Enrolments, Measure::MeanMonths) => (
+            key,
+            "e.exited_on",
+            format!(
+                "g.name || COALESCE(' – ' || e.exit_category, '') || ' – ' || CAST(CAST({} AS INTEGER) AS TEXT) || ' mois'",
+                months_expr(db)
+            ),
+        ),
         (Population::Committees, _) => (key, "m.held_on", "g.name".to_owned()),
         (_, Measure::DistinctPersons) => {
             ("e.person_id", "MIN(e.entered_on)", "MIN(g.name)".to_owned())
@@ -309,7 +318,7 @@ pub async fn counted_records(
 ) -> DbResult<Vec<CountedRecord>> {
     let mut params = Params::default();
     let where_sql = where_clause(def, structure_id, from, to, &mut params);
-    fetch_listing(db, listing_sql(def, &where_sql, "''"), params).await
+    fetch_listing(db, listing_sql(db, def, &where_sql, "''"), params).await
 }
 
 /// What a filtered count left out, and why: the records of the same population, period and
@@ -348,7 +357,7 @@ pub async fn excluded_records(
     let where_sql = format!(
         "{scope} AND {counted_key} NOT IN (SELECT {counted_key} FROM {from_sql} WHERE {counted_where})"
     );
-    let mut rows = fetch_listing(db, listing_sql(def, &where_sql, &reasons), params).await?;
+    let mut rows = fetch_listing(db, listing_sql(db, def, &where_sql, &reasons), params).await?;
     for r in &mut rows {
         r.reasons = r.reasons.trim_end_matches([' ', ';']).to_owned();
     }

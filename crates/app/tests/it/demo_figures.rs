@@ -225,6 +225,31 @@ async fn the_demo_plie_activity_gives_the_2021_report_figures() {
                 .iter()
                 .all(|r| r.on_date.is_some_and(|d| d.year() == 2021))
         );
+        // A mean lists its pathways with their lengths, which average to the figure.
+        let duration_def = defs
+            .iter()
+            .find(|d| d.id == "plie.avg_duration_months")
+            .unwrap();
+        let lengths: Vec<f64> = passerelle_db::indicators::counted_records(
+            &db,
+            summary.structure_id,
+            duration_def,
+            y1,
+            y2,
+        )
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let months = r.detail.rsplit(" – ").next().unwrap();
+            months.trim_end_matches(" mois").parse::<f64>().unwrap()
+        })
+        .collect();
+        assert_eq!(lengths.len(), 100);
+        assert_eq!(
+            (lengths.iter().sum::<f64>() / lengths.len() as f64).round(),
+            30.0
+        );
         let people_def = defs.iter().find(|d| d.id == "plie.accompanied").unwrap();
         assert_eq!(
             passerelle_db::indicators::counted_records(
