@@ -30,7 +30,7 @@ const TARGET_MS: f64 = 500.0;
 
 /// The PLIE figures as one would write them by hand: one query per figure, on the programme's
 /// id, with the year's first and last days as `$2` and `$3`.
-const HAND: [(&str, &str); 11] = [
+const HAND: [(&str, &str); 15] = [
     (
         "plie.accompanied",
         "SELECT COUNT(DISTINCT person_id) FROM enrolments
@@ -85,6 +85,26 @@ const HAND: [(&str, &str); 11] = [
                     - (strftime('%Y', entered_on) * 12 + strftime('%m', entered_on))
                     - (CAST(strftime('%d', exited_on) AS INTEGER) < CAST(strftime('%d', entered_on) AS INTEGER)))
          FROM enrolments WHERE programme_id = $1 AND exited_on BETWEEN $2 AND $3",
+    ),
+    (
+        "programmes.accompanied",
+        "SELECT COUNT(DISTINCT person_id) FROM enrolments
+         WHERE structure_id = (SELECT structure_id FROM programmes WHERE id = $1)
+           AND entered_on <= $3 AND (exited_on IS NULL OR exited_on >= $2)",
+    ),
+    (
+        "programmes.entries",
+        "SELECT COUNT(*) FROM enrolments
+         WHERE structure_id = (SELECT structure_id FROM programmes WHERE id = $1) AND entered_on BETWEEN $2 AND $3",
+    ),
+    (
+        "plie.active_at_end",
+        "SELECT COUNT(*) FROM enrolments WHERE programme_id = $1 AND entered_on <= $3 AND (exited_on IS NULL OR exited_on > $3)",
+    ),
+    (
+        "plie.steps",
+        "SELECT COUNT(*) FROM steps s JOIN enrolments e ON e.id = s.enrolment_id
+         WHERE e.programme_id = $1 AND s.start_on BETWEEN $2 AND $3",
     ),
     (
         "plie.committees",
@@ -154,6 +174,20 @@ async fn hand_report(pool: &SqlitePool, structure: Uuid) -> HashMap<&'static str
     out.insert(
         "plie.exit_durable_rate",
         rate(out["plie.exits_durable"], exits),
+    );
+    let ratio = |part: (f64, f64), whole: (f64, f64)| {
+        let r = |p: f64, w: f64| {
+            if w == 0.0 {
+                0.0
+            } else {
+                (p / w * 10.0).round() / 10.0
+            }
+        };
+        (r(part.0, whole.0), r(part.1, whole.1))
+    };
+    out.insert(
+        "plie.steps_per_participant",
+        ratio(out["plie.steps"], out["plie.accompanied"]),
     );
     out
 }
@@ -373,12 +407,22 @@ async fn main() {
     // Which figures take the time (one run of each, the year only).
     if std::env::var_os("BENCH_FIGURES").is_some() {
         let (from, to) = year_bounds(YEAR);
-        for d in defs.iter().filter(|d| d.measure != Measure::Percent) {
+        for d in defs
+            .iter()
+            .filter(|d| !matches!(d.measure, Measure::Percent | Measure::Ratio))
+        {
             let t = Instant::now();
             passerelle_db::indicators::evaluate(&db, structure, d, from, to)
                 .await
                 .expect("figure");
             println!("  engine {:<28} {:>8.1} ms", d.id, ms(t));
+            for b in &d.breakdowns {
+                let t = Instant::now();
+                passerelle_db::indicators::evaluate_breakdown(&db, structure, d, *b, from, to)
+                    .await
+                    .expect("breakdown");
+                println!("    by {:<28} {:>8.1} ms", b.code(), ms(t));
+            }
         }
         let plie: Uuid = sqlx::query_scalar("SELECT id FROM programmes WHERE code = 'plie'")
             .fetch_one(pool)

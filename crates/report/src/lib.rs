@@ -87,13 +87,17 @@ async fn values(
     year: i32,
 ) -> DbResult<Vec<(f64, Option<String>)>> {
     let (from, to) = year_bounds(year);
-    let mut raw = Vec::with_capacity(defs.len());
-    for d in defs {
-        raw.push(match d.measure {
-            Measure::Percent | Measure::Ratio => None,
-            _ => Some(passerelle_db::indicators::evaluate(db, structure_id, d, from, to).await?),
-        });
-    }
+    // The figures are independent queries: run them side by side on the pool's connections.
+    let raw: Vec<Option<f64>> =
+        futures_util::future::try_join_all(defs.iter().map(|d| async move {
+            match d.measure {
+                Measure::Percent | Measure::Ratio => Ok(None),
+                _ => passerelle_db::indicators::evaluate(db, structure_id, d, from, to)
+                    .await
+                    .map(Some),
+            }
+        }))
+        .await?;
     let find = |id: &Option<String>| -> f64 {
         id.as_ref()
             .and_then(|id| defs.iter().position(|d| &d.id == id))
@@ -146,8 +150,11 @@ pub async fn build(
     defs: &[IndicatorDef],
     year: i32,
 ) -> DbResult<Report> {
-    let now = values(db, structure_id, defs, year).await?;
-    let before = values(db, structure_id, defs, year - 1).await?;
+    let (now, before) = futures_util::future::try_join(
+        values(db, structure_id, defs, year),
+        values(db, structure_id, defs, year - 1),
+    )
+    .await?;
     Ok(Report {
         year,
         figures: defs
@@ -178,31 +185,35 @@ pub async fn with_breakdowns(
 ) -> DbResult<()> {
     let (from, to) = year_bounds(report.year);
     let territory = passerelle_db::territory::load(db).await?;
-    for f in report.figures.iter_mut() {
-        let Some(d) = defs.iter().find(|d| d.id == f.id) else {
-            continue;
-        };
-        for b in &d.breakdowns {
-            let groups =
-                passerelle_db::indicators::evaluate_breakdown(db, structure_id, d, *b, from, to)
-                    .await?;
-            let mut cells: Vec<Cell> = groups
-                .into_iter()
-                .map(|g| Cell {
-                    label: g
-                        .label
-                        .unwrap_or_else(|| group_label(&territory, *b, &g.key)),
-                    key: g.key,
-                    value: g.value,
-                })
-                .collect();
-            cells.sort_by_key(|c| group_rank(*b, &c.key));
-            f.breakdowns.push(BreakdownResult {
-                dimension: b.code().to_owned(),
-                label: b.label().to_owned(),
-                cells,
-            });
-        }
+    // Every (figure, breakdown) is its own grouped query: run them side by side.
+    let wanted: Vec<(usize, &IndicatorDef, Breakdown)> = report
+        .figures
+        .iter()
+        .enumerate()
+        .filter_map(|(i, f)| defs.iter().find(|d| d.id == f.id).map(|d| (i, d)))
+        .flat_map(|(i, d)| d.breakdowns.iter().map(move |b| (i, d, *b)))
+        .collect();
+    let results = futures_util::future::try_join_all(wanted.iter().map(|(_, d, b)| {
+        passerelle_db::indicators::evaluate_breakdown(db, structure_id, d, *b, from, to)
+    }))
+    .await?;
+    for ((i, _, b), groups) in wanted.into_iter().zip(results) {
+        let mut cells: Vec<Cell> = groups
+            .into_iter()
+            .map(|g| Cell {
+                label: g
+                    .label
+                    .unwrap_or_else(|| group_label(&territory, b, &g.key)),
+                key: g.key,
+                value: g.value,
+            })
+            .collect();
+        cells.sort_by_key(|c| group_rank(b, &c.key));
+        report.figures[i].breakdowns.push(BreakdownResult {
+            dimension: b.code().to_owned(),
+            label: b.label().to_owned(),
+            cells,
+        });
     }
     Ok(())
 }
