@@ -83,11 +83,14 @@ fn text(out: &mut String, x: f64, y: f64, anchor: &str, s: &str) {
     );
 }
 
+/// Nothing for an empty bar (a zero-width rectangle is invalid SVG to some readers).
 fn rect(out: &mut String, x: f64, y: f64, w: f64, h: f64, fill: &str) {
+    if w <= 0.0 {
+        return;
+    }
     let _ = write!(
         out,
-        "<rect x=\"{x:.1}\" y=\"{y:.1}\" width=\"{:.1}\" height=\"{h:.1}\" fill=\"{fill}\"/>",
-        w.max(0.0)
+        "<rect x=\"{x:.1}\" y=\"{y:.1}\" width=\"{w:.1}\" height=\"{h:.1}\" fill=\"{fill}\"/>"
     );
 }
 

@@ -11,6 +11,7 @@ mod demo_figures;
 mod pathways;
 mod permissions;
 mod persons;
+mod report_files;
 mod signin;
 mod storage;
 mod territory;

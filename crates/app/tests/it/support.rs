@@ -223,6 +223,18 @@ impl Browser {
         assert_eq!(p.status, StatusCode::OK);
     }
 
+    /// A GET whose answer is a file: its status, headers and bytes as sent.
+    pub async fn download(&mut self, path: &str) -> (StatusCode, header::HeaderMap, Vec<u8>) {
+        let req = Request::get(path)
+            .header(header::COOKIE, self.cookie_header())
+            .body(Body::empty())
+            .unwrap();
+        let res = self.router.clone().oneshot(req).await.unwrap();
+        let (status, headers) = (res.status(), res.headers().clone());
+        let bytes = res.into_body().collect().await.unwrap().to_bytes().to_vec();
+        (status, headers, bytes)
+    }
+
     pub fn has_cookie(&self, name: &str) -> bool {
         self.cookies.iter().any(|(k, _)| k == name)
     }

@@ -8,6 +8,7 @@ pub mod home;
 pub mod pathways;
 pub mod persons;
 pub mod programmes;
+pub mod report_files;
 pub mod reports;
 pub mod signin;
 pub mod situations;
