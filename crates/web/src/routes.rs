@@ -463,8 +463,9 @@ pub fn router(state: AppState) -> Router {
 }
 
 /// Headers every answer carries: no framing, no sniffing, no referrer leaks, scripts and
-/// styles from this server only (unless the handler set a stricter policy of its own), and
-/// nothing cached that holds personal data.
+/// styles from this server only (unless the handler set a policy of its own: the standalone
+/// report allows its inline styles and nothing else), and nothing cached that holds personal
+/// data.
 async fn security_headers(mut res: axum::response::Response) -> axum::response::Response {
     use axum::http::HeaderValue;
     let h = res.headers_mut();

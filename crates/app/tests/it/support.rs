@@ -174,8 +174,9 @@ impl Browser {
             .headers()
             .get(header::LOCATION)
             .map(|l| l.to_str().unwrap().to_owned());
-        let body = String::from_utf8(res.into_body().collect().await.unwrap().to_bytes().to_vec())
-            .unwrap();
+        // Lossy: a route may answer a file (PDF, XLSX); `download` gives its bytes.
+        let body = String::from_utf8_lossy(&res.into_body().collect().await.unwrap().to_bytes())
+            .into_owned();
         if let Some(t) = extract_csrf(&body) {
             self.csrf = t;
         }
