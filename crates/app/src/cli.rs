@@ -76,9 +76,12 @@ pub enum Command {
     Report {
         #[arg(long)]
         year: i32,
-        /// Output format (json; html, pdf and xlsx come with the report templates).
+        /// Output format: json (figures), html, pdf or xlsx (the laid-out report).
         #[arg(long, default_value = "json")]
         format: String,
+        /// File to write (default: standard output; required for pdf and xlsx on a terminal).
+        #[arg(long)]
+        output: Option<PathBuf>,
         /// Structure name, when the base holds several.
         #[arg(long)]
         structure: Option<String>,
@@ -287,12 +290,58 @@ async fn territory(storage: &Storage, cmd: TerritoryCommand) -> anyhow::Result<(
     Ok(())
 }
 
+fn write_json(output: Option<&Path>, text: String) -> anyhow::Result<()> {
+    let text = text + "\n";
+    match output {
+        Some(path) => {
+            std::fs::write(path, text).with_context(|| format!("écriture de {}", path.display()))
+        }
+        None => {
+            print!("{text}");
+            Ok(())
+        }
+    }
+}
+
+/// Writes a laid-out report to `output`, or to standard output unless a binary file would
+/// land on a terminal.
+fn write_output(
+    output: Option<&Path>,
+    format: passerelle_report::render::Format,
+    year: i32,
+    bytes: &[u8],
+) -> anyhow::Result<()> {
+    use passerelle_report::render::Format;
+    use std::io::{IsTerminal, Write};
+    match output {
+        Some(path) => {
+            std::fs::write(path, bytes)
+                .with_context(|| format!("écriture de {}", path.display()))?;
+            eprintln!("Rapport écrit : {}", path.display());
+            Ok(())
+        }
+        None if format != Format::Html && std::io::stdout().is_terminal() => bail!(
+            "le format {} est binaire : indiquez un fichier avec --output (par exemple --output {})",
+            format.extension(),
+            format.file_name(year)
+        ),
+        None => {
+            let mut out = std::io::stdout().lock();
+            out.write_all(bytes)?;
+            out.flush()?;
+            Ok(())
+        }
+    }
+}
+
+/// Logs go to standard error: standard output may carry a report file.
 pub fn init_logging() {
     let filter = tracing_subscriber::EnvFilter::try_from_env("PASSERELLE_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_target(false)
+        .with_writer(std::io::stderr)
         .init();
 }
 
@@ -470,12 +519,21 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Report {
             year,
             format,
+            output,
             structure,
             public,
             threshold,
         } => {
-            if format != "json" {
-                bail!("format « {format} » pas encore disponible : utilisez --format json");
+            let laid_out = match format.as_str() {
+                "json" => None,
+                other => Some(
+                    passerelle_report::render::Format::from_extension(other).ok_or_else(|| {
+                        anyhow::anyhow!("format « {other} » inconnu : json, html, pdf ou xlsx")
+                    })?,
+                ),
+            };
+            if laid_out.is_some() && public {
+                bail!("--public ne s'applique qu'au format json");
             }
             let db = open(&cli.storage).await?;
             let s = match structure {
@@ -492,6 +550,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             for p in &resolved.problems {
                 eprintln!("indicateur écarté : {}", p.message);
             }
+            if let Some(format) = laid_out {
+                let bytes =
+                    passerelle_report::render::file(&db, s.id, &s.name, year, format).await?;
+                return write_output(output.as_deref(), format, year, &bytes);
+            }
             let defs = resolved.defs;
             let mut report = passerelle_report::build(&db, s.id, &defs, year).await?;
             passerelle_report::with_breakdowns(&db, s.id, &defs, &mut report).await?;
@@ -500,11 +563,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                     bail!("le seuil doit valoir au moins 1");
                 }
                 let export = passerelle_report::public_json(&report, &defs, threshold);
-                println!("{}", serde_json::to_string_pretty(&export)?);
+                write_json(output.as_deref(), serde_json::to_string_pretty(&export)?)
             } else {
-                println!("{}", serde_json::to_string_pretty(&report)?);
+                write_json(output.as_deref(), serde_json::to_string_pretty(&report)?)
             }
-            Ok(())
         }
         Command::Backup { to } => {
             if cli.storage.database_url.is_some() {

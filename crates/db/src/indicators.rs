@@ -33,6 +33,28 @@ fn from_clause(population: Population) -> (&'static str, &'static str) {
     }
 }
 
+/// The FROM clause of a figure's value: the population's tables only, without the person and
+/// the programme when no filter reads them (two lookups fewer per record on a large base),
+/// and whether each row is then a distinct record (so a plain `COUNT(*)` counts it).
+fn value_from(def: &IndicatorDef) -> (&'static str, bool) {
+    let reads_person = def.filters.commune.is_some() || def.filters.qpv.is_some();
+    if reads_person {
+        return (from_clause(def.population).0, false);
+    }
+    match def.population {
+        Population::Enrolments => ("enrolments e", true),
+        Population::Steps => ("steps s JOIN enrolments e ON e.id = s.enrolment_id", true),
+        // A person may have two pathways covering one contract's start: not one row each.
+        Population::Contracts => (
+            "employment_contracts c JOIN enrolments e ON e.person_id = c.person_id
+               AND e.entered_on IS NOT NULL AND c.start_on >= e.entered_on
+               AND (e.exited_on IS NULL OR c.start_on <= e.exited_on)",
+            false,
+        ),
+        Population::Committees => ("committee_meetings m", true),
+    }
+}
+
 /// Whole calendar months from entry to exit, by day of month (a dialect-specific expression).
 fn months_expr(db: &Db) -> &'static str {
     match db {
@@ -187,17 +209,18 @@ pub async fn evaluate(
     from: Date,
     to: Date,
 ) -> DbResult<f64> {
-    let (from_sql, key) = from_clause(def.population);
+    let key = from_clause(def.population).1;
+    let (from_sql, one_row_per_record) = value_from(def);
     let mut params = Params::default();
     let where_sql = where_clause(def, structure_id, from, to, &mut params);
     match def.measure {
         Measure::Count | Measure::DistinctPersons => {
-            let counted = if def.measure == Measure::Count {
-                key
-            } else {
-                "e.person_id"
+            let counted = match def.measure {
+                Measure::Count if one_row_per_record => "*".to_owned(),
+                Measure::Count => format!("DISTINCT {key}"),
+                _ => "DISTINCT e.person_id".to_owned(),
             };
-            let sql = format!("SELECT COUNT(DISTINCT {counted}) FROM {from_sql} WHERE {where_sql}");
+            let sql = format!("SELECT COUNT({counted}) FROM {from_sql} WHERE {where_sql}");
             let n: i64 = with_pool!(db, |p| {
                 bind_params!(
                     sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql)),

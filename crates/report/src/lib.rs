@@ -1,6 +1,11 @@
 //! The indicator engine and the annual report: definitions shipped as versioned files,
 //! evaluated by the database for a year and the year before.
 
+pub mod charts;
+pub mod fmt;
+pub mod layout;
+pub mod render;
+
 use passerelle_db::{Db, DbResult};
 use passerelle_domain::indicator::{Breakdown, IndicatorDef, Measure, rounded};
 use passerelle_domain::territory::TerritoryTables;

@@ -7,8 +7,8 @@ use axum::routing::{MethodRouter, get, post, put};
 use passerelle_domain::Permission;
 
 use crate::pages::{
-    account, admin, audit, committees, home, indicators, pathways, persons, programmes, reports,
-    signin, situations, territory,
+    account, admin, audit, committees, home, indicators, pathways, persons, programmes,
+    report_files, reports, signin, situations, territory,
 };
 use crate::{AppState, api, assets, guard};
 
@@ -293,6 +293,24 @@ fn table() -> Vec<Route> {
             post(indicators::delete),
         ),
         route(
+            "GET",
+            "/rapports/{year}/rapport.html",
+            Some(ReportRead),
+            get(report_files::html),
+        ),
+        route(
+            "GET",
+            "/rapports/{year}/rapport.pdf",
+            Some(ReportRead),
+            get(report_files::pdf),
+        ),
+        route(
+            "GET",
+            "/rapports/{year}/rapport.xlsx",
+            Some(ReportRead),
+            get(report_files::xlsx),
+        ),
+        route(
             "POST",
             "/rapports/{year}/publier",
             Some(ReportPublish),
@@ -499,7 +517,9 @@ pub fn router(state: AppState) -> Router {
 }
 
 /// Headers every answer carries: no framing, no sniffing, no referrer leaks, scripts and
-/// styles from this server only, and nothing cached that holds personal data.
+/// styles from this server only (unless the handler set a policy of its own: the standalone
+/// report allows its inline styles and nothing else), and nothing cached that holds personal
+/// data.
 async fn security_headers(mut res: axum::response::Response) -> axum::response::Response {
     use axum::http::HeaderValue;
     let h = res.headers_mut();
@@ -509,12 +529,14 @@ async fn security_headers(mut res: axum::response::Response) -> axum::response::
     );
     h.insert("x-frame-options", HeaderValue::from_static("DENY"));
     h.insert("referrer-policy", HeaderValue::from_static("same-origin"));
-    h.insert(
-        "content-security-policy",
-        HeaderValue::from_static(
-            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'",
-        ),
-    );
+    if !h.contains_key("content-security-policy") {
+        h.insert(
+            "content-security-policy",
+            HeaderValue::from_static(
+                "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'",
+            ),
+        );
+    }
     if !h.contains_key("cache-control") {
         h.insert("cache-control", HeaderValue::from_static("no-store"));
     }

@@ -223,9 +223,36 @@ fn an_administrator_sets_up_backs_up_and_imports_reference_data() {
             .any(|f| f["id"] == "perso.x")
     );
 
-    let pdf = passerelle(&dir, &["report", "--year", "2021", "--format", "pdf"], None);
-    assert!(!pdf.status.success());
-    assert!(text(&pdf).contains("pas encore disponible"));
+    let pdf_file = dir.join("rapport-2021.pdf");
+    let pdf = passerelle(
+        &dir,
+        &[
+            "report",
+            "--year",
+            "2021",
+            "--format",
+            "pdf",
+            "--output",
+            pdf_file.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert!(pdf.status.success(), "{}", text(&pdf));
+    assert!(std::fs::read(&pdf_file).unwrap().starts_with(b"%PDF"));
+    let html = passerelle(
+        &dir,
+        &["report", "--year", "2021", "--format", "html"],
+        None,
+    );
+    assert!(html.status.success(), "{}", text(&html));
+    assert!(String::from_utf8_lossy(&html.stdout).contains("<html lang=\"fr\">"));
+    let odt = passerelle(&dir, &["report", "--year", "2021", "--format", "odt"], None);
+    assert!(!odt.status.success());
+    assert!(
+        text(&odt).contains("format « odt » inconnu"),
+        "{}",
+        text(&odt)
+    );
 
     let migrate = passerelle(&dir, &["migrate"], None);
     assert!(migrate.status.success());

@@ -13,6 +13,7 @@ mod pathways;
 mod permissions;
 mod persons;
 mod publication;
+mod report_files;
 mod report_properties;
 mod signin;
 mod storage;

@@ -21,6 +21,8 @@ struct Ids {
 fn concrete(path: &str, ids: &Ids) -> String {
     if path == "/rapports/{year}/{id}" {
         "/rapports/2021/plie.entries".to_owned()
+    } else if path.starts_with("/rapports/{year}/rapport.") {
+        path.replace("{year}", "2021")
     } else if path == "/rapports/{year}/publier" {
         "/rapports/2021/publier".to_owned()
     } else if path.starts_with("/rapports/publications/") {

@@ -174,8 +174,9 @@ impl Browser {
             .headers()
             .get(header::LOCATION)
             .map(|l| l.to_str().unwrap().to_owned());
-        let body = String::from_utf8(res.into_body().collect().await.unwrap().to_bytes().to_vec())
-            .unwrap();
+        // Lossy: a route may answer a file (PDF, XLSX); `download` gives its bytes.
+        let body = String::from_utf8_lossy(&res.into_body().collect().await.unwrap().to_bytes())
+            .into_owned();
         if let Some(t) = extract_csrf(&body) {
             self.csrf = t;
         }
@@ -221,6 +222,18 @@ impl Browser {
     pub async fn refresh_csrf(&mut self) {
         let p = self.get("/compte/mot-de-passe").await;
         assert_eq!(p.status, StatusCode::OK);
+    }
+
+    /// A GET whose answer is a file: its status, headers and bytes as sent.
+    pub async fn download(&mut self, path: &str) -> (StatusCode, header::HeaderMap, Vec<u8>) {
+        let req = Request::get(path)
+            .header(header::COOKIE, self.cookie_header())
+            .body(Body::empty())
+            .unwrap();
+        let res = self.router.clone().oneshot(req).await.unwrap();
+        let (status, headers) = (res.status(), res.headers().clone());
+        let bytes = res.into_body().collect().await.unwrap().to_bytes().to_vec();
+        (status, headers, bytes)
     }
 
     pub fn has_cookie(&self, name: &str) -> bool {

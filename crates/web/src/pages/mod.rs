@@ -9,6 +9,7 @@ pub mod indicators;
 pub mod pathways;
 pub mod persons;
 pub mod programmes;
+pub mod report_files;
 pub mod reports;
 pub mod signin;
 pub mod situations;
