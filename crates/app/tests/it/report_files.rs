@@ -55,6 +55,9 @@ async fn a_read_only_account_downloads_the_2021_report_as_html_pdf_and_xlsx() {
             "the charts are accessible"
         );
         assert!(html.contains("Roubaix : 389 ; Lys-lez-Lannoy : 21 ; Leers : 4."));
+        // The structure's own indicators get a section of their own.
+        assert!(html.contains("Indicateurs de la structure"));
+        assert!(html.contains("Entrées PLIE des habitants des quartiers prioritaires"));
         assert!(
             !html.contains("manque au rapport"),
             "every figure of the layout is there"
@@ -80,7 +83,13 @@ async fn a_read_only_account_downloads_the_2021_report_as_html_pdf_and_xlsx() {
         let mut book = Xlsx::new(std::io::Cursor::new(xlsx)).unwrap();
         assert_eq!(
             book.sheet_names(),
-            ["Chiffres clés", "PLIE", "Répartitions"]
+            [
+                "Chiffres clés",
+                "PLIE",
+                "Parcours, tous dispositifs",
+                "Indicateurs de la structure",
+                "Répartitions"
+            ]
         );
         let plie = book.worksheet_range("PLIE").unwrap();
         let contracts = plie

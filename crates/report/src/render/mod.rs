@@ -149,8 +149,30 @@ pub async fn file(
     year: i32,
     format: Format,
 ) -> Result<Vec<u8>, FileError> {
-    let defs = crate::for_structure(db, structure_id).await?.defs;
-    let layout = crate::layout::shipped_layout(&defs).map_err(FileError::Render)?;
+    let resolved = crate::for_structure(db, structure_id).await?;
+    let defs = resolved.defs;
+    let mut layout = crate::layout::shipped_layout(&defs).map_err(FileError::Render)?;
+    // The structure's own indicators that the layout does not place: a section of their own.
+    let placed: Vec<String> = layout
+        .sections
+        .iter()
+        .flat_map(|s| s.figures.iter().cloned())
+        .collect();
+    let own: Vec<String> = resolved
+        .custom
+        .iter()
+        .filter(|id| !placed.contains(id))
+        .cloned()
+        .collect();
+    if !own.is_empty() {
+        layout.sections.push(crate::layout::Section {
+            id: "structure".into(),
+            title: "Indicateurs de la structure".into(),
+            style: crate::layout::SectionStyle::default(),
+            figures: own,
+            charts: Vec::new(),
+        });
+    }
     let mut report = crate::build(db, structure_id, &defs, year).await?;
     crate::with_breakdowns(db, structure_id, &defs, &mut report).await?;
     let doc = document(&report, &layout, structure);
