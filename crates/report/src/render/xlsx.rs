@@ -170,7 +170,12 @@ mod tests {
         let mut book = Xlsx::new(std::io::Cursor::new(bytes)).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(
             book.sheet_names(),
-            ["Chiffres clés", "PLIE", BREAKDOWNS_SHEET]
+            [
+                "Chiffres clés",
+                "PLIE",
+                "Parcours, tous dispositifs",
+                BREAKDOWNS_SHEET
+            ]
         );
         let plie = book
             .worksheet_range("PLIE")
