@@ -214,6 +214,8 @@ async fn indicators(storage: &Storage, cmd: IndicatorsCommand) -> anyhow::Result
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default();
+            passerelle_report::definitions::check_file_name(&name)
+                .map_err(|e| anyhow::anyhow!("{} : {e}", file.display()))?;
             let db = open(storage).await?;
             let s = structure_of(&db, structure).await?;
             let files = indicator_files::list(&db, s.id).await?;

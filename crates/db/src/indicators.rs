@@ -9,6 +9,16 @@ use uuid::Uuid;
 use crate::params::{Param, Params};
 use crate::{Db, DbError, DbResult, bind_params, with_pool};
 
+/// Contracts joined to the pathway the person was in when each started (a macro, so that both
+/// FROM clauses below are literals).
+macro_rules! contracts_in_pathways {
+    () => {
+        "employment_contracts c JOIN enrolments e ON e.person_id = c.person_id
+           AND e.entered_on IS NOT NULL AND c.start_on >= e.entered_on
+           AND (e.exited_on IS NULL OR c.start_on <= e.exited_on)"
+    };
+}
+
 /// The FROM clause and the record key of each population.
 fn from_clause(population: Population) -> (&'static str, &'static str) {
     match population {
@@ -23,10 +33,10 @@ fn from_clause(population: Population) -> (&'static str, &'static str) {
         ),
         // A contract counts for a programme when it starts while the person is in it.
         Population::Contracts => (
-            "employment_contracts c JOIN enrolments e ON e.person_id = c.person_id
-               AND e.entered_on IS NOT NULL AND c.start_on >= e.entered_on
-               AND (e.exited_on IS NULL OR c.start_on <= e.exited_on)
-             JOIN programmes g ON g.id = e.programme_id JOIN persons p ON p.id = c.person_id",
+            concat!(
+                contracts_in_pathways!(),
+                " JOIN programmes g ON g.id = e.programme_id JOIN persons p ON p.id = c.person_id"
+            ),
             "c.id",
         ),
         Population::Committees => ("committee_meetings m JOIN programmes g ON g.id = m.programme_id", "m.id"),
@@ -45,12 +55,7 @@ fn value_from(def: &IndicatorDef) -> (&'static str, bool) {
         Population::Enrolments => ("enrolments e", true),
         Population::Steps => ("steps s JOIN enrolments e ON e.id = s.enrolment_id", true),
         // A person may have two pathways covering one contract's start: not one row each.
-        Population::Contracts => (
-            "employment_contracts c JOIN enrolments e ON e.person_id = c.person_id
-               AND e.entered_on IS NOT NULL AND c.start_on >= e.entered_on
-               AND (e.exited_on IS NULL OR c.start_on <= e.exited_on)",
-            false,
-        ),
+        Population::Contracts => (contracts_in_pathways!(), false),
         Population::Committees => ("committee_meetings m", true),
     }
 }

@@ -179,6 +179,25 @@ pub fn resolve(shipped: Vec<IndicatorDef>, files: &[(String, String)]) -> Defini
     out
 }
 
+/// The longest definition file a structure may save (a few hundred indicators).
+pub const MAX_FILE_CHARS: usize = 200_000;
+
+/// A structure's file name: letters, digits, `-`, `_` and `.`, ending in `.toml`, so that it
+/// reads the same in messages, in the interface and on the command line.
+pub fn check_file_name(name: &str) -> Result<(), String> {
+    let valid = name.ends_with(".toml")
+        && name.len() > 5
+        && name.len() <= 60
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+    if valid {
+        Ok(())
+    } else {
+        Err("Un nom de fichier en lettres sans accent, chiffres, tirets, finissant par .toml (exemple : structure.toml).".into())
+    }
+}
+
 /// Checks one of the structure's files before saving it beside its `others`: every problem it
 /// would cause, or its indicators.
 pub fn check_file(
@@ -186,6 +205,11 @@ pub fn check_file(
     name: &str,
     text: &str,
 ) -> Result<Vec<IndicatorDef>, Vec<String>> {
+    if text.chars().count() > MAX_FILE_CHARS {
+        return Err(vec![format!(
+            "{name} : le fichier dépasse {MAX_FILE_CHARS} caractères ; répartissez les indicateurs en plusieurs fichiers"
+        )]);
+    }
     let shipped = shipped_definitions().map_err(|e| vec![e])?;
     let mut files: Vec<(String, String)> =
         others.iter().filter(|(n, _)| n != name).cloned().collect();
@@ -303,6 +327,13 @@ filters = { programme = "plie", commune = "59512" }
         assert!(d.get("p.rate").is_none() && d.get("p.part").is_none());
         assert!(d.problems.iter().any(|p| p.message.contains("lune")));
         assert!(d.problems.iter().any(|p| p.message.contains("p.rate")));
+    }
+
+    #[test]
+    fn a_file_name_is_plain() {
+        assert!(check_file_name("structure.toml").is_ok());
+        assert!(check_file_name("mes indicateurs.toml").is_err());
+        assert!(check_file_name("perso.txt").is_err());
     }
 
     #[test]

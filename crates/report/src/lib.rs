@@ -113,32 +113,23 @@ async fn values(
         .iter()
         .zip(&raw)
         .map(|(d, v)| match (d.measure, v) {
-            (Measure::Percent, _) => {
+            (Measure::Percent | Measure::Ratio, _) => {
                 let (n, total) = (find(&d.numerator), find(&d.denominator));
+                let (what, value) = if d.measure == Measure::Percent {
+                    ("Taux", rounded(n * 100.0 / total) as f64)
+                } else {
+                    ("Ratio", (n / total * 10.0).round() / 10.0)
+                };
                 if total == 0.0 {
                     let part = d.denominator.as_deref().unwrap_or_default();
                     (
                         0.0,
                         Some(format!(
-                            "Taux non calculable en {year} : le dénominateur ({part}) est nul."
+                            "{what} non calculable en {year} : le dénominateur ({part}) est nul."
                         )),
                     )
                 } else {
-                    (rounded(n * 100.0 / total) as f64, None)
-                }
-            }
-            (Measure::Ratio, _) => {
-                let (n, total) = (find(&d.numerator), find(&d.denominator));
-                if total == 0.0 {
-                    let part = d.denominator.as_deref().unwrap_or_default();
-                    (
-                        0.0,
-                        Some(format!(
-                            "Ratio non calculable en {year} : le dénominateur ({part}) est nul."
-                        )),
-                    )
-                } else {
-                    ((n / total * 10.0).round() / 10.0, None)
+                    (value, None)
                 }
             }
             (Measure::MeanMonths, Some(v)) => (rounded(*v) as f64, None),
@@ -291,35 +282,55 @@ pub struct Snapshot {
     pub records: std::collections::BTreeMap<String, Vec<KeptRecord>>,
 }
 
-/// The report of `year` as it stands now, with its breakdowns and counted records.
+/// The report of `year` as it stands now, with its breakdowns and counted records: what a
+/// publication freezes.
 pub async fn snapshot(
     db: &Db,
     structure_id: Uuid,
     defs: &[IndicatorDef],
     year: i32,
 ) -> DbResult<Snapshot> {
-    let mut report = build(db, structure_id, defs, year).await?;
-    with_breakdowns(db, structure_id, defs, &mut report).await?;
+    let mut snap = counted(db, structure_id, defs, year).await?;
+    with_breakdowns(db, structure_id, defs, &mut snap.report).await?;
+    Ok(snap)
+}
+
+/// The figures of `year` as they stand now and the records each count reads, without
+/// breakdowns: all that comparing with a publication needs.
+pub async fn counted(
+    db: &Db,
+    structure_id: Uuid,
+    defs: &[IndicatorDef],
+    year: i32,
+) -> DbResult<Snapshot> {
+    let report = build(db, structure_id, defs, year).await?;
     let (from, to) = year_bounds(year);
-    let mut records = std::collections::BTreeMap::new();
-    for d in defs
+    let counts: Vec<&IndicatorDef> = defs
         .iter()
         .filter(|d| matches!(d.measure, Measure::Count | Measure::DistinctPersons))
-    {
-        let rows =
-            passerelle_db::indicators::counted_records(db, structure_id, d, from, to).await?;
-        records.insert(
-            d.id.clone(),
-            rows.into_iter()
+        .collect();
+    let listed = futures_util::future::try_join_all(
+        counts
+            .iter()
+            .map(|d| passerelle_db::indicators::counted_records(db, structure_id, d, from, to)),
+    )
+    .await?;
+    let records = counts
+        .iter()
+        .zip(listed)
+        .map(|(d, rows)| {
+            let kept = rows
+                .into_iter()
                 .map(|r| KeptRecord {
                     key: r.key,
                     person: r.person_name,
                     on: r.on_date.map(|d| d.to_string()),
                     detail: r.detail,
                 })
-                .collect(),
-        );
-    }
+                .collect();
+            (d.id.clone(), kept)
+        })
+        .collect();
     Ok(Snapshot { report, records })
 }
 

@@ -131,22 +131,6 @@ pub async fn edit(
     page(&state, &user, Some(id), form, FieldErrors::new(), None).await
 }
 
-/// A file name: letters, digits, `-`, `_` and `.`, ending in `.toml`.
-fn check_name(errors: &mut FieldErrors, name: &str) {
-    let valid = name.ends_with(".toml")
-        && name.len() > 5
-        && name.len() <= 60
-        && name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
-    if !valid {
-        errors.add(
-            "name",
-            "Un nom de fichier en lettres sans accent, chiffres, tirets, finissant par .toml (exemple : structure.toml).",
-        );
-    }
-}
-
 /// Saves a new file (`id` absent) or a new text for one; refused with the problems next to the
 /// text, nothing saved.
 async fn save(
@@ -171,7 +155,9 @@ async fn save(
         }
         None => None,
     };
-    check_name(&mut errors, &form.name);
+    if let Err(m) = passerelle_report::definitions::check_file_name(&form.name) {
+        errors.add("name", m);
+    }
     let others: Vec<(String, String)> = indicator_files::list(&state.db, s)
         .await?
         .into_iter()

@@ -229,9 +229,17 @@ pub async fn explain(
         )
         .await?;
     }
-    // The whole report gives this figure (a percentage needs its two parts); only this
-    // figure's breakdowns are computed.
-    let all = passerelle_report::build(&state.db, s, &defs, year).await?;
+    // This figure and, for a rate, its two parts: nothing else of the report is computed.
+    let needed: Vec<IndicatorDef> = defs
+        .iter()
+        .filter(|d| {
+            d.id == def.id
+                || def.numerator.as_ref() == Some(&d.id)
+                || def.denominator.as_ref() == Some(&d.id)
+        })
+        .cloned()
+        .collect();
+    let all = passerelle_report::build(&state.db, s, &needed, year).await?;
     let mut all = passerelle_report::Report {
         year,
         figures: all.figures.into_iter().filter(|f| f.id == def.id).collect(),
@@ -337,7 +345,7 @@ pub async fn publication(
         records: serde_json::from_str(&p.record_keys).map_err(bad)?,
     };
     let defs = definitions(&state, &user).await?.defs;
-    let now = passerelle_report::snapshot(&state.db, s, &defs, p.year).await?;
+    let now = passerelle_report::counted(&state.db, s, &defs, p.year).await?;
     Ok(PublicationPage {
         ctx: PageCtx::new(&user, "rapports"),
         year: p.year,

@@ -46,7 +46,8 @@ async fn act(
     }
 }
 
-fn day(raw: &str, what: &str) -> Result<time::Date, DbError> {
+/// A typed date, or the French message naming `what` was expected.
+pub(super) fn day(raw: &str, what: &str) -> Result<time::Date, DbError> {
     match parse_date(raw) {
         Some(d) => Ok(d),
         None => Err(DbError::Refused(format!("Indiquez {what} (jj/mm/aaaa)."))),

@@ -10,10 +10,10 @@ use axum::response::{IntoResponse, Response};
 use axum::{Extension, Form};
 use passerelle_db::DbError;
 use passerelle_db::contracts::{self, StoredContract};
-use passerelle_domain::french::parse_date;
 use passerelle_domain::pathway::employment::{Contract, ContractKind};
 use uuid::Uuid;
 
+use super::actions::day;
 use super::in_user_scope;
 use crate::AppState;
 use crate::auth::CurrentUser;
@@ -33,14 +33,10 @@ pub(super) fn contract_from(
     let kind: ContractKind = kind
         .parse()
         .map_err(|_| DbError::Refused("Choisissez le type de contrat.".into()))?;
-    let start = parse_date(start).ok_or_else(|| {
-        DbError::Refused("Indiquez la date de début du contrat (jj/mm/aaaa).".into())
-    })?;
+    let start = day(start, "la date de début du contrat")?;
     let end = match end.trim() {
         "" => None,
-        raw => Some(parse_date(raw).ok_or_else(|| {
-            DbError::Refused("Indiquez une date de fin valide (jj/mm/aaaa).".into())
-        })?),
+        raw => Some(day(raw, "une date de fin valide")?),
     };
     let weekly_hours: f64 = weekly_hours.trim().replace(',', ".").parse().map_err(|_| {
         DbError::Refused(
