@@ -2,7 +2,7 @@
 //! no loop over the records in Rust. Filters are typed and their values bound, so a definition
 //! cannot inject SQL.
 
-use passerelle_domain::indicator::{IndicatorDef, Measure, PeriodRule, Population};
+use passerelle_domain::indicator::{Breakdown, IndicatorDef, Measure, PeriodRule, Population};
 use time::Date;
 use uuid::Uuid;
 
@@ -51,8 +51,12 @@ fn value_from(def: &IndicatorDef) -> (&'static str, bool) {
     if reads_person {
         return (from_clause(def.population).0, false);
     }
+    let reads_pathway =
+        def.filters.rsa_at_entry.is_some() || !def.filters.exit_categories.is_empty();
     match def.population {
         Population::Enrolments => ("enrolments e", true),
+        // A step carries its structure and programme: the year's steps are one index range.
+        Population::Steps if !reads_pathway && def.measure == Measure::Count => ("steps s", true),
         Population::Steps => ("steps s JOIN enrolments e ON e.id = s.enrolment_id", true),
         // A person may have two pathways covering one contract's start: not one row each.
         Population::Contracts => (contracts_in_pathways!(), false),
@@ -76,6 +80,39 @@ fn months_expr(db: &Db) -> &'static str {
     }
 }
 
+/// The dates a period rule compares with: the period's first and last days, or for the state
+/// at the end of the period, its last day twice.
+fn period_bounds(def: &IndicatorDef, from: Date, to: Date) -> (Date, Date) {
+    match def.period {
+        PeriodRule::ActiveAtEnd => (to, to),
+        _ => (from, to),
+    }
+}
+
+/// The condition of the definition's period rule between the bound parameters `a` and `b`
+/// (see [`period_bounds`]). With the bounds of several periods' hull, it holds for every record
+/// of any of them.
+fn period_condition(def: &IndicatorDef, a: &str, b: &str) -> String {
+    match def.period {
+        PeriodRule::Active => format!(
+            "e.entered_on IS NOT NULL AND e.entered_on <= {b} AND (e.exited_on IS NULL OR e.exited_on >= {a})"
+        ),
+        PeriodRule::Entered => format!("e.entered_on BETWEEN {a} AND {b}"),
+        PeriodRule::Exited => format!("e.exited_on BETWEEN {a} AND {b}"),
+        PeriodRule::ActiveAtEnd => format!(
+            "e.entered_on IS NOT NULL AND e.entered_on <= {b} AND (e.exited_on IS NULL OR e.exited_on > {a})"
+        ),
+        // The pathway's own period, implied by the join, lets the database read only the
+        // pathways of the period and then each one's contracts by person and date.
+        PeriodRule::Started if def.population == Population::Contracts => format!(
+            "c.start_on BETWEEN {a} AND {b} AND e.entered_on <= {b} AND (e.exited_on IS NULL OR e.exited_on >= {a})"
+        ),
+        PeriodRule::Started => format!("s.start_on BETWEEN {a} AND {b}"),
+        PeriodRule::Ended => format!("s.end_on BETWEEN {a} AND {b}"),
+        PeriodRule::Held => format!("m.held_on BETWEEN {a} AND {b}"),
+    }
+}
+
 /// The conditions every record of the population meets: the structure, the period and the
 /// programme (the scope of the figure, not a reason to exclude).
 fn scope_conditions(
@@ -85,31 +122,31 @@ fn scope_conditions(
     to: Date,
     params: &mut Params,
 ) -> Vec<String> {
-    let structure_col = match def.population {
-        Population::Committees => "m.structure_id",
-        _ => "e.structure_id",
+    let (a, b) = period_bounds(def, from, to);
+    scope_between(def, structure_id, a, b, params)
+}
+
+/// [`scope_conditions`] with the period rule's bounds given.
+fn scope_between(
+    def: &IndicatorDef,
+    structure_id: Uuid,
+    a: Date,
+    b: Date,
+    params: &mut Params,
+) -> Vec<String> {
+    let (structure_col, programme_col) = match def.population {
+        Population::Committees => ("m.structure_id", "m.programme_id"),
+        Population::Steps => ("s.structure_id", "s.programme_id"),
+        _ => ("e.structure_id", "e.programme_id"),
     };
     let structure = params.push(Param::Uuid(structure_id));
     let mut w = vec![format!("{structure_col} = {structure}")];
-    let (a, b) = (params.push(Param::Date(from)), params.push(Param::Date(to)));
-    w.push(match def.period {
-        PeriodRule::Active => format!("e.entered_on IS NOT NULL AND e.entered_on <= {b} AND (e.exited_on IS NULL OR e.exited_on >= {a})"),
-        PeriodRule::Entered => format!("e.entered_on BETWEEN {a} AND {b}"),
-        PeriodRule::Exited => format!("e.exited_on BETWEEN {a} AND {b}"),
-        PeriodRule::ActiveAtEnd => format!("e.entered_on IS NOT NULL AND e.entered_on <= {b} AND (e.exited_on IS NULL OR e.exited_on > {b})"),
-        PeriodRule::Started if def.population == Population::Contracts => format!("c.start_on BETWEEN {a} AND {b}"),
-        PeriodRule::Started => format!("s.start_on BETWEEN {a} AND {b}"),
-        PeriodRule::Ended => format!("s.end_on BETWEEN {a} AND {b}"),
-        PeriodRule::Held => format!("m.held_on BETWEEN {a} AND {b}"),
-    });
+    let (a, b) = (params.push(Param::Date(a)), params.push(Param::Date(b)));
+    w.push(period_condition(def, &a, &b));
     if let Some(code) = &def.filters.programme {
         // Through the programme's id rather than `g.code`: without table statistics, SQLite then
-        // reads only that programme's records (by date, through the indexes of migration 0004)
-        // instead of every record of the structure.
-        let programme_col = match def.population {
-            Population::Committees => "m.programme_id",
-            _ => "e.programme_id",
-        };
+        // reads only that programme's records (by date, through the indexes of migrations 0004
+        // and 0008) instead of every record of the structure.
         w.push(format!(
             "{programme_col} IN (SELECT id FROM programmes WHERE structure_id = {structure} AND code = {})",
             params.push(Param::Text(code.clone()))
@@ -214,51 +251,125 @@ pub async fn evaluate(
     from: Date,
     to: Date,
 ) -> DbResult<f64> {
+    let values = evaluate_periods(db, structure_id, def, &[(from, to)]).await?;
+    Ok(values.first().copied().unwrap_or(0.0))
+}
+
+/// The values of a counting or averaging definition over several periods (the year and the
+/// year before). When each record costs a lookup (a contract's pathway, the situation at
+/// entry), one pass over the records of the periods' hull reads a pathway active in both years
+/// once; a plain index range is cheaper counted once per period, side by side (both measured
+/// by the `annual_report` benchmark).
+pub async fn evaluate_periods(
+    db: &Db,
+    structure_id: Uuid,
+    def: &IndicatorDef,
+    periods: &[(Date, Date)],
+) -> DbResult<Vec<f64>> {
+    let looks_up = def.population == Population::Contracts || def.filters.rsa_at_entry.is_some();
+    if looks_up || periods.len() < 2 {
+        return evaluate_together(db, structure_id, def, periods).await;
+    }
+    let each = futures_util::future::try_join_all(
+        periods
+            .iter()
+            .map(|p| evaluate_together(db, structure_id, def, std::slice::from_ref(p))),
+    )
+    .await?;
+    Ok(each.into_iter().flatten().collect())
+}
+
+/// [`evaluate_periods`] in one query: one column per period.
+async fn evaluate_together(
+    db: &Db,
+    structure_id: Uuid,
+    def: &IndicatorDef,
+    periods: &[(Date, Date)],
+) -> DbResult<Vec<f64>> {
     let key = from_clause(def.population).1;
     let (from_sql, one_row_per_record) = value_from(def);
+    let bounds: Vec<(Date, Date)> = periods
+        .iter()
+        .map(|(from, to)| period_bounds(def, *from, *to))
+        .collect();
+    let (Some(lo), Some(hi)) = (
+        bounds.iter().map(|b| b.0).min(),
+        bounds.iter().map(|b| b.1).max(),
+    ) else {
+        return Ok(Vec::new());
+    };
     let mut params = Params::default();
-    let where_sql = where_clause(def, structure_id, from, to, &mut params);
-    match def.measure {
+    let mut w = scope_between(def, structure_id, lo, hi, &mut params);
+    w.extend(
+        filter_conditions(def, &mut params)
+            .into_iter()
+            .map(|(sql, _)| sql),
+    );
+    let where_sql = w.join(" AND ");
+    // With one period the hull is the period: no condition per column.
+    let only = bounds.len() == 1;
+    let when = |params: &mut Params, (a, b): (Date, Date), then: &str| {
+        if only {
+            then.to_owned()
+        } else {
+            let (a, b) = (params.push(Param::Date(a)), params.push(Param::Date(b)));
+            format!(
+                "CASE WHEN {} THEN {then} END",
+                period_condition(def, &a, &b)
+            )
+        }
+    };
+    let columns: Vec<String> = match def.measure {
         Measure::Count | Measure::DistinctPersons => {
-            let counted = match def.measure {
-                Measure::Count if one_row_per_record => "*".to_owned(),
-                Measure::Count => format!("DISTINCT {key}"),
-                _ => "DISTINCT e.person_id".to_owned(),
+            let (distinct, counted) = match def.measure {
+                Measure::Count if one_row_per_record => ("", "1"),
+                Measure::Count => ("DISTINCT ", key),
+                _ => ("DISTINCT ", "e.person_id"),
             };
-            let sql = format!("SELECT COUNT({counted}) FROM {from_sql} WHERE {where_sql}");
-            let n: i64 = with_pool!(db, |p| {
-                bind_params!(
-                    sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql)),
-                    params
-                )
-                .fetch_one(p)
-                .await?
-            });
-            Ok(n as f64)
+            bounds
+                .iter()
+                .map(|b| format!("COUNT({distinct}{})", when(&mut params, *b, counted)))
+                .collect()
         }
         Measure::MeanMonths => {
-            let months = months_expr(db);
             let cast = match db {
                 Db::Sqlite(_) => "REAL",
                 Db::Postgres(_) => "DOUBLE PRECISION",
             };
-            let sql =
-                format!("SELECT CAST(AVG({months}) AS {cast}) FROM {from_sql} WHERE {where_sql}");
-            let v: Option<f64> = with_pool!(db, |p| {
-                bind_params!(
-                    sqlx::query_scalar::<_, Option<f64>>(sqlx::AssertSqlSafe(sql)),
-                    params
-                )
-                .fetch_one(p)
-                .await?
-            });
-            Ok(v.unwrap_or(0.0))
+            let months = months_expr(db);
+            bounds
+                .iter()
+                .map(|b| format!("CAST(AVG({}) AS {cast})", when(&mut params, *b, months)))
+                .collect()
         }
-        Measure::Percent | Measure::Ratio => Err(DbError::Refused(format!(
-            "{} : un taux ou un ratio se calcule à partir de deux indicateurs",
-            def.id
-        ))),
-    }
+        Measure::Percent | Measure::Ratio => {
+            return Err(DbError::Refused(format!(
+                "{} : un taux ou un ratio se calcule à partir de deux indicateurs",
+                def.id
+            )));
+        }
+    };
+    let sql = format!(
+        "SELECT {} FROM {from_sql} WHERE {where_sql}",
+        columns.join(", ")
+    );
+    let n = columns.len();
+    let is_mean = def.measure == Measure::MeanMonths;
+    Ok(with_pool!(db, |p| {
+        use sqlx::Row;
+        let row = bind_params!(sqlx::query(sqlx::AssertSqlSafe(sql)), params)
+            .fetch_one(p)
+            .await?;
+        let mut values = Vec::with_capacity(n);
+        for i in 0..n {
+            values.push(if is_mean {
+                row.try_get::<Option<f64>, _>(i)?.unwrap_or(0.0)
+            } else {
+                row.try_get::<i64, _>(i)? as f64
+            });
+        }
+        values
+    }))
 }
 
 /// One record an indicator counts (or leaves out), for "explain this number".
@@ -431,17 +542,11 @@ fn record_date(def: &IndicatorDef, to: &str) -> String {
     }
 }
 
-/// The SQL expressions giving a record's group for a breakdown, and the group's label where
-/// only the database knows it (programme names, referents' names). The age bands are those of
-/// the register's filters.
-fn dimension_expr(
-    db: &Db,
-    def: &IndicatorDef,
-    b: passerelle_domain::indicator::Breakdown,
-    params: &mut Params,
-    to: Date,
-) -> (String, String) {
-    use passerelle_domain::indicator::Breakdown;
+/// The SQL expressions giving a group of a breakdown, and the group's label where only the
+/// database knows it (programme names, referents' names), over what a breakdown query knows of
+/// each pathway: `e`, `p`, `g`, the counted records' contract type `x.kind` and their referent
+/// `u`. The age bands are those of the register's filters.
+fn dimension_expr(db: &Db, b: Breakdown) -> (String, String) {
     let at_entry = |column: &str| {
         format!(
             "(SELECT {column} FROM person_situations sit WHERE sit.person_id = e.person_id AND sit.observed_on <= e.entered_on
@@ -505,22 +610,12 @@ fn dimension_expr(
             no_label,
         ),
         Breakdown::ExitCategory => ("COALESCE(e.exit_category, 'aucune')".to_owned(), no_label),
-        Breakdown::ContractKind => ("c.kind".to_owned(), no_label),
+        Breakdown::ContractKind => ("x.kind".to_owned(), no_label),
         Breakdown::Team => ("g.team".to_owned(), no_label),
-        Breakdown::Referent => {
-            let on = record_date(def, &params.push(Param::Date(to)));
-            let referent = |column: &str| {
-                format!(
-                    "(SELECT {column} FROM enrolment_referents r JOIN users u ON u.id = r.user_id
-                      WHERE r.enrolment_id = e.id AND r.from_date <= {on} AND (r.until_date IS NULL OR r.until_date >= {on})
-                      ORDER BY r.from_date DESC LIMIT 1)"
-                )
-            };
-            (
-                format!("COALESCE({}, 'aucun')", referent("u.email")),
-                format!("COALESCE({}, 'Sans référent')", referent("u.display_name")),
-            )
-        }
+        Breakdown::Referent => (
+            "COALESCE(u.email, 'aucun')".to_owned(),
+            "COALESCE(u.display_name, 'Sans référent')".to_owned(),
+        ),
     }
 }
 
@@ -533,46 +628,126 @@ pub struct Group {
     pub value: i64,
 }
 
-/// A counting definition's value per group of a breakdown it allows, over `[from, to]`. Each
-/// counted record (or person, for a count of persons) falls in exactly one group, so the
-/// groups always add up to the figure: a person with several pathways in the period is
-/// attributed to the first one entered.
+/// A counting definition's value per group of a breakdown it allows, over `[from, to]`.
 pub async fn evaluate_breakdown(
     db: &Db,
     structure_id: Uuid,
     def: &IndicatorDef,
-    breakdown: passerelle_domain::indicator::Breakdown,
+    breakdown: Breakdown,
     from: Date,
     to: Date,
 ) -> DbResult<Vec<Group>> {
-    if !def.breakdowns.contains(&breakdown) {
+    let mut all = evaluate_breakdowns(db, structure_id, def, &[breakdown], from, to).await?;
+    Ok(all.pop().unwrap_or_default())
+}
+
+/// A counting definition's value per group of each breakdown of `breakdowns`, over
+/// `[from, to]`, in one query. Each counted record (or person, for a count of persons) falls in
+/// exactly one group, so the groups always add up to the figure: a person with several
+/// pathways in the period, or a contract that two pathways cover, is attributed to the first
+/// pathway entered.
+///
+/// The query reads the population once, whatever the number of breakdowns: (1) the counted
+/// keys with the pathway each is attributed to and its date; (2) their number per pathway (and
+/// referent at that date, and contract type); (3) what is known of each pathway (town, sex,
+/// situation at entry…) looked up once per pathway, not once per step or contract; (4) one
+/// grouping per breakdown.
+pub async fn evaluate_breakdowns(
+    db: &Db,
+    structure_id: Uuid,
+    def: &IndicatorDef,
+    breakdowns: &[Breakdown],
+    from: Date,
+    to: Date,
+) -> DbResult<Vec<Vec<Group>>> {
+    if let Some(b) = breakdowns.iter().find(|b| !def.breakdowns.contains(b)) {
         return Err(DbError::Refused(format!(
             "{} ne se décompose pas par {}",
             def.id,
-            breakdown.label()
+            b.label()
         )));
     }
-    let (from_sql, key) = from_clause(def.population);
-    let counted = match def.measure {
-        Measure::Count => key,
-        Measure::DistinctPersons => "e.person_id",
+    if breakdowns.is_empty() {
+        return Ok(Vec::new());
+    }
+    let counted = match (def.measure, def.population) {
+        (_, Population::Committees) => {
+            return Err(DbError::Refused(format!("{} ne se décompose pas", def.id)));
+        }
+        (Measure::Count, _) => from_clause(def.population).1,
+        (Measure::DistinctPersons, _) => "e.person_id",
         _ => return Err(DbError::Refused(format!("{} ne se décompose pas", def.id))),
+    };
+    // Each row of the population is its own key, unless a person or a contract may come with
+    // several pathways.
+    let unique = def.measure == Measure::Count && def.population != Population::Contracts;
+    let (from_sql, pathway) = match value_from(def) {
+        ("steps s", _) => ("steps s", "s.enrolment_id"),
+        (from_sql, _) => (from_sql, "e.id"),
     };
     let mut params = Params::default();
     let where_sql = where_clause(def, structure_id, from, to, &mut params);
-    let (dim, label) = dimension_expr(db, def, breakdown, &mut params, to);
-    // One row per counted key (its first pathway by entry date), grouped over a derived table:
-    // PostgreSQL does not group by a correlated subquery.
+    let on = record_date(def, &params.push(Param::Date(to)));
+    let by_referent = breakdowns.contains(&Breakdown::Referent);
+    let by_kind = breakdowns.contains(&Breakdown::ContractKind);
+    // Typed NULLs: PostgreSQL groups only by columns of a known type.
+    let kind = if by_kind {
+        "c.kind"
+    } else {
+        "CAST(NULL AS TEXT)"
+    };
+    let rank = if unique {
+        "1".to_owned()
+    } else {
+        format!("ROW_NUMBER() OVER (PARTITION BY {counted} ORDER BY e.entered_on, e.id)")
+    };
+    let referent = if by_referent {
+        "(SELECT r.user_id FROM enrolment_referents r WHERE r.enrolment_id = k.eid AND r.from_date <= k.on_date
+           AND (r.until_date IS NULL OR r.until_date >= k.on_date) ORDER BY r.from_date DESC LIMIT 1)"
+    } else {
+        "CAST(NULL AS UUID)"
+    };
+    let mut groupings = Vec::new();
+    let mut dims = Vec::new();
+    for (i, b) in breakdowns.iter().enumerate() {
+        let (dim, label) = dimension_expr(db, *b);
+        dims.push(format!("{dim} AS d{i}, {label} AS l{i}"));
+        groupings.push(format!(
+            "SELECT CAST({i} AS BIGINT) AS b, d{i} AS grp, MIN(l{i}) AS label, CAST(SUM(n) AS BIGINT) AS value FROM facts GROUP BY d{i}"
+        ));
+    }
     let sql = format!(
-        "SELECT t.grp AS key, MIN(t.lbl) AS label, COUNT(*) AS value FROM (
-           SELECT {dim} AS grp, {label} AS lbl,
-                  ROW_NUMBER() OVER (PARTITION BY {counted} ORDER BY e.entered_on, e.id) AS rn
-           FROM {from_sql} WHERE {where_sql}) t
-         WHERE t.rn = 1 GROUP BY t.grp ORDER BY t.grp"
+        "WITH keyed AS MATERIALIZED (
+           SELECT {pathway} AS eid, {on} AS on_date, {kind} AS kind, {rank} AS rn
+           FROM {from_sql} WHERE {where_sql}),
+         per_pathway AS MATERIALIZED (
+           SELECT t.eid, t.referent, t.kind, COUNT(*) AS n FROM (
+             SELECT k.eid, {referent} AS referent, k.kind FROM keyed k WHERE k.rn = 1) t
+           GROUP BY t.eid, t.referent, t.kind),
+         facts AS MATERIALIZED (
+           SELECT x.n, {dims}
+           FROM per_pathway x JOIN enrolments e ON e.id = x.eid JOIN persons p ON p.id = e.person_id
+             JOIN programmes g ON g.id = e.programme_id LEFT JOIN users u ON u.id = x.referent)
+         {}",
+        groupings.join(" UNION ALL "),
+        dims = dims.join(", "),
     );
-    Ok(with_pool!(db, |p| {
-        bind_params!(sqlx::query_as::<_, Group>(sqlx::AssertSqlSafe(sql)), params)
-            .fetch_all(p)
-            .await?
-    }))
+    let rows: Vec<(i64, String, Option<String>, i64)> = with_pool!(db, |p| {
+        bind_params!(
+            sqlx::query_as::<_, (i64, String, Option<String>, i64)>(sqlx::AssertSqlSafe(sql)),
+            params
+        )
+        .fetch_all(p)
+        .await?
+    });
+    let mut out = vec![Vec::new(); breakdowns.len()];
+    for (b, key, label, value) in rows {
+        if let Some(groups) = usize::try_from(b).ok().and_then(|b| out.get_mut(b)) {
+            groups.push(Group { key, label, value });
+        }
+    }
+    for groups in &mut out {
+        groups.sort_by(|a, b| a.key.cmp(&b.key));
+    }
+    Ok(out)
 }

@@ -80,12 +80,13 @@ pub async fn add(db: &Db, actor: &Actor, enrolment_id: Uuid, s: NewStep<'_>) -> 
     with_pool!(db, |p| {
         let mut tx = p.begin().await?;
         sqlx::query(
-            "INSERT INTO steps (id, structure_id, enrolment_id, family, title, provider, start_on, end_on, qualifying, validated)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+            "INSERT INTO steps (id, structure_id, enrolment_id, programme_id, family, title, provider, start_on, end_on, qualifying, validated)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
         )
         .bind(id)
         .bind(actor.structure_id)
         .bind(enrolment_id)
+        .bind(e.programme_id)
         .bind(s.family.code())
         .bind(s.title)
         .bind(s.provider)

@@ -83,35 +83,38 @@ fn year_bounds(year: i32) -> (Date, Date) {
     (from, to)
 }
 
-/// The value of every definition for one year; percentages from their two indicators (an
-/// empty denominator gives 0, not an error).
-async fn values(
+/// The value of every counting or averaging definition for each year of `years` (`None` for a
+/// rate or a ratio): one query per definition, side by side on the pool's connections.
+async fn raw_values(
     db: &Db,
     structure_id: Uuid,
     defs: &[IndicatorDef],
-    year: i32,
-) -> DbResult<Vec<(f64, Option<String>)>> {
-    let (from, to) = year_bounds(year);
-    // The figures are independent queries: run them side by side on the pool's connections.
-    let raw: Vec<Option<f64>> =
-        futures_util::future::try_join_all(defs.iter().map(|d| async move {
-            match d.measure {
-                Measure::Percent | Measure::Ratio => Ok(None),
-                _ => passerelle_db::indicators::evaluate(db, structure_id, d, from, to)
-                    .await
-                    .map(Some),
-            }
-        }))
-        .await?;
+    years: &[i32],
+) -> DbResult<Vec<Option<Vec<f64>>>> {
+    let periods: Vec<(Date, Date)> = years.iter().map(|y| year_bounds(*y)).collect();
+    let periods = &periods;
+    futures_util::future::try_join_all(defs.iter().map(|d| async move {
+        match d.measure {
+            Measure::Percent | Measure::Ratio => Ok(None),
+            _ => passerelle_db::indicators::evaluate_periods(db, structure_id, d, periods)
+                .await
+                .map(Some),
+        }
+    }))
+    .await
+}
+
+/// Every definition's value for one year from the raw values of its counts; percentages from
+/// their two indicators (an empty denominator gives 0, not an error).
+fn values(defs: &[IndicatorDef], raw: &[Option<f64>], year: i32) -> Vec<(f64, Option<String>)> {
     let find = |id: &Option<String>| -> f64 {
         id.as_ref()
             .and_then(|id| defs.iter().position(|d| &d.id == id))
             .and_then(|i| raw[i])
             .unwrap_or(0.0)
     };
-    Ok(defs
-        .iter()
-        .zip(&raw)
+    defs.iter()
+        .zip(raw)
         .map(|(d, v)| match (d.measure, v) {
             (Measure::Percent | Measure::Ratio, _) => {
                 let (n, total) = (find(&d.numerator), find(&d.denominator));
@@ -136,7 +139,7 @@ async fn values(
             (_, Some(v)) => (*v, None),
             (_, None) => (0.0, None),
         })
-        .collect())
+        .collect()
 }
 
 /// The report of `year` for a structure, with last year beside each figure.
@@ -146,11 +149,16 @@ pub async fn build(
     defs: &[IndicatorDef],
     year: i32,
 ) -> DbResult<Report> {
-    let (now, before) = futures_util::future::try_join(
-        values(db, structure_id, defs, year),
-        values(db, structure_id, defs, year - 1),
-    )
-    .await?;
+    let raw = raw_values(db, structure_id, defs, &[year, year - 1]).await?;
+    let of_year = |i: usize| -> Vec<Option<f64>> {
+        raw.iter()
+            .map(|v| v.as_ref().and_then(|v| v.get(i).copied()))
+            .collect()
+    };
+    let (now, before) = (
+        values(defs, &of_year(0), year),
+        values(defs, &of_year(1), year - 1),
+    );
     Ok(Report {
         year,
         figures: defs
@@ -181,19 +189,25 @@ pub async fn with_breakdowns(
 ) -> DbResult<()> {
     let (from, to) = year_bounds(report.year);
     let territory = passerelle_db::territory::load(db).await?;
-    // Every (figure, breakdown) is its own grouped query: run them side by side.
-    let wanted: Vec<(usize, &IndicatorDef, Breakdown)> = report
+    // One query per figure for all its breakdowns; the figures side by side.
+    let wanted: Vec<(usize, &IndicatorDef)> = report
         .figures
         .iter()
         .enumerate()
         .filter_map(|(i, f)| defs.iter().find(|d| d.id == f.id).map(|d| (i, d)))
-        .flat_map(|(i, d)| d.breakdowns.iter().map(move |b| (i, d, *b)))
+        .filter(|(_, d)| !d.breakdowns.is_empty())
         .collect();
-    let results = futures_util::future::try_join_all(wanted.iter().map(|(_, d, b)| {
-        passerelle_db::indicators::evaluate_breakdown(db, structure_id, d, *b, from, to)
+    let results = futures_util::future::try_join_all(wanted.iter().map(|(_, d)| {
+        passerelle_db::indicators::evaluate_breakdowns(db, structure_id, d, &d.breakdowns, from, to)
     }))
     .await?;
-    for ((i, _, b), groups) in wanted.into_iter().zip(results) {
+    let wanted = wanted.into_iter().zip(results).flat_map(|((i, d), all)| {
+        d.breakdowns
+            .iter()
+            .zip(all)
+            .map(move |(b, g)| ((i, d, *b), g))
+    });
+    for ((i, _, b), groups) in wanted {
         let mut cells: Vec<Cell> = groups
             .into_iter()
             .map(|g| Cell {

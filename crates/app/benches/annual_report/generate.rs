@@ -22,7 +22,7 @@ use uuid::Uuid;
 pub const TODAY: Date = date!(2026 - 11 - 29);
 pub const STRUCTURE: &str = "Bench";
 /// Raise when the generator changes, so that a cached database is not reused.
-pub const VERSION: u32 = 1;
+pub const VERSION: u32 = 2;
 const FIRST_DAY: Date = date!(2015 - 01 - 01);
 const PLIE_TOWNS: [&str; 3] = ["59512", "59367", "59339"];
 const REFERENTS: usize = 12;
@@ -225,7 +225,7 @@ impl Tables {
             ),
             steps: Table::new(
                 "steps",
-                "id, structure_id, enrolment_id, family, title, provider, start_on, end_on, qualifying, validated, outcome",
+                "id, structure_id, enrolment_id, programme_id, family, title, provider, start_on, end_on, qualifying, validated, outcome",
             ),
             contracts: Table::new(
                 "employment_contracts",
@@ -453,6 +453,7 @@ impl Ctx {
                 V::Id(id(7, n)),
                 V::Id(s),
                 V::Id(e),
+                V::Id(self.programmes[programme]),
                 V::Text(family.code()),
                 V::Text(family.label()),
                 if self.rng.bool() {

@@ -190,9 +190,9 @@ pub async fn record(db: &Db, structure: Uuid, world: &[Person]) {
             }
             for (family, after, validated) in &pw.steps {
                 exec(db,
-                    "INSERT INTO steps (id, structure_id, enrolment_id, family, title, start_on, end_on, validated)
-                     VALUES ($1, $2, $3, $4, 'Étape', $5, $6, $7)",
-                    vec![U(Uuid::now_v7()), U(structure), U(enrolment), Text(StepFamily::ALL[*family].code().into()),
+                    "INSERT INTO steps (id, structure_id, enrolment_id, programme_id, family, title, start_on, end_on, validated)
+                     VALUES ($1, $2, $3, $4, $5, 'Étape', $6, $7, $8)",
+                    vec![U(Uuid::now_v7()), U(structure), U(enrolment), U(programmes[pw.programme]), Text(StepFamily::ALL[*family].code().into()),
                          D(day(start + after)), D(day(start + after + 90)), Bool(validated.unwrap_or(false))]).await;
             }
         }
