@@ -13,6 +13,8 @@
 
 #[path = "annual_report/generate.rs"]
 mod generate;
+#[path = "annual_report/rows.rs"]
+mod rows;
 
 use std::collections::HashMap;
 use std::path::PathBuf;

@@ -13,10 +13,11 @@ use passerelle_domain::pathway::exit::ExitReason;
 use passerelle_domain::pathway::step::StepFamily;
 use passerelle_domain::{Role, Team};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
 use time::macros::{date, time};
-use time::{Date, Duration, OffsetDateTime};
+use time::{Date, Duration};
 use uuid::Uuid;
+
+use crate::rows::{Table, V, day, id, weighted};
 
 /// The day the register is observed; referrals stop a month before.
 pub const TODAY: Date = date!(2026 - 11 - 29);
@@ -27,89 +28,6 @@ const FIRST_DAY: Date = date!(2015 - 01 - 01);
 const PLIE_TOWNS: [&str; 3] = ["59512", "59367", "59339"];
 const REFERENTS: usize = 12;
 const PERSONS_PER_FLUSH: usize = 2_000;
-
-/// One bound value of a generated row.
-enum V {
-    Null,
-    Int(i64),
-    Real(f64),
-    Text(&'static str),
-    Day(Date),
-    Id(Uuid),
-    At(OffsetDateTime),
-}
-
-fn day(d: Option<Date>) -> V {
-    d.map_or(V::Null, V::Day)
-}
-
-/// Rows waiting for one table, written as multi-row INSERTs.
-struct Table {
-    name: &'static str,
-    head: String,
-    width: usize,
-    values: Vec<V>,
-    rows: u64,
-}
-
-impl Table {
-    fn new(name: &'static str, columns: &str) -> Table {
-        Table {
-            name,
-            head: format!("INSERT INTO {name} ({columns}) "),
-            width: columns.split(',').count(),
-            values: Vec::new(),
-            rows: 0,
-        }
-    }
-
-    fn push<const N: usize>(&mut self, row: [V; N]) {
-        assert_eq!(N, self.width, "{}: row width", self.name);
-        self.values.extend(row);
-        self.rows += 1;
-    }
-
-    async fn flush(&mut self, conn: &mut SqliteConnection) -> sqlx::Result<()> {
-        // Below SQLite's bound of 32 766 parameters per statement.
-        let rows_per_statement = 20_000 / self.width;
-        for chunk in self.values.chunks(rows_per_statement * self.width) {
-            let mut qb = QueryBuilder::<Sqlite>::new(self.head.clone());
-            qb.push_values(chunk.chunks(self.width), |mut b, row| {
-                for v in row {
-                    match v {
-                        V::Null => b.push_bind(None::<i64>),
-                        V::Int(i) => b.push_bind(*i),
-                        V::Real(r) => b.push_bind(*r),
-                        V::Text(t) => b.push_bind(*t),
-                        V::Day(d) => b.push_bind(*d),
-                        V::Id(u) => b.push_bind(*u),
-                        V::At(t) => b.push_bind(*t),
-                    };
-                }
-            });
-            qb.build().execute(&mut *conn).await?;
-        }
-        self.values.clear();
-        Ok(())
-    }
-}
-
-/// A deterministic id, increasing within a table (like the UUIDv7 the app writes): version and
-/// variant bits set, the table's tag on top.
-fn id(tag: u16, n: u64) -> Uuid {
-    Uuid::from_u128((u128::from(tag) << 112) | (0x7 << 76) | (0x8 << 60) | u128::from(n))
-}
-
-fn weighted<T: Copy>(rng: &mut fastrand::Rng, items: &[(T, u32)]) -> T {
-    let mut n = rng.u32(..items.iter().map(|i| i.1).sum::<u32>());
-    for &(item, w) in items {
-        if n < w {
-            return item;
-        }
-        n -= w;
-    }
-    items[0].0
-}
 
 const EXIT_REASONS: [(ExitReason, u32); 11] = [
     (ExitReason::DurableJob, 30),

@@ -1,10 +1,12 @@
-//! Properties of the report engine on generated activity, on each backend: every breakdown of
-//! a counted figure adds up to the figure, the listed records are exactly those counted, and
-//! what a filter leaves out plus what it keeps is the whole population of the period.
+//! Properties of the report engine on generated activity, on each backend: a year counted with
+//! the year before gives what it gives alone; every breakdown of a counted figure adds up to
+//! the figure, and its town and QPV groups are the figure filtered on them; the listed records
+//! are exactly those counted; what a filter leaves out plus what it keeps is the whole
+//! population of the period.
 
 use passerelle_db::params::{Param, Params};
 use passerelle_db::{Db, bind_params, with_pool};
-use passerelle_domain::indicator::{Filters, IndicatorDef, Measure};
+use passerelle_domain::indicator::{Breakdown, Filters, IndicatorDef, Measure};
 use passerelle_domain::pathway::exit::ExitCategory;
 use passerelle_domain::pathway::step::StepFamily;
 use proptest::prelude::*;
@@ -227,6 +229,34 @@ async fn check_world(world: Vec<Person>) {
             .unwrap()
             .id;
         record(&db, structure, &world).await;
+        let years = [2021, 2020].map(|y| {
+            (
+                Date::from_calendar_date(y, Month::January, 1).unwrap(),
+                Date::from_calendar_date(y, Month::December, 31).unwrap(),
+            )
+        });
+        // The year and the year before in one query give what each year gives alone.
+        for def in defs.iter().filter(|d| {
+            matches!(
+                d.measure,
+                Measure::Count | Measure::DistinctPersons | Measure::MeanMonths
+            )
+        }) {
+            let together = passerelle_db::indicators::evaluate_periods(&db, structure, def, &years)
+                .await
+                .unwrap();
+            for ((from, to), value) in years.iter().zip(&together) {
+                let alone = passerelle_db::indicators::evaluate(&db, structure, def, *from, *to)
+                    .await
+                    .unwrap();
+                assert!(
+                    (alone - value).abs() < 1e-9,
+                    "{} from {from}: {value} with the year before, {alone} alone, on {}",
+                    def.id,
+                    db.backend_name()
+                );
+            }
+        }
         for year in [2020, 2021] {
             let from = Date::from_calendar_date(year, Month::January, 1).unwrap();
             let to = Date::from_calendar_date(year, Month::December, 31).unwrap();
@@ -237,12 +267,57 @@ async fn check_world(world: Vec<Person>) {
                 let total = passerelle_db::indicators::evaluate(&db, structure, def, from, to)
                     .await
                     .unwrap() as i64;
-                for b in &def.breakdowns {
-                    let groups = passerelle_db::indicators::evaluate_breakdown(
+                let all = passerelle_db::indicators::evaluate_breakdowns(
+                    &db,
+                    structure,
+                    def,
+                    &def.breakdowns,
+                    from,
+                    to,
+                )
+                .await
+                .unwrap();
+                for (b, groups) in def.breakdowns.iter().zip(&all) {
+                    let alone = passerelle_db::indicators::evaluate_breakdown(
                         &db, structure, def, *b, from, to,
                     )
                     .await
                     .unwrap();
+                    assert_eq!(&alone, groups, "{} by {} alone", def.id, b.code());
+                    // A person's town and neighbourhood do not depend on the pathway a record
+                    // is attributed to: each group is the figure filtered on it.
+                    for g in groups {
+                        let filtered = match b {
+                            Breakdown::Commune if def.filters.commune.is_none() => IndicatorDef {
+                                filters: Filters {
+                                    commune: Some(g.key.clone()),
+                                    ..def.filters.clone()
+                                },
+                                ..def.clone()
+                            },
+                            Breakdown::Qpv if def.filters.qpv.is_none() => IndicatorDef {
+                                filters: Filters {
+                                    qpv: Some(g.key == "oui"),
+                                    ..def.filters.clone()
+                                },
+                                ..def.clone()
+                            },
+                            _ => continue,
+                        };
+                        let value = passerelle_db::indicators::evaluate(
+                            &db, structure, &filtered, from, to,
+                        )
+                        .await
+                        .unwrap() as i64;
+                        assert_eq!(
+                            value,
+                            g.value,
+                            "{} {year} by {} = {}",
+                            def.id,
+                            b.code(),
+                            g.key
+                        );
+                    }
                     let sum: i64 = groups.iter().map(|g| g.value).sum();
                     assert_eq!(
                         sum,
