@@ -716,13 +716,16 @@ pub async fn evaluate_breakdowns(
             "SELECT CAST({i} AS BIGINT) AS b, d{i} AS grp, MIN(l{i}) AS label, CAST(SUM(n) AS BIGINT) AS value FROM facts GROUP BY d{i}"
         ));
     }
+    // Each step materialized: SQLite would otherwise flatten `attributed` into its grouping and
+    // look the referent up twice per record.
     let sql = format!(
         "WITH keyed AS MATERIALIZED (
            SELECT {pathway} AS eid, {on} AS on_date, {kind} AS kind, {rank} AS rn
            FROM {from_sql} WHERE {where_sql}),
+         attributed AS MATERIALIZED (
+           SELECT k.eid, {referent} AS referent, k.kind FROM keyed k WHERE k.rn = 1),
          per_pathway AS MATERIALIZED (
-           SELECT t.eid, t.referent, t.kind, COUNT(*) AS n FROM (
-             SELECT k.eid, {referent} AS referent, k.kind FROM keyed k WHERE k.rn = 1) t
+           SELECT t.eid, t.referent, t.kind, COUNT(*) AS n FROM attributed t
            GROUP BY t.eid, t.referent, t.kind),
          facts AS MATERIALIZED (
            SELECT x.n, {dims}
