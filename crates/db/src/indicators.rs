@@ -2,7 +2,9 @@
 //! no loop over the records in Rust. Filters are typed and their values bound, so a definition
 //! cannot inject SQL.
 
-use passerelle_domain::indicator::{Breakdown, IndicatorDef, Measure, PeriodRule, Population};
+use passerelle_domain::indicator::{
+    Breakdown, IndicatorDef, Measure, PeriodRule, Population, Quantity,
+};
 use time::Date;
 use uuid::Uuid;
 
@@ -319,28 +321,48 @@ async fn evaluate_together(
             )
         }
     };
-    let columns: Vec<String> = match def.measure {
+    let real = match db {
+        Db::Sqlite(_) => "REAL",
+        Db::Postgres(_) => "DOUBLE PRECISION",
+    };
+    let (columns, from_sql): (Vec<String>, String) = match def.measure {
         Measure::Count | Measure::DistinctPersons => {
             let (distinct, counted) = match def.measure {
                 Measure::Count if one_row_per_record => ("", "1"),
                 Measure::Count => ("DISTINCT ", key),
                 _ => ("DISTINCT ", "e.person_id"),
             };
-            bounds
+            let columns = bounds
                 .iter()
                 .map(|b| format!("COUNT({distinct}{})", when(&mut params, *b, counted)))
-                .collect()
+                .collect();
+            (columns, format!("{from_sql} WHERE {where_sql}"))
         }
         Measure::MeanMonths => {
-            let cast = match db {
-                Db::Sqlite(_) => "REAL",
-                Db::Postgres(_) => "DOUBLE PRECISION",
-            };
             let months = months_expr(db);
-            bounds
+            let columns = bounds
                 .iter()
-                .map(|b| format!("CAST(AVG({}) AS {cast})", when(&mut params, *b, months)))
-                .collect()
+                .map(|b| format!("CAST(AVG({}) AS {real})", when(&mut params, *b, months)))
+                .collect();
+            (columns, format!("{from_sql} WHERE {where_sql}"))
+        }
+        Measure::Sum => {
+            let quantity = quantity_expr(def)?;
+            // Each record once (a contract that two pathways cover, too), with whether it falls
+            // in each period.
+            let flags: Vec<String> = bounds
+                .iter()
+                .enumerate()
+                .map(|(i, b)| format!("MAX({}) AS f{i}", when(&mut params, *b, "1")))
+                .collect();
+            let columns = (0..bounds.len())
+                .map(|i| format!("CAST(SUM(t.q * t.f{i}) AS {real})"))
+                .collect();
+            let records = format!(
+                "(SELECT {key} AS k, MAX({quantity}) AS q, {} FROM {from_sql} WHERE {where_sql} GROUP BY {key}) t",
+                flags.join(", ")
+            );
+            (columns, records)
         }
         Measure::Percent | Measure::Ratio => {
             return Err(DbError::Refused(format!(
@@ -349,12 +371,9 @@ async fn evaluate_together(
             )));
         }
     };
-    let sql = format!(
-        "SELECT {} FROM {from_sql} WHERE {where_sql}",
-        columns.join(", ")
-    );
+    let sql = format!("SELECT {} FROM {from_sql}", columns.join(", "));
     let n = columns.len();
-    let is_mean = def.measure == Measure::MeanMonths;
+    let real_valued = matches!(def.measure, Measure::MeanMonths | Measure::Sum);
     Ok(with_pool!(db, |p| {
         use sqlx::Row;
         let row = bind_params!(sqlx::query(sqlx::AssertSqlSafe(sql)), params)
@@ -362,7 +381,7 @@ async fn evaluate_together(
             .await?;
         let mut values = Vec::with_capacity(n);
         for i in 0..n {
-            values.push(if is_mean {
+            values.push(if real_valued {
                 row.try_get::<Option<f64>, _>(i)?.unwrap_or(0.0)
             } else {
                 row.try_get::<i64, _>(i)? as f64
@@ -370,6 +389,19 @@ async fn evaluate_together(
         }
         values
     }))
+}
+
+/// The column a sum adds up.
+fn quantity_expr(def: &IndicatorDef) -> DbResult<&'static str> {
+    match def.quantity {
+        Some(Quantity::WeeklyHours) if def.population == Population::Contracts => {
+            Ok("c.weekly_hours")
+        }
+        _ => Err(DbError::Refused(format!(
+            "{} : cette somme n'a pas de quantité dans sa population",
+            def.id
+        ))),
+    }
 }
 
 /// One record an indicator counts (or leaves out), for "explain this number".
@@ -411,6 +443,13 @@ fn listing_sql(db: &Db, def: &IndicatorDef, where_sql: &str, reasons: &str) -> S
             "g.name || COALESCE(' – ' || e.exit_category, '')".to_owned(),
         ),
         (Population::Steps, _) => (key, "s.start_on", "s.family || ' – ' || s.title".to_owned()),
+        // A sum lists each record with what it adds.
+        (Population::Contracts, Measure::Sum) => (
+            key,
+            "c.start_on",
+            "c.kind || ' – ' || c.employer || ' – ' || CAST(c.weekly_hours AS TEXT) || ' h par semaine'"
+                .to_owned(),
+        ),
         (Population::Contracts, _) => (
             key,
             "c.start_on",
@@ -477,7 +516,12 @@ pub async fn excluded_records(
 ) -> DbResult<Vec<CountedRecord>> {
     let mut params = Params::default();
     let filters = filter_conditions(def, &mut params);
-    if filters.is_empty() || !matches!(def.measure, Measure::Count | Measure::DistinctPersons) {
+    if filters.is_empty()
+        || !matches!(
+            def.measure,
+            Measure::Count | Measure::DistinctPersons | Measure::Sum
+        )
+    {
         return Ok(Vec::new());
     }
     let (from_sql, key) = from_clause(def.population);

@@ -51,6 +51,31 @@ pub enum Measure {
     /// `numerator` ÷ `denominator`, to one decimal (two counts, of any populations: steps per
     /// participant).
     Ratio,
+    /// Sum of a quantity (`quantity`) over the records, each record once.
+    Sum,
+}
+
+/// A quantity recorded on each record of a population, that a figure can add up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Quantity {
+    /// A contract's weekly working hours.
+    WeeklyHours,
+}
+
+impl Quantity {
+    /// The population whose records carry the quantity.
+    pub fn population(self) -> Population {
+        match self {
+            Quantity::WeeklyHours => Population::Contracts,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Quantity::WeeklyHours => "heures hebdomadaires du contrat",
+        }
+    }
 }
 
 /// A dimension a figure can be broken down by.
@@ -162,6 +187,9 @@ pub struct IndicatorDef {
     pub measure: Measure,
     #[serde(default)]
     pub filters: Filters,
+    /// For `sum`: what is added up.
+    #[serde(default)]
+    pub quantity: Option<Quantity>,
     /// For `percent`: the ids of the two indicators.
     #[serde(default)]
     pub numerator: Option<String>,
@@ -272,6 +300,29 @@ impl IndicatorDef {
                 }
             }
         }
+        match (self.measure, self.quantity) {
+            (Measure::Sum, None) => {
+                return Err(format!(
+                    "{} : une somme indique ce qu'elle additionne (quantity)",
+                    self.id
+                ));
+            }
+            (Measure::Sum, Some(q)) if q.population() != self.population => {
+                return Err(format!(
+                    "{} : la quantité « {} » ne se trouve pas dans la population {:?}",
+                    self.id,
+                    q.label(),
+                    self.population
+                ));
+            }
+            (Measure::Sum, Some(_)) | (_, None) => {}
+            (_, Some(_)) => {
+                return Err(format!(
+                    "{} : une quantité (quantity) ne sert qu'à une somme",
+                    self.id
+                ));
+            }
+        }
         if self.measure == Measure::MeanMonths
             && (self.population, self.period) != (Enrolments, Exited)
         {
@@ -312,11 +363,11 @@ impl IndicatorDef {
             && (self.population == Population::Committees
                 || matches!(
                     self.measure,
-                    Measure::Percent | Measure::Ratio | Measure::MeanMonths
+                    Measure::Percent | Measure::Ratio | Measure::MeanMonths | Measure::Sum
                 ))
         {
             return Err(format!(
-                "{} : ce chiffre ne se décompose pas (réunions, taux ou moyenne)",
+                "{} : ce chiffre ne se décompose pas (réunions, taux, moyenne ou somme)",
                 self.id
             ));
         }
@@ -369,6 +420,7 @@ mod tests {
             unit: String::new(),
             breakdowns: Vec::new(),
             list_roles: Vec::new(),
+            quantity: None,
         }
     }
 
@@ -468,6 +520,25 @@ mod tests {
                 .check(&[])
                 .is_err()
         );
+    }
+
+    #[test]
+    fn a_sum_adds_a_quantity_of_its_population() {
+        let mut d = def(Population::Contracts, PeriodRule::Started, Measure::Sum);
+        let e = d.check(&[]).err().unwrap_or_default();
+        assert!(e.contains("additionne"), "{e}");
+        d.quantity = Some(Quantity::WeeklyHours);
+        assert!(d.check(&[]).is_ok());
+        d.breakdowns = vec![Breakdown::Sex];
+        assert!(d.check(&[]).is_err(), "a sum has no breakdowns");
+        d.breakdowns.clear();
+        d.population = Population::Steps;
+        d.period = PeriodRule::Started;
+        let e = d.check(&[]).err().unwrap_or_default();
+        assert!(e.contains("heures hebdomadaires"), "{e}");
+        let mut count = def(Population::Contracts, PeriodRule::Started, Measure::Count);
+        count.quantity = Some(Quantity::WeeklyHours);
+        assert!(count.check(&[]).is_err(), "a quantity only serves a sum");
     }
 
     #[test]

@@ -136,6 +136,7 @@ fn values(defs: &[IndicatorDef], raw: &[Option<f64>], year: i32) -> Vec<(f64, Op
                 }
             }
             (Measure::MeanMonths, Some(v)) => (rounded(*v) as f64, None),
+            (Measure::Sum, Some(v)) => ((v * 10.0).round() / 10.0, None),
             (_, Some(v)) => (*v, None),
             (_, None) => (0.0, None),
         })
@@ -321,7 +322,12 @@ pub async fn counted(
     let (from, to) = year_bounds(year);
     let counts: Vec<&IndicatorDef> = defs
         .iter()
-        .filter(|d| matches!(d.measure, Measure::Count | Measure::DistinctPersons))
+        .filter(|d| {
+            matches!(
+                d.measure,
+                Measure::Count | Measure::DistinctPersons | Measure::Sum
+            )
+        })
         .collect();
     let listed = futures_util::future::try_join_all(
         counts

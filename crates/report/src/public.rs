@@ -124,6 +124,9 @@ pub fn public_json(report: &Report, defs: &[IndicatorDef], threshold: i64) -> Va
                         Measure::Ratio => {
                             total_publishable(value_of(&d.denominator) as i64, threshold)
                         }
+                        // A sum of a few records' hours would tell each one's: the export
+                        // does not know how many records it adds, so it keeps it inside.
+                        Measure::Sum => false,
                         _ => true,
                     };
                     (visible, Vec::new())
@@ -144,6 +147,7 @@ pub fn public_json(report: &Report, defs: &[IndicatorDef], threshold: i64) -> Va
                         && total_publishable(previous_of(&d.numerator), threshold)
                 }
                 Measure::Ratio => total_publishable(previous_of(&d.denominator), threshold),
+                Measure::Sum => false,
                 Measure::MeanMonths => true,
             };
             Some(json!({
@@ -162,7 +166,7 @@ pub fn public_json(report: &Report, defs: &[IndicatorDef], threshold: i64) -> Va
         "year": report.year,
         "public": true,
         "note": format!(
-            "Export public : les effectifs de 1 à {} sont masqués (valeur null), ainsi que les cases et les chiffres qui permettraient de les recalculer, y compris par différence entre un total et un sous-total. Les répartitions par référent ne sont pas publiées.",
+            "Export public : les effectifs de 1 à {} sont masqués (valeur null), ainsi que les cases et les chiffres qui permettraient de les recalculer, y compris par différence entre un total et un sous-total. Les répartitions par référent et les sommes (heures) ne sont pas publiées.",
             threshold - 1
         ),
         "figures": figures,

@@ -282,3 +282,98 @@ async fn two_directors_editing_one_file_never_overwrite_each_other() {
     })
     .await;
 }
+
+const CONTRACT_HOURS: &str = r#"[[indicator]]
+id = "perso.contract_hours"
+version = 1
+title = "Heures hebdomadaires des contrats"
+definition = "Somme des heures par semaine des contrats commençant pendant le parcours PLIE."
+population = "contracts"
+period = "started"
+measure = "sum"
+quantity = "weekly_hours"
+unit = "h"
+filters = { programme = "plie" }
+"#;
+
+#[tokio::test]
+async fn a_director_adds_up_the_weekly_hours_of_the_participants_contracts() {
+    on_each_backend(|app| async move {
+        let pathway = |programme, entered| Pathway {
+            programme,
+            entered: Some(entered),
+            exit: None,
+            referents: Vec::new(),
+            steps: Vec::new(),
+        };
+        let person = |pathways, contracts| Person {
+            female: false,
+            commune: 0,
+            qpv: false,
+            birth_year: 1990,
+            situations: Vec::new(),
+            pathways,
+            contracts,
+        };
+        // Days from 01/01/2019: 600 is in August 2020, 800 in March 2021. Each contract is of
+        // 35 hours a week.
+        record(
+            &app.db,
+            app.structure_id,
+            &[
+                // One contract in 2020, two in 2021, all during the PLIE pathway.
+                person(vec![pathway(0, 600)], vec![650, 850, 900]),
+                // Two PLIE pathways cover the contract: it is added once.
+                person(vec![pathway(0, 800), pathway(0, 820)], vec![850]),
+                // Another programme: not a PLIE contract.
+                person(vec![pathway(1, 800)], vec![850]),
+            ],
+        )
+        .await;
+        let mut director = app.signed_in(Role::Director).await;
+        director.get("/rapports/indicateurs").await;
+        let saved = director
+            .post(
+                "/rapports/indicateurs",
+                &[("name", "heures.toml"), ("source", CONTRACT_HOURS)],
+            )
+            .await;
+        assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+
+        let defs = passerelle_report::for_structure(&app.db, app.structure_id)
+            .await
+            .unwrap()
+            .defs;
+        let report = passerelle_report::build(&app.db, app.structure_id, &defs, 2021)
+            .await
+            .unwrap();
+        let hours = report
+            .figures
+            .iter()
+            .find(|f| f.id == "perso.contract_hours")
+            .unwrap();
+        assert_eq!((hours.value, hours.previous), (105.0, 35.0));
+
+        // Explain: the three contracts added, each with its hours.
+        let explain = director.get("/rapports/2021/perso.contract_hours").await;
+        assert_eq!(explain.status, StatusCode::OK);
+        assert!(
+            explain.body.contains("Enregistrements comptés (3)"),
+            "{}",
+            explain.body
+        );
+        assert!(explain.body.contains(" h par semaine"));
+
+        // A sum tells a few persons' hours: the public export keeps it inside.
+        let public = passerelle_report::public_json(&report, &defs, 5);
+        let published = public["figures"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["id"] == "perso.contract_hours")
+            .unwrap();
+        assert_eq!(published["value"], serde_json::Value::Null);
+        assert_eq!(published["hidden"], true);
+    })
+    .await;
+}

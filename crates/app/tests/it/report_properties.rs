@@ -6,7 +6,7 @@
 
 use passerelle_db::params::{Param, Params};
 use passerelle_db::{Db, bind_params, with_pool};
-use passerelle_domain::indicator::{Breakdown, Filters, IndicatorDef, Measure};
+use passerelle_domain::indicator::{Breakdown, Filters, IndicatorDef, Measure, Quantity};
 use passerelle_domain::pathway::exit::ExitCategory;
 use passerelle_domain::pathway::step::StepFamily;
 use proptest::prelude::*;
@@ -257,6 +257,28 @@ async fn check_world(world: Vec<Person>) {
                 );
             }
         }
+        // Every generated contract is of 35 hours a week: the contracts' hours are 35 times
+        // their count, each contract once however many pathways cover it.
+        let contracts = defs.iter().find(|d| d.id == "plie.contracts").unwrap();
+        let hours = IndicatorDef {
+            measure: Measure::Sum,
+            quantity: Some(Quantity::WeeklyHours),
+            breakdowns: Vec::new(),
+            ..contracts.clone()
+        };
+        let summed = passerelle_db::indicators::evaluate_periods(&db, structure, &hours, &years)
+            .await
+            .unwrap();
+        let counted =
+            passerelle_db::indicators::evaluate_periods(&db, structure, contracts, &years)
+                .await
+                .unwrap();
+        assert_eq!(
+            summed,
+            counted.iter().map(|n| n * 35.0).collect::<Vec<_>>(),
+            "hours on {}",
+            db.backend_name()
+        );
         for year in [2020, 2021] {
             let from = Date::from_calendar_date(year, Month::January, 1).unwrap();
             let to = Date::from_calendar_date(year, Month::December, 31).unwrap();
