@@ -244,8 +244,8 @@ fn where_clause(
     w.join(" AND ")
 }
 
-/// The value of a counting or averaging definition over `[from, to]` for a structure. A
-/// percentage is computed by the caller from its two indicators.
+/// The value of a counting, averaging or summing definition over `[from, to]` for a
+/// structure. A percentage is computed by the caller from its two indicators.
 pub async fn evaluate(
     db: &Db,
     structure_id: Uuid,
@@ -257,8 +257,8 @@ pub async fn evaluate(
     Ok(values.first().copied().unwrap_or(0.0))
 }
 
-/// The values of a counting or averaging definition over several periods (the year and the
-/// year before). When each record costs a lookup (a contract's pathway, the situation at
+/// The values of a counting, averaging or summing definition over several periods (the year
+/// and the year before). When each record costs a lookup (a contract's pathway, the situation at
 /// entry), one pass over the records of the periods' hull reads a pathway active in both years
 /// once; a plain index range is cheaper counted once per period, side by side (both measured
 /// by the `annual_report` benchmark).

@@ -83,8 +83,9 @@ fn year_bounds(year: i32) -> (Date, Date) {
     (from, to)
 }
 
-/// The value of every counting or averaging definition for each year of `years` (`None` for a
-/// rate or a ratio): one query per definition, side by side on the pool's connections.
+/// The value of every counting, averaging or summing definition for each year of `years`
+/// (`None` for a rate or a ratio): one query per definition, side by side on the pool's
+/// connections.
 async fn raw_values(
     db: &Db,
     structure_id: Uuid,
