@@ -239,6 +239,15 @@ impl IndicatorDef {
             && within(&f.qpv, &p.qpv)
     }
 
+    /// Whether `count` counts exactly the records this figure averages or adds up: a count of
+    /// records of the same population, period and filters. A mean or a sum is published only
+    /// with that count, since over a few records it tells each one's value.
+    pub fn counted_by(&self, count: &IndicatorDef) -> bool {
+        count.measure == Measure::Count
+            && (self.population, self.period, &self.filters)
+                == (count.population, count.period, &count.filters)
+    }
+
     /// Checks a percentage against the other definitions: both parts count (a rate of a rate
     /// or of a mean means nothing) the same population over the same period.
     pub fn check_parts(&self, all: &[IndicatorDef]) -> Result<(), String> {
@@ -539,6 +548,24 @@ mod tests {
         let mut count = def(Population::Contracts, PeriodRule::Started, Measure::Count);
         count.quantity = Some(Quantity::WeeklyHours);
         assert!(count.check(&[]).is_err(), "a quantity only serves a sum");
+    }
+
+    #[test]
+    fn a_mean_is_counted_by_the_count_of_its_records() {
+        let mut mean = def(
+            Population::Enrolments,
+            PeriodRule::Exited,
+            Measure::MeanMonths,
+        );
+        mean.filters.programme = Some("plie".into());
+        let mut exits = def(Population::Enrolments, PeriodRule::Exited, Measure::Count);
+        exits.filters.programme = Some("plie".into());
+        assert!(mean.counted_by(&exits));
+        exits.filters.exit_categories = vec!["durable_job".into()];
+        assert!(!mean.counted_by(&exits), "a sub-total counts fewer records");
+        exits.filters.exit_categories.clear();
+        exits.measure = Measure::DistinctPersons;
+        assert!(!mean.counted_by(&exits), "persons are not pathways");
     }
 
     #[test]

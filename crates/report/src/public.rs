@@ -1,7 +1,7 @@
 //! The public export: figures and breakdowns without any count a person could be recognised
 //! by. Small counts are hidden with the cells that would let one recompute them, within a
 //! breakdown and across figures that overlap (a total and its sub-total); rates follow the
-//! counts they divide.
+//! counts they divide, means and sums the count of their records.
 
 use passerelle_domain::indicator::{Breakdown, IndicatorDef, Measure};
 use passerelle_domain::suppression::{CountTable, Published, suppress_tables, total_publishable};
@@ -68,6 +68,13 @@ pub fn public_json(report: &Report, defs: &[IndicatorDef], threshold: i64) -> Va
             .and_then(|id| counts.iter().position(|f| &f.id == id))
             .is_some_and(|i| shown[i].total)
     };
+    // A mean or a sum over a few records tells each one's value: it is published with the
+    // count of the same records, and kept inside when no figure counts them.
+    let base_count = |d: &IndicatorDef| -> Option<usize> {
+        counts
+            .iter()
+            .position(|c| def_of(c).is_some_and(|count| d.counted_by(count)))
+    };
     let value_of = |id: &Option<String>| -> f64 {
         id.as_ref()
             .and_then(|id| report.figures.iter().find(|f| &f.id == id))
@@ -124,10 +131,10 @@ pub fn public_json(report: &Report, defs: &[IndicatorDef], threshold: i64) -> Va
                         Measure::Ratio => {
                             total_publishable(value_of(&d.denominator) as i64, threshold)
                         }
-                        // A sum of a few records' hours would tell each one's: the export
-                        // does not know how many records it adds, so it keeps it inside.
-                        Measure::Sum => false,
-                        _ => true,
+                        Measure::MeanMonths | Measure::Sum => {
+                            base_count(d).is_some_and(|i| shown[i].total)
+                        }
+                        Measure::Count | Measure::DistinctPersons => true,
                     };
                     (visible, Vec::new())
                 }
@@ -147,8 +154,8 @@ pub fn public_json(report: &Report, defs: &[IndicatorDef], threshold: i64) -> Va
                         && total_publishable(previous_of(&d.numerator), threshold)
                 }
                 Measure::Ratio => total_publishable(previous_of(&d.denominator), threshold),
-                Measure::Sum => false,
-                Measure::MeanMonths => true,
+                Measure::MeanMonths | Measure::Sum => base_count(d)
+                    .is_some_and(|i| total_publishable(counts[i].previous as i64, threshold)),
             };
             Some(json!({
                 "id": f.id,
@@ -166,7 +173,7 @@ pub fn public_json(report: &Report, defs: &[IndicatorDef], threshold: i64) -> Va
         "year": report.year,
         "public": true,
         "note": format!(
-            "Export public : les effectifs de 1 à {} sont masqués (valeur null), ainsi que les cases et les chiffres qui permettraient de les recalculer, y compris par différence entre un total et un sous-total. Les répartitions par référent et les sommes (heures) ne sont pas publiées.",
+            "Export public : les effectifs de 1 à {} sont masqués (valeur null), ainsi que les cases et les chiffres qui permettraient de les recalculer, y compris par différence entre un total et un sous-total. Une moyenne ou une somme n'est publiée qu'avec le comptage des mêmes enregistrements. Les répartitions par référent ne sont pas publiées.",
             threshold - 1
         ),
         "figures": figures,

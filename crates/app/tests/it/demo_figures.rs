@@ -449,6 +449,14 @@ async fn the_public_export_hides_small_counts() {
         .find(|c| c["key"] == "59339")
         .unwrap();
     assert!(leers["value"].is_null(), "Leers' 4 contracts are hidden");
+    // The mean duration goes with the count of the same exits, published here.
+    let mean = public["figures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["id"] == "plie.avg_duration_months")
+        .unwrap();
+    assert_eq!(mean["value"], 30, "{mean}");
 
     // Overlapping figures: no shown total or cell of a sub-total is within 4 of its total's.
     let figure = |id: &str| {

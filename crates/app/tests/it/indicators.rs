@@ -364,16 +364,26 @@ async fn a_director_adds_up_the_weekly_hours_of_the_participants_contracts() {
         );
         assert!(explain.body.contains(" h par semaine"));
 
-        // A sum tells a few persons' hours: the public export keeps it inside.
-        let public = passerelle_report::public_json(&report, &defs, 5);
-        let published = public["figures"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|f| f["id"] == "perso.contract_hours")
-            .unwrap();
-        assert_eq!(published["value"], serde_json::Value::Null);
-        assert_eq!(published["hidden"], true);
+        // A sum goes with the count of the same contracts (`plie.contracts`, 3): hidden under
+        // a threshold of 5, shown under a threshold of 3.
+        let published = |threshold| {
+            let public = passerelle_report::public_json(&report, &defs, threshold);
+            public["figures"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|f| f["id"] == "perso.contract_hours")
+                .unwrap()
+                .clone()
+        };
+        assert_eq!(published(5)["value"], serde_json::Value::Null);
+        assert_eq!(published(5)["hidden"], true);
+        assert_eq!(published(3)["value"], 105);
+        assert_eq!(
+            published(3)["previous"],
+            serde_json::Value::Null,
+            "one contract in 2020"
+        );
     })
     .await;
 }
