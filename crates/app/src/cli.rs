@@ -8,6 +8,7 @@ use anyhow::{Context, bail};
 use clap::{Args, Parser, Subcommand};
 use passerelle_db::users::NewUser;
 use passerelle_db::{Db, sessions, structures, users};
+use passerelle_domain::suppression::check_threshold;
 use passerelle_domain::{Role, Team};
 use passerelle_web::{AppState, WebConfig, auth, build_app};
 
@@ -537,6 +538,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             if laid_out.is_some() && public {
                 bail!("--public ne s'applique qu'au format json");
             }
+            let threshold = check_threshold(threshold).map_err(|m| anyhow::anyhow!(m))?;
             let db = open(&cli.storage).await?;
             let s = match structure {
                 Some(name) => structures::by_name(&db, &name)
@@ -554,16 +556,14 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             }
             if let Some(format) = laid_out {
                 let bytes =
-                    passerelle_report::render::file(&db, s.id, &s.name, year, format).await?;
+                    passerelle_report::render::file(&db, s.id, &s.name, &resolved, year, format)
+                        .await?;
                 return write_output(output.as_deref(), format, year, &bytes);
             }
             let defs = resolved.defs;
             let mut report = passerelle_report::build(&db, s.id, &defs, year).await?;
             passerelle_report::with_breakdowns(&db, s.id, &defs, &mut report).await?;
             if public {
-                if threshold < 1 {
-                    bail!("le seuil doit valoir au moins 1");
-                }
                 let export = passerelle_report::public_json(&report, &defs, threshold);
                 write_json(output.as_deref(), serde_json::to_string_pretty(&export)?)
             } else {

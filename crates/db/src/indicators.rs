@@ -731,8 +731,13 @@ pub async fn evaluate_breakdowns(
     };
     let mut params = Params::default();
     let where_sql = where_clause(def, structure_id, from, to, &mut params);
-    let on = record_date(def, &params.push(Param::Date(to)));
     let by_referent = breakdowns.contains(&Breakdown::Referent);
+    // The record's date serves only to find the referent in charge on that day.
+    let on = if by_referent {
+        record_date(def, &params.push(Param::Date(to)))
+    } else {
+        "CAST(NULL AS DATE)".to_owned()
+    };
     let by_kind = breakdowns.contains(&Breakdown::ContractKind);
     // Typed NULLs: PostgreSQL groups only by columns of a known type.
     let kind = if by_kind {

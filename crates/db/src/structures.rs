@@ -35,6 +35,15 @@ pub async fn list(db: &Db) -> DbResult<Vec<Structure>> {
     }))
 }
 
+pub async fn get(db: &Db, id: Uuid) -> DbResult<Option<Structure>> {
+    Ok(with_pool!(db, |p| {
+        sqlx::query_as::<_, Structure>("SELECT id, name FROM structures WHERE id = $1")
+            .bind(id)
+            .fetch_optional(p)
+            .await?
+    }))
+}
+
 pub async fn by_name(db: &Db, name: &str) -> DbResult<Option<Structure>> {
     Ok(with_pool!(db, |p| {
         sqlx::query_as::<_, Structure>("SELECT id, name FROM structures WHERE name = $1")

@@ -5,6 +5,15 @@
 /// The default threshold: counts of 1 to 4 are never published.
 pub const DEFAULT_THRESHOLD: i64 = 5;
 
+/// A threshold asked for an export: at least 1, or a French message.
+pub fn check_threshold(threshold: i64) -> Result<i64, String> {
+    if threshold < 1 {
+        Err("le seuil doit valoir au moins 1".to_owned())
+    } else {
+        Ok(threshold)
+    }
+}
+
 /// A published cell: its value, or hidden.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(untagged)]

@@ -77,7 +77,11 @@ fn whole_when_possible<S: serde::Serializer>(v: &f64, s: S) -> Result<S::Ok, S::
     }
 }
 
-fn year_bounds(year: i32) -> (Date, Date) {
+/// The years a report can be asked for, in the interface, the API and the files.
+pub const YEARS: std::ops::RangeInclusive<i32> = 2000..=2100;
+
+/// A year's first and last days: the period of its figures.
+pub fn year_bounds(year: i32) -> (Date, Date) {
     let from = Date::from_calendar_date(year, Month::January, 1).unwrap_or(Date::MIN);
     let to = Date::from_calendar_date(year, Month::December, 31).unwrap_or(Date::MAX);
     (from, to)

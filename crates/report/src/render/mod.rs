@@ -140,18 +140,18 @@ impl From<DbError> for FileError {
     }
 }
 
-/// The report of `year` for a structure, computed now with its breakdowns, laid out by the
-/// shipped layout and written in `format`.
+/// The report of `year` for a structure, over its definitions in force (`for_structure`),
+/// computed now with its breakdowns, laid out by the shipped layout and written in `format`.
 pub async fn file(
     db: &Db,
     structure_id: Uuid,
     structure: &str,
+    resolved: &crate::Definitions,
     year: i32,
     format: Format,
 ) -> Result<Vec<u8>, FileError> {
-    let resolved = crate::for_structure(db, structure_id).await?;
-    let defs = resolved.defs;
-    let mut layout = crate::layout::shipped_layout(&defs).map_err(FileError::Render)?;
+    let defs = &resolved.defs;
+    let mut layout = crate::layout::shipped_layout(defs).map_err(FileError::Render)?;
     // The structure's own indicators that the layout does not place: a section of their own.
     let placed: Vec<String> = layout
         .sections
@@ -173,8 +173,8 @@ pub async fn file(
             charts: Vec::new(),
         });
     }
-    let mut report = crate::build(db, structure_id, &defs, year).await?;
-    crate::with_breakdowns(db, structure_id, &defs, &mut report).await?;
+    let mut report = crate::build(db, structure_id, defs, year).await?;
+    crate::with_breakdowns(db, structure_id, defs, &mut report).await?;
     let doc = document(&report, &layout, structure);
     // Typesetting a PDF is tens of milliseconds of CPU: off the async threads.
     tokio::task::spawn_blocking(move || format.write(&doc))

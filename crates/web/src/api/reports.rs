@@ -4,7 +4,7 @@
 
 use axum::extract::{Path, Query, State};
 use axum::{Extension, Json};
-use passerelle_domain::suppression::DEFAULT_THRESHOLD;
+use passerelle_domain::suppression::{DEFAULT_THRESHOLD, check_threshold};
 use serde_json::Value;
 
 use crate::AppState;
@@ -24,13 +24,11 @@ pub async fn annual(
     Path(year): Path<i32>,
     Query(q): Query<ReportQuery>,
 ) -> AppResult<Json<Value>> {
-    if !(2000..=2100).contains(&year) {
+    if !passerelle_report::YEARS.contains(&year) {
         return Err(AppError::NotFound.api());
     }
-    let threshold = q.threshold.unwrap_or(DEFAULT_THRESHOLD);
-    if threshold < 1 {
-        return Err(AppError::Refused("le seuil doit valoir au moins 1".into()).api());
-    }
+    let threshold = check_threshold(q.threshold.unwrap_or(DEFAULT_THRESHOLD))
+        .map_err(|m| AppError::Refused(m).api())?;
     let s = user.user.structure_id;
     let defs = passerelle_report::for_structure(&state.db, s)
         .await

@@ -21,17 +21,16 @@ async fn send(
     year: i32,
     format: Format,
 ) -> AppResult<Response> {
-    if !(2000..=2100).contains(&year) {
+    if !passerelle_report::YEARS.contains(&year) {
         return Err(AppError::NotFound);
     }
     let sid = user.user.structure_id;
-    let structure = passerelle_db::structures::list(&state.db)
+    let structure = passerelle_db::structures::get(&state.db, sid)
         .await?
-        .into_iter()
-        .find(|s| s.id == sid)
         .map(|s| s.name)
         .unwrap_or_default();
-    let bytes = passerelle_report::render::file(&state.db, sid, &structure, year, format)
+    let defs = passerelle_report::for_structure(&state.db, sid).await?;
+    let bytes = passerelle_report::render::file(&state.db, sid, &structure, &defs, year, format)
         .await
         .map_err(|e| match e {
             FileError::Db(e) => AppError::from(e),

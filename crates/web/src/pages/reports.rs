@@ -9,7 +9,6 @@ use passerelle_db::indicators::{CountedRecord, counted_records, excluded_records
 use passerelle_domain::Permission;
 use passerelle_domain::indicator::{IndicatorDef, Measure};
 use passerelle_report::{Definitions, Figure};
-use time::{Date, Month};
 
 use super::persons::today;
 use crate::AppState;
@@ -67,7 +66,11 @@ pub async fn show(
     Extension(user): Extension<CurrentUser>,
     Query(q): Query<YearQuery>,
 ) -> AppResult<ReportPage> {
-    let year = q.annee.unwrap_or(today().year() - 1).clamp(2000, 2100);
+    let years = passerelle_report::YEARS;
+    let year = q
+        .annee
+        .unwrap_or(today().year() - 1)
+        .clamp(*years.start(), *years.end());
     let defs = definitions(&state, &user).await?;
     let report =
         passerelle_report::build(&state.db, user.user.structure_id, &defs.defs, year).await?;
@@ -179,8 +182,10 @@ pub async fn explain(
     // Everyone who reads reports gets the figure and its breakdowns; the names behind it only
     // for the roles its definition allows, and each such view is in the audit trail.
     let may_list = def.lists_for(user.user.role);
-    let from = Date::from_calendar_date(year, Month::January, 1).map_err(|_| AppError::NotFound)?;
-    let to = Date::from_calendar_date(year, Month::December, 31).map_err(|_| AppError::NotFound)?;
+    if !passerelle_report::YEARS.contains(&year) {
+        return Err(AppError::NotFound);
+    }
+    let (from, to) = passerelle_report::year_bounds(year);
     let s = user.user.structure_id;
     let mut lists = Vec::new();
     if may_list && matches!(def.measure, Measure::Percent | Measure::Ratio) {
@@ -289,7 +294,7 @@ pub async fn publish(
     Path(year): Path<i32>,
 ) -> AppResult<axum::response::Response> {
     use axum::response::IntoResponse;
-    if !(2000..=2100).contains(&year) {
+    if !passerelle_report::YEARS.contains(&year) {
         return Err(AppError::NotFound);
     }
     let s = user.user.structure_id;
