@@ -21,7 +21,7 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use passerelle_db::{Db, structures};
-use passerelle_domain::indicator::{IndicatorDef, Measure, rounded};
+use passerelle_domain::indicator::{IndicatorDef, Measure};
 use sqlx::SqlitePool;
 use time::{Date, Month};
 use uuid::Uuid;
@@ -81,13 +81,11 @@ const HAND: [(&str, &str); 15] = [
         "plie.trainings_obtained",
         "SELECT COUNT(*) FROM steps
          WHERE structure_id = $4 AND programme_id = $1 AND end_on BETWEEN $2 AND $3
-           AND family = 'qualifying_training' AND validated = 1",
+           AND family IN ('qualifying_training', 'certifying_training') AND validated = 1",
     ),
     (
         "plie.avg_duration_months",
-        "SELECT AVG((strftime('%Y', exited_on) * 12 + strftime('%m', exited_on))
-                    - (strftime('%Y', entered_on) * 12 + strftime('%m', entered_on))
-                    - (CAST(strftime('%d', exited_on) AS INTEGER) < CAST(strftime('%d', entered_on) AS INTEGER)))
+        "SELECT AVG((julianday(exited_on) - julianday(entered_on)) / 30.4375)
          FROM enrolments WHERE structure_id = $4 AND programme_id = $1 AND exited_on BETWEEN $2 AND $3",
     ),
     (
@@ -138,7 +136,7 @@ async fn hand_query(
             .fetch_one(pool)
             .await
             .expect(id);
-        mean.map_or(0.0, |v| rounded(v) as f64)
+        mean.unwrap_or(0.0)
     } else {
         let count: i64 = sqlx::query_scalar(sql)
             .bind(plie)
@@ -176,7 +174,7 @@ async fn hand_report(pool: &SqlitePool, structure: Uuid) -> HashMap<&'static str
             if w == 0.0 {
                 0.0
             } else {
-                rounded(p * 100.0 / w) as f64
+                p * 100.0 / w
             }
         };
         (r(part.0, whole.0), r(part.1, whole.1))
@@ -195,7 +193,7 @@ async fn hand_report(pool: &SqlitePool, structure: Uuid) -> HashMap<&'static str
             if w == 0.0 {
                 0.0
             } else {
-                (p / w * 10.0).round() / 10.0
+                p / w
             }
         };
         (r(part.0, whole.0), r(part.1, whole.1))
@@ -224,6 +222,10 @@ async fn engine(
     report
 }
 
+fn close(a: f64, b: f64) -> bool {
+    (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(1.0)
+}
+
 /// Fails loudly unless the engine and the hand-written SQL agree on every figure, and every
 /// breakdown of a count of records adds up to its figure.
 fn check(
@@ -234,7 +236,8 @@ fn check(
     let mut wrong = Vec::new();
     for f in &report.figures {
         match hand.get(f.id.as_str()) {
-            Some(&h) if h == (f.value, f.previous) => {}
+            // Means and rates are exact floats: equal up to the order of the additions.
+            Some(&h) if close(h.0, f.value) && close(h.1, f.previous) => {}
             h => wrong.push(format!(
                 "{}: engine {:?}, hand-written {h:?}",
                 f.id,

@@ -58,7 +58,7 @@ async fn main() {
     territory::ensure_default_communes(&db)
         .await
         .expect("communes");
-    territory::import_qpv_version(&db, "demo", &passerelle_demo::demo_qpvs())
+    territory::import_qpv_version(&db, None, "demo", &passerelle_demo::demo_qpvs())
         .await
         .expect("qpv");
     let s = structures::create(&db, "Bench").await.expect("structure");

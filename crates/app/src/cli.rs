@@ -256,7 +256,7 @@ async fn territory(storage: &Storage, cmd: TerritoryCommand) -> anyhow::Result<(
             let communes = parse_communes_csv(&text)
                 .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
             let db = open(storage).await?;
-            passerelle_db::territory::upsert_communes(&db, &communes).await?;
+            passerelle_db::territory::upsert_communes(&db, None, &communes).await?;
             println!("{} communes importées.", communes.len());
         }
         TerritoryCommand::ImportQpv {
@@ -282,7 +282,7 @@ async fn territory(storage: &Storage, cmd: TerritoryCommand) -> anyhow::Result<(
                     q.code
                 );
             }
-            passerelle_db::territory::import_qpv_version(&db, &list_version, &qpvs).await?;
+            passerelle_db::territory::import_qpv_version(&db, None, &list_version, &qpvs).await?;
             println!(
                 "Liste QPV « {list_version} » : {} quartiers, en vigueur à partir du {}.",
                 qpvs.len(),

@@ -3,13 +3,15 @@
 //! with a written reason.
 
 use passerelle_domain::Role;
-use passerelle_domain::audit::Actor;
+use passerelle_domain::audit::{Actor, AuditAction, FieldChange};
 use passerelle_domain::pathway::workflow::{PathwayEvent, PathwayState};
 use time::Date;
 use uuid::Uuid;
 
 use crate::enrolments::{self, CommitteeDecision, Enrolment, TransitionData};
-use crate::{Db, DbError, DbResult, persons, programmes, territory, with_pool};
+use crate::{Db, DbError, DbResult, insert_audit, persons, programmes, territory, with_pool};
+
+pub const ENTITY_COMMITTEE_MEETING: &str = "committee_meeting";
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Meeting {
@@ -26,17 +28,39 @@ pub async fn create_meeting(
     held_on: Date,
     notes: Option<&str>,
 ) -> DbResult<Meeting> {
-    programmes::get(db, actor.structure_id, programme_id).await?;
+    let programme = programmes::get(db, actor.structure_id, programme_id).await?;
     let id = passerelle_domain::new_id();
+    let changes = [
+        FieldChange {
+            field: "programme".into(),
+            before: None,
+            after: Some(programme.def.code),
+        },
+        FieldChange {
+            field: "held_on".into(),
+            before: None,
+            after: Some(held_on.to_string()),
+        },
+    ];
     with_pool!(db, |p| {
+        let mut tx = p.begin().await?;
         sqlx::query("INSERT INTO committee_meetings (id, structure_id, programme_id, held_on, notes) VALUES ($1, $2, $3, $4, $5)")
             .bind(id)
             .bind(actor.structure_id)
             .bind(programme_id)
             .bind(held_on)
             .bind(notes)
-            .execute(p)
+            .execute(&mut *tx)
             .await?;
+        insert_audit!(
+            &mut *tx,
+            actor,
+            AuditAction::Create,
+            ENTITY_COMMITTEE_MEETING,
+            id,
+            &changes
+        )?;
+        tx.commit().await?;
     });
     get(db, actor.structure_id, id).await
 }
@@ -223,7 +247,15 @@ pub async fn review_exit(
             "Indiquez l'avis du comité sur la sortie.".into(),
         ));
     }
+    // The reason is free text: the audit row says that the committee reviewed the exit and
+    // how, never what it wrote.
+    let changes = [FieldChange {
+        field: "exit_review".into(),
+        before: None,
+        after: Some(if validated { "validated" } else { "questioned" }.into()),
+    }];
     with_pool!(db, |p| {
+        let mut tx = p.begin().await?;
         sqlx::query(
             "INSERT INTO committee_decisions (id, structure_id, meeting_id, enrolment_id, kind, admitted, reason)
              VALUES ($1, $2, $3, $4, 'exit', $5, $6)",
@@ -234,9 +266,18 @@ pub async fn review_exit(
         .bind(enrolment_id)
         .bind(validated)
         .bind(reason.trim())
-        .execute(p)
+        .execute(&mut *tx)
         .await
         .map_err(DbError::from_write)?;
+        insert_audit!(
+            &mut *tx,
+            actor,
+            AuditAction::Update,
+            enrolments::ENTITY_ENROLMENT,
+            enrolment_id,
+            &changes
+        )?;
+        tx.commit().await?;
     });
     Ok(())
 }

@@ -66,18 +66,22 @@ fn value_from(def: &IndicatorDef) -> (&'static str, bool) {
     }
 }
 
-/// Whole calendar months from entry to exit, by day of month (a dialect-specific expression).
+/// A pathway's length in months from entry to exit, computed from days (÷ 30.4375, the mean
+/// length of a month over four years), so that a mean is not biased by truncated months.
 fn months_expr(db: &Db) -> &'static str {
     match db {
-        Db::Sqlite(_) => {
-            "((CAST(strftime('%Y', e.exited_on) AS INTEGER) * 12 + CAST(strftime('%m', e.exited_on) AS INTEGER))
-              - (CAST(strftime('%Y', e.entered_on) AS INTEGER) * 12 + CAST(strftime('%m', e.entered_on) AS INTEGER))
-              - CASE WHEN CAST(strftime('%d', e.exited_on) AS INTEGER) < CAST(strftime('%d', e.entered_on) AS INTEGER) THEN 1 ELSE 0 END)"
-        }
+        Db::Sqlite(_) => "((julianday(e.exited_on) - julianday(e.entered_on)) / 30.4375)",
+        Db::Postgres(_) => "(CAST(e.exited_on - e.entered_on AS DOUBLE PRECISION) / 30.4375)",
+    }
+}
+
+/// The same length as French text with one decimal ("30,2 mois"), for the explain lists.
+fn months_text_expr(db: &Db) -> String {
+    let months = months_expr(db);
+    match db {
+        Db::Sqlite(_) => format!("REPLACE(printf('%.1f', {months}), '.', ',') || ' mois'"),
         Db::Postgres(_) => {
-            "((EXTRACT(YEAR FROM e.exited_on) * 12 + EXTRACT(MONTH FROM e.exited_on))
-              - (EXTRACT(YEAR FROM e.entered_on) * 12 + EXTRACT(MONTH FROM e.entered_on))
-              - CASE WHEN EXTRACT(DAY FROM e.exited_on) < EXTRACT(DAY FROM e.entered_on) THEN 1 ELSE 0 END)"
+            format!("REPLACE(to_char({months}, 'FM9999990.0'), '.', ',') || ' mois'")
         }
     }
 }
@@ -426,8 +430,8 @@ fn listing_sql(db: &Db, def: &IndicatorDef, where_sql: &str, reasons: &str) -> S
             key,
             "e.exited_on",
             format!(
-                "g.name || COALESCE(' – ' || e.exit_category, '') || ' – ' || CAST(CAST({} AS INTEGER) AS TEXT) || ' mois'",
-                months_expr(db)
+                "g.name || COALESCE(' – ' || e.exit_category, '') || ' – ' || {}",
+                months_text_expr(db)
             ),
         ),
         (Population::Committees, _) => (key, "m.held_on", "g.name".to_owned()),

@@ -63,6 +63,9 @@ pub enum DbError {
     /// A rule of the field refuses the change; the message says what to fix.
     #[error("{0}")]
     Refused(String),
+    /// A typed rule of the domain refuses the change.
+    #[error(transparent)]
+    Rule(#[from] passerelle_domain::RuleViolation),
     #[error("donnée stockée illisible : {0}")]
     Corrupt(String),
     #[error(transparent)]
@@ -74,6 +77,16 @@ pub enum DbError {
 pub type DbResult<T> = Result<T, DbError>;
 
 impl DbError {
+    /// The French message of a refusal (a rule of the field), or the error itself when it is
+    /// not one: pages show a refusal next to the form.
+    pub fn into_refusal(self) -> Result<String, DbError> {
+        match self {
+            DbError::Refused(m) => Ok(m),
+            DbError::Rule(r) => Ok(r.to_string()),
+            other => Err(other),
+        }
+    }
+
     /// Turns a unique-constraint violation into [`DbError::Duplicate`].
     pub fn from_write(e: sqlx::Error) -> DbError {
         if let sqlx::Error::Database(d) = &e

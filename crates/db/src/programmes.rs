@@ -26,6 +26,7 @@ struct Row {
     exit_reasons: String,
     max_duration_months: Option<i64>,
     alert_months: i64,
+    transition_window_months: i64,
     active: bool,
 }
 
@@ -52,14 +53,14 @@ impl TryFrom<Row> for Programme {
                         .collect::<DbResult<_>>()?
                 },
                 alert_months: r.alert_months as i32,
+                transition_window_months: r.transition_window_months as i32,
             },
             active: r.active,
         })
     }
 }
 
-const COLUMNS: &str =
-    "id, code, name, team, eligibility, exit_reasons, max_duration_months, alert_months, active";
+const COLUMNS: &str = "id, code, name, team, eligibility, exit_reasons, max_duration_months, alert_months, transition_window_months, active";
 
 fn reasons_text(def: &ProgrammeDef) -> String {
     def.exit_reasons
@@ -76,8 +77,8 @@ pub async fn ensure_defaults(db: &Db, structure_id: Uuid) -> DbResult<()> {
             serde_json::to_string(&p.eligibility).map_err(|e| DbError::Corrupt(e.to_string()))?;
         with_pool!(db, |pool| {
             sqlx::query(
-                "INSERT INTO programmes (id, structure_id, code, name, team, eligibility, max_duration_months, alert_months, exit_reasons)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (structure_id, code) DO NOTHING",
+                "INSERT INTO programmes (id, structure_id, code, name, team, eligibility, max_duration_months, alert_months, exit_reasons, transition_window_months)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (structure_id, code) DO NOTHING",
             )
             .bind(passerelle_domain::new_id())
             .bind(structure_id)
@@ -88,6 +89,7 @@ pub async fn ensure_defaults(db: &Db, structure_id: Uuid) -> DbResult<()> {
             .bind(p.max_duration_months.map(i64::from))
             .bind(i64::from(p.alert_months))
             .bind(reasons_text(&p))
+            .bind(i64::from(p.transition_window_months))
             .execute(pool)
             .await?;
         });
@@ -159,6 +161,10 @@ pub async fn update(
                     .unwrap_or_default(),
             ),
             ("alert_months", p.alert_months.to_string()),
+            (
+                "transition_window_months",
+                p.transition_window_months.to_string(),
+            ),
             ("active", active.to_string()),
             ("exit_reasons", reasons_text(p)),
         ]
@@ -169,7 +175,7 @@ pub async fn update(
         let mut tx = p.begin().await?;
         sqlx::query(
             "UPDATE programmes SET name = $3, team = $4, eligibility = $5, max_duration_months = $6, alert_months = $7,
-                active = $8, exit_reasons = $9, version = version + 1 WHERE id = $1 AND structure_id = $2",
+                active = $8, exit_reasons = $9, transition_window_months = $10, version = version + 1 WHERE id = $1 AND structure_id = $2",
         )
         .bind(id)
         .bind(actor.structure_id)
@@ -180,6 +186,7 @@ pub async fn update(
         .bind(i64::from(def.alert_months))
         .bind(active)
         .bind(reasons_text(def))
+        .bind(i64::from(def.transition_window_months))
         .execute(&mut *tx)
         .await?;
         insert_audit!(

@@ -143,7 +143,7 @@ pub fn trainings(steps: &[Step]) -> Vec<Training> {
         .filter(|s| s.family.is_training())
         .map(|s| Training {
             title: s.title.clone(),
-            qualifying: s.qualifying || s.family == StepFamily::QualifyingTraining,
+            qualifying: s.qualifying || s.family.leads_to_qualification(),
             start: s.start_on,
             end: s.end_on,
             validated: s.validated == Some(true),

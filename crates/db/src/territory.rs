@@ -5,7 +5,12 @@ use passerelle_domain::territory::{
 };
 use time::Date;
 
-use crate::{Db, DbError, DbResult, with_pool};
+use passerelle_domain::audit::{Actor, AuditAction, FieldChange};
+
+use crate::{Db, DbError, DbResult, insert_audit, with_pool};
+
+/// The audit trail's name for an import of towns or of a QPV list (shared reference data).
+pub const ENTITY_TERRITORY: &str = "territory";
 
 /// Loads both tables, for validation and pickers.
 pub async fn load(db: &Db) -> DbResult<TerritoryTables> {
@@ -47,8 +52,19 @@ pub async fn load(db: &Db) -> DbResult<TerritoryTables> {
     })
 }
 
+/// What an import of reference data leaves in the audit trail of the structure whose staff
+/// made it (none for the shipped tables installed at start-up).
+fn import_changes(what: &str, detail: String) -> [FieldChange; 1] {
+    [FieldChange {
+        field: what.to_owned(),
+        before: None,
+        after: Some(detail),
+    }]
+}
+
 /// Adds or updates towns (never removes one that persons may point to).
-pub async fn upsert_communes(db: &Db, communes: &[Commune]) -> DbResult<()> {
+pub async fn upsert_communes(db: &Db, by: Option<&Actor>, communes: &[Commune]) -> DbResult<()> {
+    let changes = import_changes("communes", format!("{} communes", communes.len()));
     with_pool!(db, |p| {
         let mut tx = p.begin().await?;
         for c in communes {
@@ -64,6 +80,16 @@ pub async fn upsert_communes(db: &Db, communes: &[Commune]) -> DbResult<()> {
             .execute(&mut *tx)
             .await?;
         }
+        if let Some(actor) = by {
+            insert_audit!(
+                &mut *tx,
+                actor,
+                AuditAction::Update,
+                ENTITY_TERRITORY,
+                passerelle_domain::new_id(),
+                &changes
+            )?;
+        }
         tx.commit().await?;
     });
     Ok(())
@@ -78,13 +104,22 @@ pub async fn ensure_default_communes(db: &Db) -> DbResult<()> {
     });
     if n == 0 {
         let communes = parse_communes_csv(DEFAULT_COMMUNES_CSV).map_err(DbError::Corrupt)?;
-        upsert_communes(db, &communes).await?;
+        upsert_communes(db, None, &communes).await?;
     }
     Ok(())
 }
 
 /// Replaces one version of the QPV list (all its neighbourhoods at once).
-pub async fn import_qpv_version(db: &Db, list_version: &str, qpvs: &[Qpv]) -> DbResult<()> {
+pub async fn import_qpv_version(
+    db: &Db,
+    by: Option<&Actor>,
+    list_version: &str,
+    qpvs: &[Qpv],
+) -> DbResult<()> {
+    let changes = import_changes(
+        "qpv_list",
+        format!("version {list_version} : {} quartiers", qpvs.len()),
+    );
     with_pool!(db, |p| {
         let mut tx = p.begin().await?;
         sqlx::query("DELETE FROM qpvs WHERE list_version = $1")
@@ -104,6 +139,16 @@ pub async fn import_qpv_version(db: &Db, list_version: &str, qpvs: &[Qpv]) -> Db
             .bind(q.valid_to)
             .execute(&mut *tx)
             .await?;
+        }
+        if let Some(actor) = by {
+            insert_audit!(
+                &mut *tx,
+                actor,
+                AuditAction::Update,
+                ENTITY_TERRITORY,
+                passerelle_domain::new_id(),
+                &changes
+            )?;
         }
         tx.commit().await?;
     });

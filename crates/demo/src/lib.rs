@@ -27,8 +27,9 @@ pub const DEFAULT_POPULATION: usize = 1500;
 const OWN_INDICATORS: &str = include_str!("../data/mie-roubaisis.toml");
 pub const SEED: u64 = 2021;
 
-/// The demo staff: one account per role, and three more PLIE referents sharing the caseloads.
-pub const ACCOUNTS: [(&str, &str, Role, &[Team]); 10] = [
+/// The demo staff: one account per role, three more PLIE referents sharing the caseloads, and
+/// one referent for each other team's programmes (a referent holds only their team's pathways).
+pub const ACCOUNTS: [(&str, &str, Role, &[Team]); 13] = [
     (
         "admin@mie-demo.fr",
         "Alex Admin",
@@ -83,6 +84,24 @@ pub const ACCOUNTS: [(&str, &str, Role, &[Team]); 10] = [
         "Julien Référent",
         Role::Referent,
         &[Team::Plie],
+    ),
+    (
+        "claire.formation@mie-demo.fr",
+        "Claire Conseillère formation",
+        Role::Referent,
+        &[Team::ProchInfoFormation],
+    ),
+    (
+        "eric.entreprises@mie-demo.fr",
+        "Éric Chargé de relations entreprises",
+        Role::Referent,
+        &[Team::Companies],
+    ),
+    (
+        "fanny.fabrik@mie-demo.fr",
+        "Fanny Coach La Fabrik",
+        Role::Referent,
+        &[Team::Fabrik],
     ),
 ];
 
@@ -261,13 +280,14 @@ pub async fn build(db: &Db, population_size: usize, today: Date) -> DbResult<Opt
         return Ok(None);
     }
     territory::ensure_default_communes(db).await?;
-    territory::import_qpv_version(db, "demo", &demo_qpvs()).await?;
+    territory::import_qpv_version(db, None, "demo", &demo_qpvs()).await?;
     let structure = structures::create(db, STRUCTURE_NAME).await?;
     let hash = passerelle_web::auth::hash_password(DEMO_PASSWORD)
         .map_err(|e| passerelle_db::DbError::Corrupt(format!("{e:?}")))?;
     let mut accounts = Vec::new();
     let mut manager = None;
     let mut referents = Vec::new();
+    let mut team_referents = Vec::new();
     for (email, name, role, teams) in ACCOUNTS {
         let u = users::create(
             db,
@@ -284,8 +304,11 @@ pub async fn build(db: &Db, population_size: usize, today: Date) -> DbResult<Opt
         .await?;
         match role {
             Role::Manager => manager = Some(u.id),
-            Role::Referent => referents.push(u.id),
+            Role::Referent if teams.contains(&Team::Plie) => referents.push(u.id),
             _ => {}
+        }
+        if role == Role::Referent {
+            team_referents.push((u.id, teams));
         }
         accounts.push((email.to_owned(), role));
     }
@@ -313,7 +336,8 @@ pub async fn build(db: &Db, population_size: usize, today: Date) -> DbResult<Opt
         && let Some(manager) = manager
     {
         plie::build(db, structure.id, manager, &referents, &residents).await?;
-        programmes::other_programmes(db, structure.id, manager, &referents, &residents).await?;
+        programmes::other_programmes(db, structure.id, manager, &team_referents, &residents)
+            .await?;
         passerelle_db::indicator_files::save(
             db,
             passerelle_db::indicator_files::Author {

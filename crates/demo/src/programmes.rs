@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use passerelle_db::committees::{self, Decision};
 use passerelle_db::enrolments::{self, NewReferral, TransitionData};
 use passerelle_db::{Db, DbResult, contracts, programmes};
-use passerelle_domain::Role;
+use passerelle_domain::{Role, Team};
 use passerelle_domain::audit::Actor;
 use passerelle_domain::pathway::employment::{Contract, ContractKind};
 use passerelle_domain::pathway::exit::ExitReason;
@@ -22,7 +22,7 @@ pub async fn other_programmes(
     db: &Db,
     structure_id: Uuid,
     manager: Uuid,
-    referents: &[Uuid],
+    referents: &[(Uuid, &[Team])],
     population: &[Resident],
 ) -> DbResult<()> {
     let actor = |user_id| Actor {
@@ -41,6 +41,15 @@ pub async fn other_programmes(
         .filter(|p| p.def.code != passerelle_domain::pathway::programme::PLIE)
         .enumerate()
     {
+        // Each programme's pathways are held by its own team's referents.
+        let referents: Vec<Uuid> = referents
+            .iter()
+            .filter(|(_, teams)| teams.contains(&programme.def.team))
+            .map(|(id, _)| *id)
+            .collect();
+        if referents.is_empty() {
+            continue;
+        }
         let mut held: HashMap<Date, Uuid> = HashMap::new();
         for i in 0..12 {
             let Some(r) = next_person.next() else {
@@ -119,7 +128,7 @@ pub async fn other_programmes(
                     contracts::add(db, &referent, r.id, &c, true).await?;
                 }
                 let data = TransitionData {
-                    exit: Some((reason, "Compte rendu".to_owned(), String::new())),
+                    exit: Some((reason, "Compte rendu".to_owned())),
                     ..Default::default()
                 };
                 enrolments::transition(

@@ -44,7 +44,8 @@ pub enum Measure {
     Count,
     /// Number of distinct persons.
     DistinctPersons,
-    /// Mean length of the pathways in whole calendar months, from entry to exit.
+    /// Mean length of the pathways in months from entry to exit, computed from days
+    /// (÷ 30.4375), exact: pages round it for display.
     MeanMonths,
     /// `numerator` ÷ `denominator` × 100 (two counts of the same population).
     Percent,
@@ -403,11 +404,6 @@ impl IndicatorDef {
         }
         Ok(())
     }
-}
-
-/// Rounds a percentage or a mean the way the report prints it: to the nearest whole number.
-pub fn rounded(value: f64) -> i64 {
-    value.round() as i64
 }
 
 #[cfg(test)]

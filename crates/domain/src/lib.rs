@@ -12,6 +12,7 @@ pub mod indicator;
 pub mod name_search;
 pub mod pathway;
 pub mod person;
+pub mod rule;
 pub mod situation;
 pub mod suppression;
 pub mod territory;
@@ -19,4 +20,5 @@ pub mod validation;
 
 pub use access::{Permission, Role, Team};
 pub use id::new_id;
+pub use rule::RuleViolation;
 pub use validation::FieldErrors;

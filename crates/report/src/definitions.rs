@@ -141,7 +141,11 @@ pub fn resolve(shipped: Vec<IndicatorDef>, files: &[(String, String)]) -> Defini
     let known_refs: Vec<&str> = known.iter().map(String::as_str).collect();
     let mut accepted: Vec<(String, IndicatorDef)> = Vec::new();
     for (name, d) in incoming {
-        match d.check(&known_refs) {
+        let shipped_version = out.defs.iter().find(|o| o.id == d.id).map(|o| o.version);
+        match d
+            .check(&known_refs)
+            .and_then(|()| check_override(&d, shipped_version))
+        {
             Ok(()) => accepted.push((name, d)),
             Err(e) => out.problems.push(Problem {
                 file: name.clone(),
@@ -177,6 +181,20 @@ pub fn resolve(shipped: Vec<IndicatorDef>, files: &[(String, String)]) -> Defini
         });
     }
     out
+}
+
+/// A structure's indicator replacing a shipped one must carry a higher version: publications
+/// tell definitions apart by their version, so the same version with another definition would
+/// make a publication claim that records moved when none did.
+fn check_override(d: &IndicatorDef, shipped_version: Option<u32>) -> Result<(), String> {
+    match shipped_version {
+        Some(v) if d.version <= v => Err(format!(
+            "l'indicateur {} remplace un indicateur livré en version {v} : donnez-lui une version supérieure (version = {})",
+            d.id,
+            v + 1
+        )),
+        _ => Ok(()),
+    }
 }
 
 /// The longest definition file a structure may save (a few hundred indicators).
@@ -296,6 +314,37 @@ filters = { programme = "plie", commune = "59512" }
         assert_eq!(d.get("plie.entries").map(|e| e.version), Some(2));
         assert!(d.is_custom("plie.entries") && !d.is_custom("plie.exits"));
         assert_eq!(d.defs.len(), shipped().len() + 1);
+    }
+
+    #[test]
+    fn an_override_needs_a_higher_version_than_the_shipped_one() {
+        let shipped_entries = shipped()
+            .into_iter()
+            .find(|d| d.id == "plie.entries")
+            .map(|d| d.version)
+            .unwrap_or_default();
+        let over = |version: u32| {
+            format!(
+                "[[indicator]]\nid = \"plie.entries\"\nversion = {version}\ntitle = \"Entrées\"\ndefinition = \"Autre\"\npopulation = \"enrolments\"\nperiod = \"entered\"\nmeasure = \"count\"\n"
+            )
+        };
+        let same = resolve(shipped(), &[("perso.toml".into(), over(shipped_entries))]);
+        assert_eq!(same.problems.len(), 1, "{:?}", same.problems);
+        assert!(!same.is_custom("plie.entries"));
+        assert_eq!(
+            same.get("plie.entries").map(|d| d.definition.as_str()),
+            shipped()
+                .iter()
+                .find(|d| d.id == "plie.entries")
+                .map(|d| d.definition.as_str())
+        );
+        assert!(check_file(&[], "perso.toml", &over(shipped_entries)).is_err());
+        let higher = resolve(
+            shipped(),
+            &[("perso.toml".into(), over(shipped_entries + 1))],
+        );
+        assert!(higher.problems.is_empty(), "{:?}", higher.problems);
+        assert!(higher.is_custom("plie.entries"));
     }
 
     #[test]

@@ -1,13 +1,27 @@
-//! Figures written the French way, the same in every output: `1 304`, `77 %`, `30 mois`.
+//! Figures written the French way, the same in every output: `1 304`, `77 %`, `30,2 mois`.
+//! Figures are stored and exported exact (JSON, XLSX, API); only what is read is rounded:
+//! a percentage to the whole percent, as the activity report prints it, anything else to one
+//! decimal.
 
 use passerelle_domain::french;
 
-/// A number: thousands with a narrow no-break space, a decimal comma when not whole.
+/// A number rounded to one decimal: thousands with a narrow no-break space, a decimal comma
+/// when not whole.
 pub fn number(v: f64) -> String {
-    if v.fract() == 0.0 && v.abs() < 9.0e15 {
-        french::integer(v as i64)
+    let r = (v * 10.0).round() / 10.0;
+    if r.fract() == 0.0 && r.abs() < 9.0e15 {
+        french::integer(r as i64)
     } else {
-        format!("{v:.1}").replace('.', ",")
+        format!("{r:.1}").replace('.', ",")
+    }
+}
+
+/// The number as shown for a figure of `unit`: a whole percent, else one decimal.
+pub fn shown(v: f64, unit: &str) -> String {
+    if unit == "%" {
+        number(v.round())
+    } else {
+        number(v)
     }
 }
 
@@ -15,9 +29,9 @@ pub fn number(v: f64) -> String {
 /// French typography puts before `%`), `30 mois` (no-break space).
 pub fn value(v: f64, unit: &str) -> String {
     match unit {
-        "" => number(v),
-        "%" => format!("{}\u{202f}%", number(v)),
-        u => format!("{}\u{a0}{u}", number(v)),
+        "" => shown(v, unit),
+        "%" => format!("{}\u{202f}%", shown(v, unit)),
+        u => format!("{}\u{a0}{u}", shown(v, unit)),
     }
 }
 
@@ -32,5 +46,10 @@ mod tests {
         assert_eq!(value(77.0, "%"), "77\u{202f}%");
         assert_eq!(value(30.0, "mois"), "30\u{a0}mois");
         assert_eq!(value(414.0, ""), "414");
+        // Exact values are rounded only for display.
+        assert_eq!(value(74.137, "%"), "74\u{202f}%");
+        assert_eq!(value(29.96, "mois"), "30\u{a0}mois");
+        assert_eq!(value(30.24, "mois"), "30,2\u{a0}mois");
+        assert_eq!(shown(0.4836, ""), "0,5");
     }
 }

@@ -7,7 +7,7 @@ pub mod layout;
 pub mod render;
 
 use passerelle_db::{Db, DbResult};
-use passerelle_domain::indicator::{Breakdown, IndicatorDef, Measure, rounded};
+use passerelle_domain::indicator::{Breakdown, IndicatorDef, Measure};
 use passerelle_domain::territory::TerritoryTables;
 use time::{Date, Month};
 use uuid::Uuid;
@@ -123,10 +123,11 @@ fn values(defs: &[IndicatorDef], raw: &[Option<f64>], year: i32) -> Vec<(f64, Op
         .map(|(d, v)| match (d.measure, v) {
             (Measure::Percent | Measure::Ratio, _) => {
                 let (n, total) = (find(&d.numerator), find(&d.denominator));
+                // Exact values: pages and the PDF round for display only (`fmt::value`).
                 let (what, value) = if d.measure == Measure::Percent {
-                    ("Taux", rounded(n * 100.0 / total) as f64)
+                    ("Taux", n * 100.0 / total)
                 } else {
-                    ("Ratio", (n / total * 10.0).round() / 10.0)
+                    ("Ratio", n / total)
                 };
                 if total == 0.0 {
                     let part = d.denominator.as_deref().unwrap_or_default();
@@ -140,8 +141,6 @@ fn values(defs: &[IndicatorDef], raw: &[Option<f64>], year: i32) -> Vec<(f64, Op
                     (value, None)
                 }
             }
-            (Measure::MeanMonths, Some(v)) => (rounded(*v) as f64, None),
-            (Measure::Sum, Some(v)) => ((v * 10.0).round() / 10.0, None),
             (_, Some(v)) => (*v, None),
             (_, None) => (0.0, None),
         })
@@ -364,6 +363,7 @@ pub async fn counted(
 pub struct Change {
     pub id: String,
     pub title: String,
+    pub unit: String,
     pub published: f64,
     pub now: f64,
     /// The definition's version then and now: a structure may have redefined the figure.
@@ -398,6 +398,7 @@ pub fn changes(published: &Snapshot, now: &Snapshot) -> Vec<Change> {
             (moved || !added.is_empty() || !removed.is_empty()).then(|| Change {
                 id: p.id.clone(),
                 title: p.title.clone(),
+                unit: p.unit.clone(),
                 published: p.value,
                 now: n.value,
                 published_version: p.version,

@@ -75,6 +75,7 @@ impl From<DbError> for AppError {
             ),
             DbError::Duplicate(_) => AppError::Conflict("Cette valeur est déjà utilisée.".into()),
             DbError::Refused(m) => AppError::Refused(m),
+            DbError::Rule(r) => AppError::Refused(r.to_string()),
             other => AppError::Internal(other.to_string()),
         }
     }

@@ -490,7 +490,7 @@ pub async fn generate(path: &Path, n: usize) -> anyhow::Result<()> {
     let db = Db::Sqlite(pool.clone());
     db.migrate().await?;
     territory::ensure_default_communes(&db).await?;
-    territory::import_qpv_version(&db, "demo", &passerelle_demo::demo_qpvs()).await?;
+    territory::import_qpv_version(&db, None, "demo", &passerelle_demo::demo_qpvs()).await?;
     let structure = structures::create(&db, STRUCTURE).await?.id;
     programmes::ensure_defaults(&db, structure).await?;
     let programmes: Vec<Uuid> = programmes::list(&db, structure)

@@ -123,18 +123,18 @@ async fn a_leers_resident_enters_the_plie_from_february_2021_and_exits_to_a_dura
         let proposal = enrolments::proposed_exit(&app.db, s, &e, date!(2021 - 09 - 15)).await.unwrap().unwrap();
         assert_eq!(proposal.reason, ExitReason::DurableJob);
         assert!(proposal.why.contains("Entrepôt du Nord"), "{}", proposal.why);
-        let early_exit = TransitionData { exit: Some((ExitReason::DurableJob, "Contrat CDI".into(), proposal.why.clone())), ..Default::default() };
+        let early_exit = TransitionData { exit: Some((ExitReason::DurableJob, "Contrat CDI".into())), ..Default::default() };
         assert!(refused(enrolments::transition(&app.db, &as_referent, Role::Referent, e.id, PathwayEvent::Exit, date!(2021 - 02 - 01), early_exit).await).contains("précéder l'entrée"));
-        let no_proof = TransitionData { exit: Some((ExitReason::DurableJob, " ".into(), proposal.why.clone())), ..Default::default() };
+        let no_proof = TransitionData { exit: Some((ExitReason::DurableJob, " ".into())), ..Default::default() };
         assert!(refused(enrolments::transition(&app.db, &as_referent, Role::Referent, e.id, PathwayEvent::Exit, date!(2021 - 09 - 15), no_proof).await).contains("justificatif"));
         // A reason outside the programme's exit typology is refused.
         let mut narrowed = plie.def.clone();
         narrowed.exit_reasons.retain(|r| *r != ExitReason::Health);
         programmes::update(&app.db, &as_manager, plie.id, &narrowed, true).await.unwrap();
-        let health = TransitionData { exit: Some((ExitReason::Health, "Certificat".into(), String::new())), ..Default::default() };
+        let health = TransitionData { exit: Some((ExitReason::Health, "Certificat".into())), ..Default::default() };
         let msg = refused(enrolments::transition(&app.db, &as_referent, Role::Referent, e.id, PathwayEvent::Exit, date!(2021 - 09 - 15), health).await);
         assert!(msg.contains("n'est pas prévu pour ce dispositif"), "{msg}");
-        let exit = TransitionData { exit: Some((ExitReason::DurableJob, "Contrat CDI signé".into(), proposal.why)), ..Default::default() };
+        let exit = TransitionData { exit: Some((ExitReason::DurableJob, "Contrat CDI signé".into())), ..Default::default() };
         let e = enrolments::transition(&app.db, &as_referent, Role::Referent, e.id, PathwayEvent::Exit, date!(2021 - 09 - 15), exit).await.unwrap();
         assert_eq!(e.state, PathwayState::Exited);
         assert_eq!(e.exit_category().map(|c| c.code()), Some("durable_job"));
@@ -444,7 +444,7 @@ async fn a_pathway_through_the_pages_from_referral_to_exit() {
 
         let page = referent.get(&path).await;
         assert!(
-            page.body.contains("Catégorie proposée : Emploi durable"),
+            page.body.contains("Catégorie proposée au ") && page.body.contains(" : Emploi durable"),
             "{}",
             page.body
         );

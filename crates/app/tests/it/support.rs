@@ -65,7 +65,7 @@ pub struct TestApp {
 impl TestApp {
     pub async fn new(db: Db, config: WebConfig) -> TestApp {
         territory::ensure_default_communes(&db).await.unwrap();
-        territory::import_qpv_version(&db, "demo", &passerelle_demo::demo_qpvs())
+        territory::import_qpv_version(&db, None, "demo", &passerelle_demo::demo_qpvs())
             .await
             .unwrap();
         let s = structures::create(&db, "MiE de test").await.unwrap();

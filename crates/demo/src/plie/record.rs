@@ -121,7 +121,7 @@ impl Ctx<'_> {
             _ => "Contrat de travail ou attestation",
         };
         let data = TransitionData {
-            exit: Some((reason, proof.to_owned(), String::new())),
+            exit: Some((reason, proof.to_owned())),
             ..Default::default()
         };
         enrolments::transition(

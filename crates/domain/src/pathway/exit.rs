@@ -134,17 +134,39 @@ pub struct Proposal {
     pub why: String,
 }
 
-/// Proposes an exit from the facts on record on `on`: a durable job first, then a validated
-/// qualifying training, then a current job (transition). `None`: nothing on record justifies a
-/// dynamic exit; the referent chooses a reason without result.
+/// The settings of a programme's exit proposal: the durable-job and training rules, and how
+/// long after a job ended it still makes the exit a transition job.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExitRules {
+    pub employment: EmploymentRules,
+    pub training: TrainingRules,
+    /// A job that does not meet the durable-job rule and ended at most this many months before
+    /// the exit is a transition job (a programme setting, one month by default).
+    pub transition_window_months: i32,
+}
+
+impl Default for ExitRules {
+    fn default() -> Self {
+        ExitRules {
+            employment: EmploymentRules::default(),
+            training: TrainingRules::default(),
+            transition_window_months: 1,
+        }
+    }
+}
+
+/// Proposes an exit on `on` (the exit date being entered) from the facts on record: a durable
+/// job first, then a validated qualifying or certifying training, then a job held on `on` or
+/// ended within the transition window before it. `None`: nothing on record justifies a
+/// dynamic exit; the referent chooses a reason without result. `contracts` are the person's
+/// contracts during the pathway; those starting after `on` are ignored.
 pub fn propose(
     contracts: &[Contract],
     trainings: &[Training],
     on: Date,
-    employment: &EmploymentRules,
-    training: &TrainingRules,
+    rules: &ExitRules,
 ) -> Option<Proposal> {
-    if let DurableJob::Validated { why, .. } = employment.durable_job(contracts, on) {
+    if let DurableJob::Validated { why, .. } = rules.employment.durable_job(contracts, on) {
         let creation = contracts
             .iter()
             .any(|c| c.kind == ContractKind::BusinessCreation && c.start <= on);
@@ -159,33 +181,58 @@ pub fn propose(
     }
     if let Some(t) = trainings
         .iter()
-        .find(|t| training.counts_as_validated(t, on))
+        .find(|t| rules.training.counts_as_validated(t, on))
     {
-        let why = if t.validated {
-            format!("Formation qualifiante « {} » validée.", t.title)
-        } else {
-            format!(
-                "Formation qualifiante longue « {} » suivie depuis le {} : comptée comme validée après {} mois.",
-                t.title,
-                french::date(t.start),
-                training.validated_after_months
-            )
-        };
         return Some(Proposal {
             reason: ExitReason::QualifyingTrainingValidated,
-            why,
+            why: training_why(t, &rules.training),
         });
     }
-    let current = contracts
-        .iter()
-        .find(|c| c.start <= on && c.end.is_none_or(|e| e >= on));
-    current.map(|c| Proposal {
+    transition_job(contracts, on, rules.transition_window_months)
+}
+
+fn training_why(t: &Training, rules: &TrainingRules) -> String {
+    if t.validated {
+        format!("Formation qualifiante « {} » validée.", t.title)
+    } else {
+        format!(
+            "Formation qualifiante longue « {} » suivie depuis le {} : comptée comme validée après {} mois.",
+            t.title,
+            french::date(t.start),
+            rules.validated_after_months
+        )
+    }
+}
+
+/// The job that makes the exit a transition job: the one held on `on` if any, else the one that
+/// ended last, if it ended at most `window_months` before `on`.
+fn transition_job(contracts: &[Contract], on: Date, window_months: i32) -> Option<Proposal> {
+    let window_start = add_months(on, -window_months.max(0));
+    let known = contracts.iter().filter(|c| c.start <= on);
+    if let Some(c) = known.clone().find(|c| c.end.is_none_or(|e| e >= on)) {
+        return Some(Proposal {
+            reason: ExitReason::TransitionJob,
+            why: format!(
+                "{} en cours chez {} depuis le {}, sans atteindre la règle de l'emploi durable.",
+                c.kind.label(),
+                c.employer,
+                french::date(c.start)
+            ),
+        });
+    }
+    let (c, end) = known
+        .filter_map(|c| c.end.map(|e| (c, e)))
+        .filter(|(_, e)| *e >= window_start)
+        .max_by_key(|(_, e)| *e)?;
+    Some(Proposal {
         reason: ExitReason::TransitionJob,
         why: format!(
-            "{} en cours chez {} depuis le {}, sans atteindre la règle de l'emploi durable.",
+            "{} chez {} du {} au {}, terminé moins de {} mois avant la sortie, sans atteindre la règle de l'emploi durable.",
             c.kind.label(),
             c.employer,
-            french::date(c.start)
+            french::date(c.start),
+            french::date(end),
+            window_months
         ),
     })
 }
@@ -240,7 +287,6 @@ mod tests {
             &[],
             ON,
             &Default::default(),
-            &Default::default(),
         );
         let p = p.unwrap_or_else(|| panic!("no proposal"));
         assert_eq!(p.reason, ExitReason::DurableJob);
@@ -258,7 +304,6 @@ mod tests {
             &[],
             ON,
             &Default::default(),
-            &Default::default(),
         );
         assert_eq!(p.map(|p| p.reason), Some(ExitReason::TransitionJob));
     }
@@ -273,9 +318,138 @@ mod tests {
         let long = training(false, date!(2021 - 03 - 01), date!(2022 - 02 - 28));
         assert!(rules.counts_as_validated(&long, date!(2021 - 09 - 01)));
         assert!(!rules.counts_as_validated(&long, date!(2021 - 08 - 31)));
-        let p = propose(&[], &[done], ON, &Default::default(), &rules);
+        let p = propose(
+            &[],
+            &[done],
+            ON,
+            &ExitRules {
+                training: rules,
+                ..Default::default()
+            },
+        );
         assert_eq!(
             p.map(|p| p.reason),
+            Some(ExitReason::QualifyingTrainingValidated)
+        );
+    }
+
+    fn cdd(start: Date, end: Date) -> Contract {
+        contract(ContractKind::Cdd, start, Some(end))
+    }
+
+    fn reason_on(contracts: &[Contract], on: Date) -> Option<ExitReason> {
+        propose(contracts, &[], on, &ExitRules::default()).map(|p| p.reason)
+    }
+
+    #[test]
+    fn a_cdd_that_ended_days_or_weeks_before_the_exit_is_a_transition_job() {
+        let job = cdd(date!(2021 - 09 - 01), date!(2021 - 11 - 30));
+        // Ended the day before, two weeks before, a month before to the day.
+        for on in [
+            date!(2021 - 12 - 01),
+            date!(2021 - 12 - 14),
+            date!(2021 - 12 - 30),
+        ] {
+            assert_eq!(
+                reason_on(std::slice::from_ref(&job), on),
+                Some(ExitReason::TransitionJob),
+                "{on}"
+            );
+        }
+        // Ended more than the window (one month) before the exit: nothing to propose.
+        assert_eq!(reason_on(&[job], date!(2022 - 01 - 01)), None);
+    }
+
+    #[test]
+    fn the_window_is_a_programme_setting() {
+        let job = cdd(date!(2021 - 09 - 01), date!(2021 - 10 - 15));
+        let on = date!(2021 - 12 - 10);
+        assert_eq!(reason_on(std::slice::from_ref(&job), on), None);
+        let two_months = ExitRules {
+            transition_window_months: 2,
+            ..ExitRules::default()
+        };
+        let p = propose(&[job], &[], on, &two_months);
+        assert_eq!(p.as_ref().map(|p| p.reason), Some(ExitReason::TransitionJob));
+        assert!(
+            p.is_some_and(|p| p.why.contains("15/10/2021")),
+            "the proposal names the contract's end"
+        );
+    }
+
+    #[test]
+    fn the_proposal_depends_on_the_exit_date_not_on_today() {
+        let job = cdd(date!(2021 - 03 - 01), date!(2021 - 05 - 31));
+        // During the contract, then two weeks after it, then months later.
+        assert_eq!(
+            reason_on(std::slice::from_ref(&job), date!(2021 - 04 - 15)),
+            Some(ExitReason::TransitionJob)
+        );
+        assert_eq!(
+            reason_on(std::slice::from_ref(&job), date!(2021 - 06 - 14)),
+            Some(ExitReason::TransitionJob)
+        );
+        assert_eq!(reason_on(&[job], date!(2021 - 09 - 01)), None);
+    }
+
+    #[test]
+    fn a_cdd_of_exactly_six_months_is_a_durable_job_even_once_ended() {
+        let six = cdd(date!(2021 - 01 - 01), date!(2021 - 06 - 30));
+        assert_eq!(
+            reason_on(std::slice::from_ref(&six), date!(2021 - 06 - 30)),
+            Some(ExitReason::DurableJob)
+        );
+        // Ended three months before the exit, it still validated the durable-job rule.
+        assert_eq!(
+            reason_on(&[six], date!(2021 - 09 - 30)),
+            Some(ExitReason::DurableJob)
+        );
+        // One day short of six months: a transition job while within the window.
+        let short = cdd(date!(2021 - 01 - 01), date!(2021 - 06 - 29));
+        assert_eq!(
+            reason_on(std::slice::from_ref(&short), date!(2021 - 07 - 10)),
+            Some(ExitReason::TransitionJob)
+        );
+        assert_eq!(reason_on(&[short], date!(2021 - 09 - 30)), None);
+    }
+
+    #[test]
+    fn consecutive_missions_without_a_gap_make_a_durable_job_with_a_gap_a_transition_job() {
+        let mission = |start: Date, end: Date| {
+            contract(ContractKind::TemporaryMission, start, Some(end))
+        };
+        let chained = [
+            mission(date!(2021 - 01 - 04), date!(2021 - 03 - 31)),
+            mission(date!(2021 - 04 - 01), date!(2021 - 05 - 31)),
+            mission(date!(2021 - 06 - 01), date!(2021 - 07 - 15)),
+        ];
+        assert_eq!(
+            reason_on(&chained, date!(2021 - 08 - 01)),
+            Some(ExitReason::DurableJob)
+        );
+        let gap = [
+            mission(date!(2021 - 01 - 04), date!(2021 - 03 - 31)),
+            mission(date!(2021 - 04 - 06), date!(2021 - 05 - 31)),
+            mission(date!(2021 - 06 - 01), date!(2021 - 07 - 15)),
+        ];
+        assert_eq!(
+            reason_on(&gap, date!(2021 - 08 - 01)),
+            Some(ExitReason::TransitionJob)
+        );
+        assert_eq!(reason_on(&gap, date!(2021 - 09 - 01)), None);
+    }
+
+    #[test]
+    fn a_certifying_training_validated_is_a_positive_exit() {
+        let t = Training {
+            title: "CléA".into(),
+            qualifying: true,
+            start: date!(2021 - 02 - 01),
+            end: Some(date!(2021 - 04 - 30)),
+            validated: true,
+        };
+        assert_eq!(
+            propose(&[], &[t], ON, &ExitRules::default()).map(|p| p.reason),
             Some(ExitReason::QualifyingTrainingValidated)
         );
     }
@@ -283,7 +457,7 @@ mod tests {
     #[test]
     fn nothing_on_record_proposes_nothing() {
         assert_eq!(
-            propose(&[], &[], ON, &Default::default(), &Default::default()),
+            propose(&[], &[], ON, &Default::default()),
             None
         );
     }

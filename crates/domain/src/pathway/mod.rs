@@ -9,6 +9,7 @@ pub mod eligibility;
 pub mod employment;
 pub mod exit;
 pub mod programme;
+pub mod referent;
 pub mod scope;
 pub mod step;
 pub mod workflow;

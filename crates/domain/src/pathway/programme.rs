@@ -5,7 +5,7 @@
 use time::macros::date;
 
 use super::eligibility::{Eligibility, OpenTown};
-use super::exit::ExitReason;
+use super::exit::{ExitReason, ExitRules};
 use crate::access::Team;
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -19,6 +19,23 @@ pub struct ProgrammeDef {
     pub alert_months: i32,
     /// The exit reasons this programme records (its exit typology).
     pub exit_reasons: Vec<ExitReason>,
+    /// A job that ended at most this many months before the exit makes it a transition job.
+    #[serde(default = "one_month")]
+    pub transition_window_months: i32,
+}
+
+fn one_month() -> i32 {
+    1
+}
+
+impl ProgrammeDef {
+    /// The settings of this programme's exit proposal.
+    pub fn exit_rules(&self) -> ExitRules {
+        ExitRules {
+            transition_window_months: self.transition_window_months,
+            ..ExitRules::default()
+        }
+    }
 }
 
 /// The code of the PLIE programme, whose figures the activity report computes.
@@ -33,6 +50,7 @@ fn open(code: &str, name: &str, team: Team) -> ProgrammeDef {
         max_duration_months: None,
         alert_months: 3,
         exit_reasons: ExitReason::VARIANTS.to_vec(),
+        transition_window_months: one_month(),
     }
 }
 
@@ -61,6 +79,7 @@ pub fn default_programmes() -> Vec<ProgrammeDef> {
         max_duration_months: Some(36),
         alert_months: 3,
         exit_reasons: ExitReason::VARIANTS.to_vec(),
+        transition_window_months: one_month(),
     };
     vec![
         plie,

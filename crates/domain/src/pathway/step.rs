@@ -46,6 +46,15 @@ impl StepFamily {
         )
     }
 
+    /// A training that leads to a diploma, title or certificate: once validated, a positive
+    /// exit (RULES.md rule 14, "qualifying or certifying training validated").
+    pub fn leads_to_qualification(self) -> bool {
+        matches!(
+            self,
+            StepFamily::QualifyingTraining | StepFamily::CertifyingTraining
+        )
+    }
+
     pub fn is_training(self) -> bool {
         self.is_upskilling() && self != StepFamily::Vae
     }

@@ -2,7 +2,7 @@
 //! committee decisions and exits. Same permissions, record scope and audit as the pages.
 
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
@@ -81,19 +81,38 @@ pub async fn of_person(
     Ok(Json(Value::Array(out)))
 }
 
+/// `?on=AAAA-MM-JJ`: the exit date being entered, at which the exit is proposed (today by
+/// default).
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct ProposalOn {
+    on: Option<String>,
+}
+
 pub async fn show(
     State(state): State<AppState>,
     Extension(user): Extension<CurrentUser>,
     Path(id): Path<Uuid>,
+    Query(q): Query<ProposalOn>,
 ) -> AppResult<Json<Value>> {
     let s = user.user.structure_id;
     let (e, _) = in_user_scope(&state, &user, id)
         .await
         .map_err(AppError::api)?;
+    let on = match q.on.as_deref() {
+        None => today(),
+        Some(raw) => match day(raw, "on")? {
+            d if d > today() => {
+                let mut errors = passerelle_domain::FieldErrors::new();
+                errors.add("on", "La date de sortie ne peut pas être dans le futur.");
+                return Err(AppError::Invalid(errors).api());
+            }
+            d => d,
+        },
+    };
     let log = enrolments::log(&state.db, s, id).await.map_err(api)?;
     let steps = steps::of_enrolment(&state.db, s, id).await.map_err(api)?;
     let referents = enrolments::referents(&state.db, s, id).await.map_err(api)?;
-    let proposal = enrolments::proposed_exit(&state.db, s, &e, today())
+    let proposal = enrolments::proposed_exit(&state.db, s, &e, on)
         .await
         .map_err(api)?;
     let mut v = enrolment_json(&e);
@@ -117,7 +136,7 @@ pub async fn show(
     );
     v["proposed_exit"] = match proposal {
         Some(p) => {
-            json!({"reason": p.reason.code(), "category": p.reason.category().code(), "why": p.why})
+            json!({"on": on.to_string(), "reason": p.reason.code(), "category": p.reason.category().code(), "why": p.why})
         }
         None => Value::Null,
     };
@@ -215,7 +234,7 @@ pub async fn transition(
             let reason: ExitReason = r
                 .parse()
                 .map_err(|_| AppError::Refused("Motif de sortie inconnu.".into()).api())?;
-            Some((reason, b.proof.clone().unwrap_or_default(), String::new()))
+            Some((reason, b.proof.clone().unwrap_or_default()))
         }
         _ => None,
     };

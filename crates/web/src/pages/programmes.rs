@@ -58,6 +58,8 @@ pub struct ProgrammeForm {
     #[serde(default)]
     alert_months: String,
     #[serde(default)]
+    transition_window_months: String,
+    #[serde(default)]
     active: Option<String>,
     /// Exit reason codes (repeated check boxes, read from the raw body).
     #[serde(skip)]
@@ -100,6 +102,7 @@ fn form_of(p: &Programme) -> ProgrammeForm {
         max_age: opt(p.def.eligibility.max_age),
         max_duration_months: opt(p.def.max_duration_months),
         alert_months: p.def.alert_months.to_string(),
+        transition_window_months: p.def.transition_window_months.to_string(),
         active: p.active.then(|| "on".to_owned()),
         exit_reasons: p
             .def
@@ -233,6 +236,13 @@ pub async fn update(
         1..=120,
     );
     let alert_months = number(&mut e, "alert_months", &f.alert_months, 0..=24).unwrap_or(3);
+    let transition_window_months = number(
+        &mut e,
+        "transition_window_months",
+        &f.transition_window_months,
+        0..=12,
+    )
+    .unwrap_or(1);
     let exit_reasons: Vec<ExitReason> = f
         .exit_reasons
         .iter()
@@ -255,6 +265,7 @@ pub async fn update(
             max_duration_months,
             alert_months,
             exit_reasons,
+            transition_window_months,
         };
         programmes::update(&state.db, &user.actor(), id, &def, f.active.is_some()).await?;
         return Ok(see_other("/admin/dispositifs", "enregistre").into_response());
@@ -276,6 +287,7 @@ fn read_programme_form(body: &str) -> ProgrammeForm {
             "max_age" => f.max_age = v,
             "max_duration_months" => f.max_duration_months = v,
             "alert_months" => f.alert_months = v,
+            "transition_window_months" => f.transition_window_months = v,
             "active" => f.active = Some(v),
             _ => {}
         }

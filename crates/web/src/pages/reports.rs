@@ -44,20 +44,18 @@ pub struct ReportPage {
     publications: Vec<(uuid::Uuid, String, String)>,
 }
 
-fn shown(v: f64) -> String {
-    if v.fract() == 0.0 {
-        passerelle_domain::french::integer(v as i64)
-    } else {
-        format!("{v:.1}").replace('.', ",")
-    }
+/// A figure's value as read on a page: exact in the data, rounded here (whole percent, else one
+/// decimal).
+fn shown(v: f64, unit: &str) -> String {
+    passerelle_report::fmt::shown(v, unit)
 }
 
 impl ReportPage {
     fn value(&self, f: &Figure) -> String {
-        shown(f.value)
+        shown(f.value, &f.unit)
     }
     fn previous(&self, f: &Figure) -> String {
-        shown(f.previous)
+        shown(f.previous, &f.unit)
     }
 }
 
@@ -262,7 +260,7 @@ pub async fn explain(
                         b.label.clone(),
                         b.cells
                             .iter()
-                            .map(|c| (c.label.clone(), shown(c.value as f64)))
+                            .map(|c| (c.label.clone(), shown(c.value as f64, "")))
                             .collect(),
                     )
                 })
@@ -273,7 +271,7 @@ pub async fn explain(
         .figures
         .iter()
         .find(|f| f.id == def.id)
-        .map(|f| shown(f.value))
+        .map(|f| shown(f.value, &f.unit))
         .unwrap_or_default();
     Ok(ExplainPage {
         ctx: PageCtx::new(&user, "rapports"),
@@ -332,8 +330,8 @@ pub struct PublishedFigure {
 }
 
 impl PublicationPage {
-    fn num(&self, v: &f64) -> String {
-        shown(*v)
+    fn num(&self, v: &f64, unit: &str) -> String {
+        shown(*v, unit)
     }
 }
 
@@ -364,7 +362,7 @@ pub async fn publication(
             .map(|f| PublishedFigure {
                 id: f.id.clone(),
                 title: f.title.clone(),
-                value: shown(f.value),
+                value: shown(f.value, &f.unit),
                 unit: f.unit.clone(),
                 version: f.version,
                 kept: frozen.records.contains_key(&f.id),

@@ -185,7 +185,7 @@ pub async fn import_qpv(
         );
         return Ok(refused(&state, &user, f, String::new(), msg).await);
     }
-    passerelle_db::territory::import_qpv_version(&state.db, &version, &qpvs).await?;
+    passerelle_db::territory::import_qpv_version(&state.db, Some(&user.actor()), &version, &qpvs).await?;
     state.reload_territory().await?;
     tracing::info!(user_id = %user.user.id, version = %version, count = qpvs.len(), "QPV list imported");
     Ok(see_other("/admin/territoire", "qpv").into_response())
@@ -198,7 +198,7 @@ pub async fn import_communes(
 ) -> AppResult<Response> {
     match parse_communes_csv(&f.csv) {
         Ok(c) if !c.is_empty() => {
-            passerelle_db::territory::upsert_communes(&state.db, &c).await?;
+            passerelle_db::territory::upsert_communes(&state.db, Some(&user.actor()), &c).await?;
             state.reload_territory().await?;
             Ok(see_other("/admin/territoire", "communes").into_response())
         }

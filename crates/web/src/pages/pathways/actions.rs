@@ -38,11 +38,11 @@ async fn act(
 ) -> AppResult<Response> {
     match result {
         Ok(()) => Ok(see_other(&format!("/parcours/{id}"), "enregistre").into_response()),
-        Err(DbError::Refused(m)) => {
+        Err(e) => {
+            let m = e.into_refusal()?;
             let page = enrolment_page(state, user, id, Some((section.to_owned(), m)), form).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
-        Err(e) => Err(e.into()),
     }
 }
 
@@ -92,21 +92,12 @@ pub async fn exit(
     in_user_scope(&state, &user, id).await?;
     let result = async {
         let on = day(&f.on, "la date de sortie")?;
-        if on > today() {
-            return Err(DbError::Refused(
-                "La sortie ne peut pas être datée dans le futur.".into(),
-            ));
-        }
         let reason: ExitReason = f
             .reason
             .parse()
             .map_err(|_| DbError::Refused("Choisissez le motif de sortie.".into()))?;
         let data = TransitionData {
-            exit: Some((
-                reason,
-                f.proof.trim().to_owned(),
-                f.explanation.trim().to_owned(),
-            )),
+            exit: Some((reason, f.proof.trim().to_owned())),
             ..Default::default()
         };
         enrolments::transition(
@@ -233,7 +224,7 @@ pub async fn add_step(
             provider: Some(f.provider.trim()).filter(|p| !p.is_empty()),
             start_on: start,
             end_on: end,
-            qualifying: f.qualifying.is_some() || family == StepFamily::QualifyingTraining,
+            qualifying: f.qualifying.is_some() || family.leads_to_qualification(),
             validated: match f.validated.as_str() {
                 "oui" => Some(true),
                 "non" => Some(false),

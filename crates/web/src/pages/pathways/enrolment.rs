@@ -4,16 +4,19 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::Extension;
 use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
 use passerelle_db::enrolments::{self, Enrolment};
 use passerelle_db::{contracts, persons, steps, users};
 use passerelle_domain::french::date as fr;
 use passerelle_domain::pathway::duration::{DurationStatus, duration_status};
 use passerelle_domain::pathway::employment::ContractKind;
+use passerelle_domain::pathway::referent;
 use passerelle_domain::pathway::step::{
     AppointmentKind, DiagnosisCriterion, ObjectiveStatus, StepFamily,
 };
 use passerelle_domain::pathway::workflow::PathwayState;
-use passerelle_domain::{Permission, Role};
+use passerelle_domain::Permission;
 use uuid::Uuid;
 
 use crate::AppState;
@@ -42,8 +45,6 @@ pub struct ActionForm {
     pub(super) reason: String,
     #[serde(default)]
     pub(super) proof: String,
-    #[serde(default)]
-    pub(super) explanation: String,
     #[serde(default)]
     pub(super) user_id: String,
     #[serde(default)]
@@ -101,6 +102,10 @@ pub struct EnrolmentPage {
     /// id, type, employer, dates, hours.
     contracts: Vec<(Uuid, String, String, String, String)>,
     proposal: Option<(String, String, String)>,
+    /// The day the proposal is computed for (the exit date being entered), in French.
+    proposal_on: String,
+    /// The same day as the date field wants it (AAAA-MM-JJ).
+    proposal_on_iso: String,
     /// (criterion, date, proof, author)
     diagnosis: Vec<(String, String, String, String)>,
     /// (date, kind, held or missed, note, with)
@@ -176,8 +181,12 @@ pub(super) async fn enrolment_page(
             note: t.note.unwrap_or_default(),
         })
         .collect();
+    // The proposal at the exit date being entered (a past or present day), else today.
+    let exit_on = passerelle_domain::french::parse_date(&form.on)
+        .filter(|d| *d <= on && *d >= e.entered_on.unwrap_or(e.referred_on))
+        .unwrap_or(on);
     let proposal = if e.state == PathwayState::Entered {
-        enrolments::proposed_exit(&state.db, s, &e, on)
+        enrolments::proposed_exit(&state.db, s, &e, exit_on)
             .await?
             .map(|p| {
                 (
@@ -210,7 +219,16 @@ pub(super) async fn enrolment_page(
     let staff = users::list(&state.db, s)
         .await?
         .into_iter()
-        .filter(|u| u.active && matches!(u.role, Role::Referent | Role::Manager))
+        .filter(|u| {
+            referent::may_hold(
+                referent::Candidate {
+                    role: u.role,
+                    teams: &u.teams,
+                    active: u.active,
+                },
+                programme.def.team,
+            )
+        })
         .map(|u| Choice {
             code: u.id.to_string(),
             label: u.display_name,
@@ -319,6 +337,8 @@ pub(super) async fn enrolment_page(
             })
             .collect(),
         proposal,
+        proposal_on: fr(exit_on),
+        proposal_on_iso: exit_on.to_string(),
         appointments: steps::appointments(&state.db, s, id)
             .await?
             .into_iter()
@@ -393,13 +413,40 @@ pub(super) async fn enrolment_page(
     })
 }
 
+/// `?sortie_le=AAAA-MM-JJ`: the exit date being entered, at which the rules' proposal is
+/// computed.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct ExitOn {
+    sortie_le: Option<String>,
+}
+
 pub async fn show(
     State(state): State<AppState>,
     Extension(user): Extension<CurrentUser>,
     Path(id): Path<Uuid>,
     Query(n): Query<Notice>,
-) -> AppResult<EnrolmentPage> {
-    let mut page = enrolment_page(&state, &user, id, None, ActionForm::default()).await?;
+    Query(q): Query<ExitOn>,
+) -> AppResult<Response> {
+    let asked = q.sortie_le.unwrap_or_default();
+    let bad = !asked.is_empty()
+        && passerelle_domain::french::parse_date(&asked).is_none_or(|d| d > today());
+    let error = bad.then(|| {
+        (
+            "exit_on".to_owned(),
+            "Date de sortie invalide ou dans le futur : indiquez un jour passé (jj/mm/aaaa)."
+                .to_owned(),
+        )
+    });
+    let form = ActionForm {
+        on: asked,
+        ..ActionForm::default()
+    };
+    let mut page = enrolment_page(&state, &user, id, error, form).await?;
     page.ctx = page.ctx.with_notice(n.fait.as_deref());
-    Ok(page)
+    let status = if bad {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, page).into_response())
 }

@@ -14,6 +14,13 @@ use crate::{Db, DbError, DbResult, insert_audit, parse_code, with_pool};
 
 pub const ENTITY_ENROLMENT: &str = "enrolment";
 
+mod proposal;
+mod referents;
+
+pub use proposal::proposed_exit;
+use proposal::exit_explanation;
+pub use referents::{ReferentPeriod, active_referent, assign_referent, referents};
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Enrolment {
     pub id: Uuid,
@@ -271,8 +278,9 @@ pub async fn log(db: &Db, structure_id: Uuid, id: Uuid) -> DbResult<Vec<LoggedTr
 #[derive(Debug, Clone, Default)]
 pub struct TransitionData {
     pub note: Option<String>,
-    /// Reason, proof and explanation of an exit.
-    pub exit: Option<(ExitReason, String, String)>,
+    /// Reason and proof of an exit; the explanation is the rules' proposal at the exit date,
+    /// computed here so that every caller stores the same.
+    pub exit: Option<(ExitReason, String)>,
     /// The access committee's decision behind the transition, written with it.
     pub decision: Option<CommitteeDecision>,
 }
@@ -311,7 +319,12 @@ pub async fn transition(
                 passerelle_domain::french::date(entered)
             )));
         }
-        if let Some((reason, _, _)) = &data.exit {
+        if occurred_on > OffsetDateTime::now_utc().date() {
+            return Err(DbError::Refused(
+                "La sortie ne peut pas être datée dans le futur.".into(),
+            ));
+        }
+        if let Some((reason, _)) = &data.exit {
             let programme = crate::programmes::get(db, actor.structure_id, e.programme_id).await?;
             if !programme.def.exit_reasons.contains(reason) {
                 return Err(DbError::Refused(format!(
@@ -322,7 +335,7 @@ pub async fn transition(
         }
         match &data.exit {
             None => return Err(DbError::Refused("Indiquez le motif de sortie.".into())),
-            Some((_, proof, _)) if proof.trim().is_empty() => {
+            Some((_, proof)) if proof.trim().is_empty() => {
                 return Err(DbError::Refused(
                     "Indiquez le justificatif de la sortie (contrat, attestation…).".into(),
                 ));
@@ -330,6 +343,10 @@ pub async fn transition(
             Some(_) => {}
         }
     }
+    let explanation = match &data.exit {
+        Some((reason, _)) => Some(exit_explanation(db, actor.structure_id, &e, *reason, occurred_on).await?),
+        None => None,
+    };
     let mut changes = vec![FieldChange {
         field: "state".into(),
         before: Some(e.state.code().into()),
@@ -362,7 +379,7 @@ pub async fn transition(
                 });
             }
             PathwayEvent::Exit => {
-                if let Some((reason, proof, why)) = &data.exit {
+                if let Some((reason, proof)) = &data.exit {
                     sqlx::query(
                         "UPDATE enrolments SET exited_on = $2, exit_reason = $3, exit_category = $4, exit_proof = $5,
                             exit_explanation = $6 WHERE id = $1",
@@ -372,7 +389,7 @@ pub async fn transition(
                     .bind(reason.code())
                     .bind(reason.category().code())
                     .bind(proof)
-                    .bind(why)
+                    .bind(&explanation)
                     .execute(&mut *tx)
                     .await?;
                     sqlx::query("INSERT INTO follow_ups (id, structure_id, enrolment_id, due_on) VALUES ($1, $2, $3, $4)")
@@ -449,127 +466,3 @@ pub async fn transition(
     get(db, actor.structure_id, id).await
 }
 
-/// Makes `user_id` the referent from `from`: the previous referent's period ends the day
-/// before. The database refuses a second active referent whatever the caller does.
-pub async fn assign_referent(
-    db: &Db,
-    actor: &Actor,
-    id: Uuid,
-    user_id: Uuid,
-    from: Date,
-) -> DbResult<()> {
-    let e = get(db, actor.structure_id, id).await?;
-    if matches!(
-        e.state,
-        PathwayState::Exited | PathwayState::FollowedUp | PathwayState::Refused
-    ) {
-        return Err(DbError::Refused(
-            "Ce parcours est terminé : il n'a plus de référent.".into(),
-        ));
-    }
-    let change = [FieldChange {
-        field: "referent".into(),
-        before: None,
-        after: Some(user_id.to_string()),
-    }];
-    with_pool!(db, |p| {
-        let mut tx = p.begin().await?;
-        sqlx::query("UPDATE enrolment_referents SET until_date = $2 WHERE enrolment_id = $1 AND until_date IS NULL")
-            .bind(id)
-            .bind(from.previous_day().unwrap_or(from))
-            .execute(&mut *tx)
-            .await?;
-        let inserted = sqlx::query(
-            "INSERT INTO enrolment_referents (id, structure_id, enrolment_id, user_id, from_date)
-             SELECT $1, $2, $3, u.id, $5 FROM users u WHERE u.id = $4 AND u.structure_id = $2",
-        )
-        .bind(passerelle_domain::new_id())
-        .bind(actor.structure_id)
-        .bind(id)
-        .bind(user_id)
-        .bind(from)
-        .execute(&mut *tx)
-        .await
-        .map_err(DbError::from_write)?
-        .rows_affected();
-        if inserted == 0 {
-            return Err(DbError::Refused(
-                "Ce référent n'existe pas dans la structure.".into(),
-            ));
-        }
-        insert_audit!(
-            &mut *tx,
-            actor,
-            AuditAction::Update,
-            ENTITY_ENROLMENT,
-            id,
-            &change
-        )?;
-        tx.commit().await?;
-    });
-    Ok(())
-}
-
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct ReferentPeriod {
-    pub user_id: Uuid,
-    pub display_name: String,
-    pub from_date: Date,
-    pub until_date: Option<Date>,
-}
-
-/// The referents of an enrolment over time, the current one first.
-pub async fn referents(db: &Db, structure_id: Uuid, id: Uuid) -> DbResult<Vec<ReferentPeriod>> {
-    Ok(with_pool!(db, |p| {
-        sqlx::query_as(
-            "SELECT r.user_id, u.display_name, r.from_date, r.until_date
-             FROM enrolment_referents r JOIN users u ON u.id = r.user_id
-             WHERE r.structure_id = $1 AND r.enrolment_id = $2
-             ORDER BY CASE WHEN r.until_date IS NULL THEN 0 ELSE 1 END, r.from_date DESC",
-        )
-        .bind(structure_id)
-        .bind(id)
-        .fetch_all(p)
-        .await?
-    }))
-}
-
-/// What the rules propose as the exit of this pathway on `on`, from the person's contracts
-/// during the pathway and its trainings; `None` when nothing justifies a dynamic exit.
-pub async fn proposed_exit(
-    db: &Db,
-    structure_id: Uuid,
-    e: &Enrolment,
-    on: Date,
-) -> DbResult<Option<passerelle_domain::pathway::exit::Proposal>> {
-    let since = e.entered_on.unwrap_or(e.referred_on);
-    let contracts: Vec<_> = crate::contracts::of_person(db, structure_id, e.person_id)
-        .await?
-        .into_iter()
-        .map(|c| c.contract)
-        .filter(|c| c.end.is_none_or(|end| end >= since))
-        .collect();
-    let steps = crate::steps::of_enrolment(db, structure_id, e.id).await?;
-    Ok(passerelle_domain::pathway::exit::propose(
-        &contracts,
-        &crate::steps::trainings(&steps),
-        on,
-        &Default::default(),
-        &Default::default(),
-    ))
-}
-
-/// The referent in charge of a pathway: the active one, or after the exit the last one (who
-/// keeps the 6-month follow-up).
-pub async fn active_referent(db: &Db, structure_id: Uuid, id: Uuid) -> DbResult<Option<Uuid>> {
-    Ok(with_pool!(db, |p| {
-        sqlx::query_scalar(
-            "SELECT user_id FROM enrolment_referents WHERE structure_id = $1 AND enrolment_id = $2
-             ORDER BY CASE WHEN until_date IS NULL THEN 0 ELSE 1 END, from_date DESC LIMIT 1",
-        )
-        .bind(structure_id)
-        .bind(id)
-        .fetch_optional(p)
-        .await?
-    }))
-}
