@@ -171,11 +171,7 @@ async fn hand_report(pool: &SqlitePool, structure: Uuid) -> HashMap<&'static str
         HAND.iter().map(|(id, _)| *id).zip(values).collect();
     let rate = |part: (f64, f64), whole: (f64, f64)| {
         let r = |p: f64, w: f64| {
-            if w == 0.0 {
-                0.0
-            } else {
-                p * 100.0 / w
-            }
+            if w == 0.0 { 0.0 } else { p * 100.0 / w }
         };
         (r(part.0, whole.0), r(part.1, whole.1))
     };
@@ -190,11 +186,7 @@ async fn hand_report(pool: &SqlitePool, structure: Uuid) -> HashMap<&'static str
     );
     let ratio = |part: (f64, f64), whole: (f64, f64)| {
         let r = |p: f64, w: f64| {
-            if w == 0.0 {
-                0.0
-            } else {
-                p / w
-            }
+            if w == 0.0 { 0.0 } else { p / w }
         };
         (r(part.0, whole.0), r(part.1, whole.1))
     };

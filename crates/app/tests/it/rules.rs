@@ -55,12 +55,21 @@ async fn entered_pathway(app: &TestApp, manager: &Actor, last_name: &str) -> Enr
     };
     let e = enrolments::refer(&app.db, manager, referral).await.unwrap();
     let on = date!(2021 - 01 - 12);
-    enrolments::transition(&app.db, manager, Role::Manager, e.id, PathwayEvent::ProposeToCommittee, on, TransitionData::default())
-        .await
-        .unwrap();
-    let meeting = committees::create_meeting(&app.db, manager, plie.id, date!(2021 - 02 - 05), None)
-        .await
-        .unwrap();
+    enrolments::transition(
+        &app.db,
+        manager,
+        Role::Manager,
+        e.id,
+        PathwayEvent::ProposeToCommittee,
+        on,
+        TransitionData::default(),
+    )
+    .await
+    .unwrap();
+    let meeting =
+        committees::create_meeting(&app.db, manager, plie.id, date!(2021 - 02 - 05), None)
+            .await
+            .unwrap();
     let d = committees::Decision {
         admitted: true,
         reason: "Projet clair",
@@ -83,9 +92,22 @@ async fn only_a_referent_or_manager_of_the_team_may_hold_a_pathway_from_within_i
     on_each_backend(|app: TestApp| async move {
         let manager = actor(&app, Role::Manager).await;
         let e = entered_pathway(&app, &manager, "Référée").await;
-        for role in [Role::Reception, Role::ReadOnly, Role::Admin, Role::Facilitator, Role::Director] {
+        for role in [
+            Role::Reception,
+            Role::ReadOnly,
+            Role::Admin,
+            Role::Facilitator,
+            Role::Director,
+        ] {
             let candidate = user_id(&app, &app.staff(role).await).await;
-            let r = enrolments::assign_referent(&app.db, &manager, e.id, candidate, date!(2021 - 02 - 05)).await;
+            let r = enrolments::assign_referent(
+                &app.db,
+                &manager,
+                e.id,
+                candidate,
+                date!(2021 - 02 - 05),
+            )
+            .await;
             assert_eq!(referent_error(r), ReferentError::Role(role), "{role:?}");
         }
         // A referent of La Fabrik does not hold PLIE pathways.
@@ -104,25 +126,42 @@ async fn only_a_referent_or_manager_of_the_team_may_hold_a_pathway_from_within_i
         )
         .await
         .unwrap();
-        let r = enrolments::assign_referent(&app.db, &manager, e.id, fabrik.id, date!(2021 - 02 - 05)).await;
+        let r =
+            enrolments::assign_referent(&app.db, &manager, e.id, fabrik.id, date!(2021 - 02 - 05))
+                .await;
         assert_eq!(referent_error(r), ReferentError::Team(Team::Plie));
         // A PLIE referent, but from 2001: before the pathway began.
         let referent = user_id(&app, &app.staff(Role::Referent).await).await;
-        let r = enrolments::assign_referent(&app.db, &manager, e.id, referent, date!(2001 - 01 - 01)).await;
-        assert_eq!(referent_error(r), ReferentError::BeforePathway(date!(2021 - 01 - 10)));
+        let r =
+            enrolments::assign_referent(&app.db, &manager, e.id, referent, date!(2001 - 01 - 01))
+                .await;
+        assert_eq!(
+            referent_error(r),
+            ReferentError::BeforePathway(date!(2021 - 01 - 10))
+        );
         enrolments::assign_referent(&app.db, &manager, e.id, referent, date!(2021 - 02 - 05))
             .await
             .unwrap();
         // The next referent starts after the current one: no inverted period.
         let next = user_id(&app, &app.staff(Role::Referent).await).await;
-        let r = enrolments::assign_referent(&app.db, &manager, e.id, next, date!(2021 - 02 - 05)).await;
-        assert_eq!(referent_error(r), ReferentError::BeforeCurrent(date!(2021 - 02 - 05)));
+        let r =
+            enrolments::assign_referent(&app.db, &manager, e.id, next, date!(2021 - 02 - 05)).await;
+        assert_eq!(
+            referent_error(r),
+            ReferentError::BeforeCurrent(date!(2021 - 02 - 05))
+        );
         enrolments::assign_referent(&app.db, &manager, e.id, next, date!(2021 - 03 - 01))
             .await
             .unwrap();
-        let periods = enrolments::referents(&app.db, app.structure_id, e.id).await.unwrap();
+        let periods = enrolments::referents(&app.db, app.structure_id, e.id)
+            .await
+            .unwrap();
         assert_eq!(periods.len(), 2);
-        assert!(periods.iter().all(|p| p.until_date.is_none_or(|u| u >= p.from_date)));
+        assert!(
+            periods
+                .iter()
+                .all(|p| p.until_date.is_none_or(|u| u >= p.from_date))
+        );
     })
     .await;
 }
@@ -136,13 +175,24 @@ async fn the_referent_form_offers_and_accepts_only_the_teams_referents() {
         let mut b = app.signed_in(Role::Manager).await;
         let page = b.get(&format!("/parcours/{}", e.id)).await;
         assert_eq!(page.status, StatusCode::OK);
-        assert!(!page.body.contains(&reception.to_string()), "reception is not offered as referent");
+        assert!(
+            !page.body.contains(&reception.to_string()),
+            "reception is not offered as referent"
+        );
         b.refresh_csrf().await;
         let page = b
-            .post(&format!("/parcours/{}/referent", e.id), &[("user_id", &reception.to_string()), ("on", "2021-02-05")])
+            .post(
+                &format!("/parcours/{}/referent", e.id),
+                &[("user_id", &reception.to_string()), ("on", "2021-02-05")],
+            )
             .await;
         assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
-        assert!(enrolments::referents(&app.db, app.structure_id, e.id).await.unwrap().is_empty());
+        assert!(
+            enrolments::referents(&app.db, app.structure_id, e.id)
+                .await
+                .unwrap()
+                .is_empty()
+        );
     })
     .await;
 }
@@ -162,8 +212,14 @@ async fn the_exit_is_proposed_at_the_exit_date_being_entered() {
     on_each_backend(|app: TestApp| async move {
         let manager = actor(&app, Role::Manager).await;
         let e = entered_pathway(&app, &manager, "Sortante").await;
-        let job = cdd("Boulangerie du Centre", date!(2021 - 03 - 01), date!(2021 - 05 - 31));
-        contracts::add(&app.db, &manager, e.person_id, &job, false).await.unwrap();
+        let job = cdd(
+            "Boulangerie du Centre",
+            date!(2021 - 03 - 01),
+            date!(2021 - 05 - 31),
+        );
+        contracts::add(&app.db, &manager, e.person_id, &job, false)
+            .await
+            .unwrap();
         let at = |on: Date| {
             let (db, s, e) = (app.db.clone(), app.structure_id, e.clone());
             async move {
@@ -174,31 +230,67 @@ async fn the_exit_is_proposed_at_the_exit_date_being_entered() {
             }
         };
         // Two weeks after the CDD ended: a transition job. Three months after: nothing.
-        assert_eq!(at(date!(2021 - 06 - 14)).await, Some(ExitReason::TransitionJob));
+        assert_eq!(
+            at(date!(2021 - 06 - 14)).await,
+            Some(ExitReason::TransitionJob)
+        );
         assert_eq!(at(date!(2021 - 09 - 01)).await, None);
         // The page computes it at the date asked, and says which.
         let mut b = app.signed_in(Role::Manager).await;
-        let page = b.get(&format!("/parcours/{}?sortie_le=2021-06-14", e.id)).await;
+        let page = b
+            .get(&format!("/parcours/{}?sortie_le=2021-06-14", e.id))
+            .await;
         assert_eq!(page.status, StatusCode::OK);
-        assert!(page.body.contains("Catégorie proposée au 14/06/2021 : Emploi de transition"), "{}", page.body);
-        let page = b.get(&format!("/parcours/{}?sortie_le=2021-09-01", e.id)).await;
-        assert!(page.body.contains("ne justifie une sortie dynamique au 01/09/2021"));
-        let page = b.get(&format!("/parcours/{}?sortie_le=2999-01-01", e.id)).await;
+        assert!(
+            page.body
+                .contains("Catégorie proposée au 14/06/2021 : Emploi de transition"),
+            "{}",
+            page.body
+        );
+        let page = b
+            .get(&format!("/parcours/{}?sortie_le=2021-09-01", e.id))
+            .await;
+        assert!(
+            page.body
+                .contains("ne justifie une sortie dynamique au 01/09/2021")
+        );
+        let page = b
+            .get(&format!("/parcours/{}?sortie_le=2999-01-01", e.id))
+            .await;
         assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
         // A programme with a window of four months proposes the transition job in September.
-        let mut plie = programmes::get(&app.db, app.structure_id, e.programme_id).await.unwrap();
+        let mut plie = programmes::get(&app.db, app.structure_id, e.programme_id)
+            .await
+            .unwrap();
         plie.def.transition_window_months = 4;
-        programmes::update(&app.db, &manager, plie.id, &plie.def, true).await.unwrap();
-        assert_eq!(at(date!(2021 - 09 - 01)).await, Some(ExitReason::TransitionJob));
+        programmes::update(&app.db, &manager, plie.id, &plie.def, true)
+            .await
+            .unwrap();
+        assert_eq!(
+            at(date!(2021 - 09 - 01)).await,
+            Some(ExitReason::TransitionJob)
+        );
         // The exit keeps the rules' proposal at its own date, whatever the page showed.
         b.refresh_csrf().await;
         let page = b
-            .post(&format!("/parcours/{}/sortie", e.id), &[("reason", "transition_job"), ("on", "2021-09-01"), ("proof", "Contrat CDD")])
+            .post(
+                &format!("/parcours/{}/sortie", e.id),
+                &[
+                    ("reason", "transition_job"),
+                    ("on", "2021-09-01"),
+                    ("proof", "Contrat CDD"),
+                ],
+            )
             .await;
         assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
-        let exited = enrolments::get(&app.db, app.structure_id, e.id).await.unwrap();
+        let exited = enrolments::get(&app.db, app.structure_id, e.id)
+            .await
+            .unwrap();
         let why = exited.exit_explanation.unwrap_or_default();
-        assert!(why.contains("Boulangerie du Centre") && why.contains("31/05/2021"), "{why}");
+        assert!(
+            why.contains("Boulangerie du Centre") && why.contains("31/05/2021"),
+            "{why}"
+        );
     })
     .await;
 }
@@ -213,7 +305,16 @@ async fn an_exit_after_today_is_refused_on_every_path() {
             exit: Some((ExitReason::Abandon, "Courrier".into())),
             ..Default::default()
         };
-        let r = enrolments::transition(&app.db, &manager, Role::Manager, e.id, PathwayEvent::Exit, tomorrow, data).await;
+        let r = enrolments::transition(
+            &app.db,
+            &manager,
+            Role::Manager,
+            e.id,
+            PathwayEvent::Exit,
+            tomorrow,
+            data,
+        )
+        .await;
         assert!(matches!(r, Err(DbError::Refused(_))), "{r:?}");
         let r = enrolments::transition(
             &app.db,
@@ -222,7 +323,10 @@ async fn an_exit_after_today_is_refused_on_every_path() {
             e.id,
             PathwayEvent::Exit,
             date!(9999 - 12 - 31),
-            TransitionData { exit: Some((ExitReason::Abandon, "Courrier".into())), ..Default::default() },
+            TransitionData {
+                exit: Some((ExitReason::Abandon, "Courrier".into())),
+                ..Default::default()
+            },
         )
         .await;
         assert!(matches!(r, Err(DbError::Refused(_))), "{r:?}");
@@ -239,35 +343,67 @@ async fn a_committee_meeting_and_its_exit_review_leave_audit_rows() {
             exit: Some((ExitReason::Abandon, "Courrier".into())),
             ..Default::default()
         };
-        enrolments::transition(&app.db, &manager, Role::Manager, e.id, PathwayEvent::Exit, date!(2021 - 06 - 30), data)
-            .await
-            .unwrap();
-        let meeting = committees::create_meeting(&app.db, &manager, e.programme_id, date!(2021 - 07 - 15), None)
-            .await
-            .unwrap();
+        enrolments::transition(
+            &app.db,
+            &manager,
+            Role::Manager,
+            e.id,
+            PathwayEvent::Exit,
+            date!(2021 - 06 - 30),
+            data,
+        )
+        .await
+        .unwrap();
+        let meeting = committees::create_meeting(
+            &app.db,
+            &manager,
+            e.programme_id,
+            date!(2021 - 07 - 15),
+            None,
+        )
+        .await
+        .unwrap();
         let rows = |entity: Uuid| {
             let db = app.db.clone();
             let s = app.structure_id;
             async move {
-                audit::list(&db, s, &AuditFilter { entity_id: Some(entity), limit: 100, ..Default::default() })
-                    .await
-                    .unwrap()
+                audit::list(
+                    &db,
+                    s,
+                    &AuditFilter {
+                        entity_id: Some(entity),
+                        limit: 100,
+                        ..Default::default()
+                    },
+                )
+                .await
+                .unwrap()
             }
         };
         let created = rows(meeting.id).await;
         assert_eq!(created.len(), 1);
         assert_eq!(created[0].action, AuditAction::Create);
         let before = rows(e.id).await.len();
-        committees::review_exit(&app.db, &manager, meeting.id, e.id, true, "Sortie confirmée, courrier reçu")
-            .await
-            .unwrap();
+        committees::review_exit(
+            &app.db,
+            &manager,
+            meeting.id,
+            e.id,
+            true,
+            "Sortie confirmée, courrier reçu",
+        )
+        .await
+        .unwrap();
         let after = rows(e.id).await;
         assert_eq!(after.len(), before + 1);
         let review = &after[0];
         assert_eq!(review.user_id, Some(manager.user_id));
         assert!(review.changes.iter().any(|c| c.field == "exit_review"));
         assert!(
-            review.changes.iter().all(|c| c.after.as_deref() != Some("Sortie confirmée, courrier reçu")),
+            review
+                .changes
+                .iter()
+                .all(|c| c.after.as_deref() != Some("Sortie confirmée, courrier reçu")),
             "the committee's free text stays out of the audit trail"
         );
     })
@@ -288,21 +424,74 @@ async fn a_certifying_training_validated_counts_as_a_training_obtained() {
             qualifying: false,
             validated,
         };
-        steps::add(&app.db, &manager, e.id, step(StepFamily::CertifyingTraining, Some(true))).await.unwrap();
-        steps::add(&app.db, &manager, e.id, step(StepFamily::QualifyingTraining, Some(true))).await.unwrap();
-        steps::add(&app.db, &manager, e.id, step(StepFamily::PreQualifyingTraining, Some(true))).await.unwrap();
-        steps::add(&app.db, &manager, e.id, step(StepFamily::CertifyingTraining, Some(false))).await.unwrap();
+        steps::add(
+            &app.db,
+            &manager,
+            e.id,
+            step(StepFamily::CertifyingTraining, Some(true)),
+        )
+        .await
+        .unwrap();
+        steps::add(
+            &app.db,
+            &manager,
+            e.id,
+            step(StepFamily::QualifyingTraining, Some(true)),
+        )
+        .await
+        .unwrap();
+        steps::add(
+            &app.db,
+            &manager,
+            e.id,
+            step(StepFamily::PreQualifyingTraining, Some(true)),
+        )
+        .await
+        .unwrap();
+        steps::add(
+            &app.db,
+            &manager,
+            e.id,
+            step(StepFamily::CertifyingTraining, Some(false)),
+        )
+        .await
+        .unwrap();
         let defs = passerelle_report::shipped_definitions().unwrap();
-        let def = defs.iter().find(|d| d.id == "plie.trainings_obtained").unwrap();
-        assert!(def.version >= 2, "rule 14 is a new version of the definition");
-        let report = passerelle_report::build(&app.db, app.structure_id, &defs, 2021).await.unwrap();
-        let figure = report.figures.iter().find(|f| f.id == "plie.trainings_obtained").unwrap();
+        let def = defs
+            .iter()
+            .find(|d| d.id == "plie.trainings_obtained")
+            .unwrap();
+        assert!(
+            def.version >= 2,
+            "rule 14 is a new version of the definition"
+        );
+        let report = passerelle_report::build(&app.db, app.structure_id, &defs, 2021)
+            .await
+            .unwrap();
+        let figure = report
+            .figures
+            .iter()
+            .find(|f| f.id == "plie.trainings_obtained")
+            .unwrap();
         assert_eq!(figure.value, 2.0, "qualifying or certifying, validated");
         // The rules propose a positive exit for a certifying training alone, too.
         let other = entered_pathway(&app, &manager, "CléA").await;
-        steps::add(&app.db, &manager, other.id, step(StepFamily::CertifyingTraining, Some(true))).await.unwrap();
-        let proposal = enrolments::proposed_exit(&app.db, app.structure_id, &other, date!(2021 - 05 - 15)).await.unwrap();
-        assert_eq!(proposal.map(|p| p.reason), Some(ExitReason::QualifyingTrainingValidated));
+        steps::add(
+            &app.db,
+            &manager,
+            other.id,
+            step(StepFamily::CertifyingTraining, Some(true)),
+        )
+        .await
+        .unwrap();
+        let proposal =
+            enrolments::proposed_exit(&app.db, app.structure_id, &other, date!(2021 - 05 - 15))
+                .await
+                .unwrap();
+        assert_eq!(
+            proposal.map(|p| p.reason),
+            Some(ExitReason::QualifyingTrainingValidated)
+        );
     })
     .await;
 }
@@ -318,22 +507,48 @@ async fn figures_are_exact_in_the_data_and_rounded_only_on_the_page() {
             ("Trois", ExitReason::Abandon),
         ] {
             let e = entered_pathway(&app, &manager, name).await;
-            let data = TransitionData { exit: Some((reason, "Justificatif".into())), ..Default::default() };
-            enrolments::transition(&app.db, &manager, Role::Manager, e.id, PathwayEvent::Exit, date!(2021 - 06 - 30), data)
-                .await
-                .unwrap();
+            let data = TransitionData {
+                exit: Some((reason, "Justificatif".into())),
+                ..Default::default()
+            };
+            enrolments::transition(
+                &app.db,
+                &manager,
+                Role::Manager,
+                e.id,
+                PathwayEvent::Exit,
+                date!(2021 - 06 - 30),
+                data,
+            )
+            .await
+            .unwrap();
         }
         let defs = passerelle_report::shipped_definitions().unwrap();
-        let report = passerelle_report::build(&app.db, app.structure_id, &defs, 2021).await.unwrap();
+        let report = passerelle_report::build(&app.db, app.structure_id, &defs, 2021)
+            .await
+            .unwrap();
         let json = serde_json::to_value(&report).unwrap();
         let value = |id: &str| {
-            json["figures"].as_array().unwrap().iter().find(|f| f["id"] == id).unwrap()["value"]
+            json["figures"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|f| f["id"] == id)
+                .unwrap()["value"]
                 .as_f64()
                 .unwrap()
         };
-        assert!((value("plie.exit_dynamic_rate") - 200.0 / 3.0).abs() < 1e-9, "{}", value("plie.exit_dynamic_rate"));
+        assert!(
+            (value("plie.exit_dynamic_rate") - 200.0 / 3.0).abs() < 1e-9,
+            "{}",
+            value("plie.exit_dynamic_rate")
+        );
         // A mean length from days: 145 ÷ 30.4375, not 4 whole months.
-        assert!((value("plie.avg_duration_months") - 145.0 / 30.4375).abs() < 1e-9, "{}", value("plie.avg_duration_months"));
+        assert!(
+            (value("plie.avg_duration_months") - 145.0 / 30.4375).abs() < 1e-9,
+            "{}",
+            value("plie.avg_duration_months")
+        );
         let mut b = app.signed_in(Role::Director).await;
         let page = b.get("/rapports?annee=2021").await;
         assert_eq!(page.status, StatusCode::OK);

@@ -17,8 +17,8 @@ pub const ENTITY_ENROLMENT: &str = "enrolment";
 mod proposal;
 mod referents;
 
-pub use proposal::proposed_exit;
 use proposal::exit_explanation;
+pub use proposal::proposed_exit;
 pub use referents::{ReferentPeriod, active_referent, assign_referent, referents};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -344,7 +344,9 @@ pub async fn transition(
         }
     }
     let explanation = match &data.exit {
-        Some((reason, _)) => Some(exit_explanation(db, actor.structure_id, &e, *reason, occurred_on).await?),
+        Some((reason, _)) => {
+            Some(exit_explanation(db, actor.structure_id, &e, *reason, occurred_on).await?)
+        }
         None => None,
     };
     let mut changes = vec![FieldChange {
@@ -465,4 +467,3 @@ pub async fn transition(
     });
     get(db, actor.structure_id, id).await
 }
-

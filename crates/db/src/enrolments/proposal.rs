@@ -56,4 +56,3 @@ pub async fn proposed_exit(
         &programme.def.exit_rules(),
     ))
 }
-

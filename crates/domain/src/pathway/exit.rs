@@ -370,7 +370,10 @@ mod tests {
             ..ExitRules::default()
         };
         let p = propose(&[job], &[], on, &two_months);
-        assert_eq!(p.as_ref().map(|p| p.reason), Some(ExitReason::TransitionJob));
+        assert_eq!(
+            p.as_ref().map(|p| p.reason),
+            Some(ExitReason::TransitionJob)
+        );
         assert!(
             p.is_some_and(|p| p.why.contains("15/10/2021")),
             "the proposal names the contract's end"
@@ -415,9 +418,8 @@ mod tests {
 
     #[test]
     fn consecutive_missions_without_a_gap_make_a_durable_job_with_a_gap_a_transition_job() {
-        let mission = |start: Date, end: Date| {
-            contract(ContractKind::TemporaryMission, start, Some(end))
-        };
+        let mission =
+            |start: Date, end: Date| contract(ContractKind::TemporaryMission, start, Some(end));
         let chained = [
             mission(date!(2021 - 01 - 04), date!(2021 - 03 - 31)),
             mission(date!(2021 - 04 - 01), date!(2021 - 05 - 31)),
@@ -456,10 +458,7 @@ mod tests {
 
     #[test]
     fn nothing_on_record_proposes_nothing() {
-        assert_eq!(
-            propose(&[], &[], ON, &Default::default()),
-            None
-        );
+        assert_eq!(propose(&[], &[], ON, &Default::default()), None);
     }
 }
 

@@ -185,7 +185,8 @@ pub async fn import_qpv(
         );
         return Ok(refused(&state, &user, f, String::new(), msg).await);
     }
-    passerelle_db::territory::import_qpv_version(&state.db, Some(&user.actor()), &version, &qpvs).await?;
+    passerelle_db::territory::import_qpv_version(&state.db, Some(&user.actor()), &version, &qpvs)
+        .await?;
     state.reload_territory().await?;
     tracing::info!(user_id = %user.user.id, version = %version, count = qpvs.len(), "QPV list imported");
     Ok(see_other("/admin/territoire", "qpv").into_response())

@@ -8,6 +8,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use passerelle_db::enrolments::{self, Enrolment};
 use passerelle_db::{contracts, persons, steps, users};
+use passerelle_domain::Permission;
 use passerelle_domain::french::date as fr;
 use passerelle_domain::pathway::duration::{DurationStatus, duration_status};
 use passerelle_domain::pathway::employment::ContractKind;
@@ -16,7 +17,6 @@ use passerelle_domain::pathway::step::{
     AppointmentKind, DiagnosisCriterion, ObjectiveStatus, StepFamily,
 };
 use passerelle_domain::pathway::workflow::PathwayState;
-use passerelle_domain::Permission;
 use uuid::Uuid;
 
 use crate::AppState;
