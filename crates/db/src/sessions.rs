@@ -96,14 +96,13 @@ pub async fn find_live(db: &Db, token_hash: &str, idle: Duration) -> DbResult<Op
 pub async fn revoke(db: &Db, s: &Session) -> DbResult<()> {
     with_pool!(db, |p| {
         let mut tx = p.begin().await?;
-        let done = sqlx::query(
-            "UPDATE sessions SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL",
-        )
-        .bind(s.id)
-        .bind(OffsetDateTime::now_utc())
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
+        let done =
+            sqlx::query("UPDATE sessions SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL")
+                .bind(s.id)
+                .bind(OffsetDateTime::now_utc())
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
         if done > 0 {
             insert_audit!(&mut *tx, structure: s.structure_id, user: Some(s.user_id), AuditAction::Delete, ENTITY_SESSION, s.id, &[])?;
         }

@@ -10,9 +10,7 @@ use passerelle_domain::audit::AuditAction;
 use serde_json::{Value, json};
 use tower::ServiceExt;
 
-use crate::support::{
-    Browser, PASSWORD, TestApp, create_person, on_each_backend, person_form,
-};
+use crate::support::{Browser, PASSWORD, TestApp, create_person, on_each_backend, person_form};
 
 async fn call(
     app: &TestApp,
@@ -226,35 +224,75 @@ async fn an_admins_token_acts_as_the_admin_and_cannot_read_a_person() {
     on_each_backend(|app: TestApp| async move {
         let mut referent = app.signed_in(Role::Referent).await;
         referent.refresh_csrf().await;
-        let person = create_person(&mut referent, &person_form("Jeton", "Josiane", "1970-01-01")).await;
+        let person = create_person(
+            &mut referent,
+            &person_form("Jeton", "Josiane", "1970-01-01"),
+        )
+        .await;
         let director = app.staff(Role::Director).await;
-        let (director, _) = passerelle_db::users::by_email(&app.db, &director).await.unwrap().unwrap();
+        let (director, _) = passerelle_db::users::by_email(&app.db, &director)
+            .await
+            .unwrap()
+            .unwrap();
 
         let mut admin = app.signed_in(Role::Admin).await;
         let form = admin.get("/admin/jetons").await;
-        assert!(!form.body.contains("name=\"user_id\""), "no account to choose");
+        assert!(
+            !form.body.contains("name=\"user_id\""),
+            "no account to choose"
+        );
         // Naming the director in the request changes nothing: the token is the admin's.
         let page = admin
-            .post("/admin/jetons", &[("name", "outil"), ("user_id", &director.id.to_string())])
+            .post(
+                "/admin/jetons",
+                &[("name", "outil"), ("user_id", &director.id.to_string())],
+            )
             .await;
         assert_eq!(page.status, StatusCode::CREATED, "{}", page.body);
         let at = page.body.find("pas_").unwrap();
         let token = page.body[at..at + 68].to_owned();
-        let tokens = passerelle_db::api_tokens::list(&app.db, app.structure_id).await.unwrap();
+        let tokens = passerelle_db::api_tokens::list(&app.db, app.structure_id)
+            .await
+            .unwrap();
         let admin_id = tokens[0].user_id;
         assert_ne!(admin_id, director.id);
 
-        let (s, _) = call(&app, "GET", &format!("/api/v1/persons/{person}"), Some(&token), None).await;
+        let (s, _) = call(
+            &app,
+            "GET",
+            &format!("/api/v1/persons/{person}"),
+            Some(&token),
+            None,
+        )
+        .await;
         assert_eq!(s, StatusCode::FORBIDDEN);
         let (s, _) = call(&app, "GET", "/api/v1/persons", Some(&token), None).await;
         assert_eq!(s, StatusCode::FORBIDDEN);
 
-        let entries = audit::list(&app.db, app.structure_id, &AuditFilter { limit: 200, ..Default::default() }).await.unwrap();
-        let created = entries.iter().find(|e| e.entity == "api_token").expect("token creation audited");
+        let entries = audit::list(
+            &app.db,
+            app.structure_id,
+            &AuditFilter {
+                limit: 200,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        let created = entries
+            .iter()
+            .find(|e| e.entity == "api_token")
+            .expect("token creation audited");
         assert_eq!(created.user_id, Some(admin_id), "logged as the admin");
-        assert!(created.changes.iter().any(|c| c.field == "user_id" && c.after == Some(admin_id.to_string())));
         assert!(
-            !entries.iter().any(|e| e.user_id == Some(director.id) || (e.entity_id == person && e.user_id == Some(admin_id))),
+            created
+                .changes
+                .iter()
+                .any(|c| c.field == "user_id" && c.after == Some(admin_id.to_string()))
+        );
+        assert!(
+            !entries.iter().any(|e| e.user_id == Some(director.id)
+                || (e.entity_id == person && e.user_id == Some(admin_id))),
             "nothing is read or logged in the director's name, nor the person read by the admin"
         );
     })
@@ -273,7 +311,10 @@ async fn a_token_stops_working_when_its_owners_password_changes() {
         b.refresh_csrf().await;
         let new = "une phrase assez longue";
         let changed = b
-            .post("/compte/mot-de-passe", &[("current", PASSWORD), ("password", new), ("confirm", new)])
+            .post(
+                "/compte/mot-de-passe",
+                &[("current", PASSWORD), ("password", new), ("confirm", new)],
+            )
             .await;
         assert_eq!(changed.status, StatusCode::SEE_OTHER);
         let (s, _) = call(&app, "GET", "/api/v1/persons", Some(&token), None).await;
@@ -281,13 +322,19 @@ async fn a_token_stops_working_when_its_owners_password_changes() {
 
         // The same when an admin resets the password.
         let token = app.api_token_of(&email).await;
-        let (u, _) = passerelle_db::users::by_email(&app.db, &email).await.unwrap().unwrap();
+        let (u, _) = passerelle_db::users::by_email(&app.db, &email)
+            .await
+            .unwrap()
+            .unwrap();
         let mut admin = app.signed_in(Role::Admin).await;
         admin.get("/admin/utilisateurs").await;
         let reset = admin
             .post(
                 &format!("/admin/utilisateurs/{}/mot-de-passe", u.id),
-                &[("password", "encore une autre phrase"), ("confirm", "encore une autre phrase")],
+                &[
+                    ("password", "encore une autre phrase"),
+                    ("confirm", "encore une autre phrase"),
+                ],
             )
             .await;
         assert_eq!(reset.status, StatusCode::SEE_OTHER);

@@ -213,13 +213,22 @@ async fn the_admin_reads_who_did_what_in_the_trail_but_never_a_persons_name_or_v
         }
 
         let mut admin = app.signed_in(Role::Admin).await;
-        for path in ["/admin/journal".to_owned(), format!("/admin/journal?record={id}")] {
+        for path in [
+            "/admin/journal".to_owned(),
+            format!("/admin/journal?record={id}"),
+        ] {
             let page = admin.get(&path).await;
             assert_eq!(page.status, StatusCode::OK);
             for value in ["Zanzibar", "Ysolde", "7 impasse Quetzal", "1975-05-05"] {
-                assert!(!page.body.contains(value), "the admin must not read {value}");
+                assert!(
+                    !page.body.contains(value),
+                    "the admin must not read {value}"
+                );
             }
-            assert!(page.body.contains(&id.to_string()), "who did what on which record");
+            assert!(
+                page.body.contains(&id.to_string()),
+                "who did what on which record"
+            );
             assert!(page.body.contains("Consultation") && page.body.contains("Création"));
         }
         // The access events are there in full: the sign-ins as sessions, with their account.
@@ -240,7 +249,10 @@ async fn the_admin_reads_who_did_what_in_the_trail_but_never_a_persons_name_or_v
         .await
         .unwrap();
         assert!(!rows.is_empty());
-        assert!(rows.iter().all(|r| r.changes.is_empty() && r.entity_label.is_none()));
+        assert!(
+            rows.iter()
+                .all(|r| r.changes.is_empty() && r.entity_label.is_none())
+        );
     })
     .await;
 }

@@ -277,23 +277,48 @@ async fn an_operator_creates_a_token_on_the_command_line_that_works_and_is_audit
     let added = passerelle(
         &dir,
         &[
-            "user", "add", "--email", "outil@mie.fr", "--name", "Outil", "--role", "referent",
-            "--team", "plie",
+            "user",
+            "add",
+            "--email",
+            "outil@mie.fr",
+            "--name",
+            "Outil",
+            "--role",
+            "referent",
+            "--team",
+            "plie",
         ],
         Some("une phrase de passe solide\n"),
     );
     assert!(added.status.success(), "{}", text(&added));
     let created = passerelle(
         &dir,
-        &["token", "create", "--email", "outil@mie.fr", "--name", "import"],
+        &[
+            "token",
+            "create",
+            "--email",
+            "outil@mie.fr",
+            "--name",
+            "import",
+        ],
         None,
     );
     assert!(created.status.success(), "{}", text(&created));
     let token = String::from_utf8_lossy(&created.stdout).trim().to_owned();
-    assert!(token.starts_with("pas_") && token.len() == 68, "only the token on stdout");
+    assert!(
+        token.starts_with("pas_") && token.len() == 68,
+        "only the token on stdout"
+    );
     let unknown = passerelle(
         &dir,
-        &["token", "create", "--email", "inconnu@mie.fr", "--name", "x"],
+        &[
+            "token",
+            "create",
+            "--email",
+            "inconnu@mie.fr",
+            "--name",
+            "x",
+        ],
         None,
     );
     assert!(!unknown.status.success());
@@ -304,7 +329,10 @@ async fn an_operator_creates_a_token_on_the_command_line_that_works_and_is_audit
         .await
         .unwrap();
     let router = passerelle_web::build_app(state);
-    assert_eq!(api_status(&router, &token).await, axum::http::StatusCode::OK);
+    assert_eq!(
+        api_status(&router, &token).await,
+        axum::http::StatusCode::OK
+    );
     let (owner, _) = passerelle_db::users::by_email(&db, "outil@mie.fr")
         .await
         .unwrap()
@@ -336,7 +364,11 @@ async fn an_operator_creates_a_token_on_the_command_line_that_works_and_is_audit
         &["user", "reset-password", "--email", "outil@mie.fr"],
         Some("une autre phrase solide\n"),
     );
-    assert!(text(&reset).contains("1 jeton(s) d'API révoqué(s)"), "{}", text(&reset));
+    assert!(
+        text(&reset).contains("1 jeton(s) d'API révoqué(s)"),
+        "{}",
+        text(&reset)
+    );
     assert_eq!(
         api_status(&router, &token).await,
         axum::http::StatusCode::UNAUTHORIZED

@@ -81,9 +81,14 @@ async fn ten_failed_sign_ins_lock_the_account_without_saying_so() {
         let wrong = b.sign_in(&email, "mauvais-mot-de-passe").await;
         for locked in [&right, &wrong] {
             assert_eq!(locked.status, first.status);
-            assert_eq!(without_form_token(&locked.body), without_form_token(&first.body));
+            assert_eq!(
+                without_form_token(&locked.body),
+                without_form_token(&first.body)
+            );
         }
-        let unknown = b.sign_in("personne@nulle-part.fr", "mauvais-mot-de-passe").await;
+        let unknown = b
+            .sign_in("personne@nulle-part.fr", "mauvais-mot-de-passe")
+            .await;
         assert_eq!(unknown.status, first.status);
         assert_eq!(
             without_form_token(&unknown.body).replace("personne@nulle-part.fr", &email),
@@ -115,7 +120,10 @@ async fn ten_failed_sign_ins_lock_the_account_without_saying_so() {
                 .await
                 .unwrap();
         });
-        assert_eq!(b.sign_in(&email, PASSWORD).await.status, StatusCode::SEE_OTHER);
+        assert_eq!(
+            b.sign_in(&email, PASSWORD).await.status,
+            StatusCode::SEE_OTHER
+        );
     })
     .await;
 }
@@ -161,7 +169,10 @@ async fn twenty_parallel_wrong_passwords_get_at_most_ten_checks() {
         let pages = parallel_sign_ins(&app, &email, wrong).await;
         assert!(pages.iter().all(|p| p.status == StatusCode::UNAUTHORIZED));
         let (u, _) = users::by_email(&app.db, &email).await.unwrap().unwrap();
-        assert_eq!(u.failed_logins, 10, "each check is reserved in the database first");
+        assert_eq!(
+            u.failed_logins, 10,
+            "each check is reserved in the database first"
+        );
         assert!(u.is_locked(time::OffsetDateTime::now_utc()));
     }
 }
@@ -181,7 +192,9 @@ async fn a_right_password_among_parallel_attempts_on_a_locked_account_does_not_s
         assert!(pages.iter().all(|p| p.status == StatusCode::UNAUTHORIZED));
         let (u, _) = users::by_email(&app.db, &email).await.unwrap().unwrap();
         assert!(u.is_locked(time::OffsetDateTime::now_utc()), "still locked");
-        let live = sessions::live_counts(&app.db, app.structure_id).await.unwrap();
+        let live = sessions::live_counts(&app.db, app.structure_id)
+            .await
+            .unwrap();
         assert!(live.iter().all(|(id, _)| *id != u.id), "no session opened");
     }
 }
@@ -198,7 +211,11 @@ async fn the_password_form_locks_after_ten_wrong_current_passwords() {
             let guess = b
                 .post(
                     "/compte/mot-de-passe",
-                    &[("current", "devine-peut-etre"), ("password", new), ("confirm", new)],
+                    &[
+                        ("current", "devine-peut-etre"),
+                        ("password", new),
+                        ("confirm", new),
+                    ],
                 )
                 .await;
             assert_eq!(guess.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -211,7 +228,10 @@ async fn the_password_form_locks_after_ten_wrong_current_passwords() {
             .await;
         assert_eq!(right.status, StatusCode::TOO_MANY_REQUESTS);
         let (_, hash) = users::by_email(&app.db, &email).await.unwrap().unwrap();
-        assert!(verify_password(PASSWORD, &hash), "the password did not change");
+        assert!(
+            verify_password(PASSWORD, &hash),
+            "the password did not change"
+        );
         // The same counter guards the sign-in.
         let mut other = app.browser();
         assert_eq!(

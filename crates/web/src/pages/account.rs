@@ -3,9 +3,9 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::State;
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Form};
-use axum::http::StatusCode;
 use passerelle_db::users;
 use passerelle_domain::FieldErrors;
 

@@ -232,8 +232,7 @@ pub async fn revoke_sessions(
     Path(id): Path<Uuid>,
 ) -> AppResult<Response> {
     same_structure(&state, &user, id).await?;
-    sessions::revoke_all_of_user(&state.db, user.user.structure_id, id, Some(user.user.id))
-        .await?;
+    sessions::revoke_all_of_user(&state.db, user.user.structure_id, id, Some(user.user.id)).await?;
     Ok(see_other("/admin/utilisateurs", "sessions").into_response())
 }
 
