@@ -1,4 +1,5 @@
-//! Per-user API tokens: stored hashed, shown once at creation, revocable by an admin.
+//! Per-user API tokens: stored hashed, shown once at creation, acting only as the account that
+//! owns them, revocable by an admin, revoked with the owner's password.
 
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -19,16 +20,18 @@ pub struct ApiToken {
     pub revoked_at: Option<OffsetDateTime>,
 }
 
-/// Creates a token acting as `user_id`, audited as created by `actor`.
+/// Creates a token owned by `owner` and acting as that account, never as another one: an
+/// account cannot lend rights it does not hold. Audited as created by the owner, or by the
+/// system (`by_command`: `passerelle token create`, run on the server).
 pub async fn create(
     db: &Db,
-    actor: &Actor,
-    user_id: Uuid,
+    owner: &Actor,
+    by_command: bool,
     name: &str,
     token_hash: &str,
 ) -> DbResult<Uuid> {
     let id = passerelle_domain::new_id();
-    let structure_id = actor.structure_id;
+    let structure_id = owner.structure_id;
     let changes = [
         FieldChange {
             field: "name".into(),
@@ -38,18 +41,19 @@ pub async fn create(
         FieldChange {
             field: "user_id".into(),
             before: None,
-            after: Some(user_id.to_string()),
+            after: Some(owner.user_id.to_string()),
         },
     ];
+    let by = (!by_command).then_some(owner.user_id);
     with_pool!(db, |p| {
         let mut tx = p.begin().await?;
         let done = sqlx::query(
             "INSERT INTO api_tokens (id, structure_id, user_id, name, token_hash, created_at)
-             SELECT $1, $2, id, $4, $5, $6 FROM users WHERE id = $3 AND structure_id = $2",
+             SELECT $1, $2, id, $4, $5, $6 FROM users WHERE id = $3 AND structure_id = $2 AND active",
         )
         .bind(id)
         .bind(structure_id)
-        .bind(user_id)
+        .bind(owner.user_id)
         .bind(name)
         .bind(token_hash)
         .bind(OffsetDateTime::now_utc())
@@ -62,7 +66,8 @@ pub async fn create(
         }
         insert_audit!(
             &mut *tx,
-            actor,
+            structure: structure_id,
+            user: by,
             AuditAction::Create,
             ENTITY_API_TOKEN,
             id,

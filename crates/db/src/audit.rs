@@ -1,7 +1,7 @@
 //! The audit trail: append-only rows of who created, changed, deleted or viewed which record.
 //! The database refuses updates and deletes of these rows (triggers in the migrations).
 
-use passerelle_domain::audit::{Actor, AuditAction, FieldChange};
+use passerelle_domain::audit::{ACCESS_ENTITIES, Actor, AuditAction, AuditDetail, FieldChange};
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
@@ -12,6 +12,7 @@ pub const ENTITY_PERSON: &str = "person";
 pub const ENTITY_SITUATION: &str = "situation";
 pub const ENTITY_USER: &str = "user";
 pub const ENTITY_API_TOKEN: &str = "api_token";
+pub const ENTITY_SESSION: &str = "session";
 
 /// Inserts one audit row with the executor given (a transaction, so that the change and its
 /// trace commit together). `user: None` is the system (a command run on the server).
@@ -88,6 +89,8 @@ pub struct AuditFilter {
     pub to: Option<Date>,
     pub limit: i64,
     pub offset: i64,
+    /// What the reader may see of each row: the query leaves out what they may not.
+    pub detail: AuditDetail,
 }
 
 #[derive(Debug, Clone)]
@@ -120,15 +123,33 @@ struct Row {
 /// Audit rows of a structure matching the filter, newest first.
 pub async fn list(db: &Db, structure_id: Uuid, f: &AuditFilter) -> DbResult<Vec<AuditEntry>> {
     let mut params = Params::default();
-    let mut sql = format!(
-        "SELECT a.id, a.at, a.user_id, u.email AS user_email, a.action, a.entity, a.entity_id,
+    let mut sql = match f.detail {
+        AuditDetail::Full => "SELECT a.id, a.at, a.user_id, u.email AS user_email, a.action, a.entity, a.entity_id,
                 CASE WHEN p.id IS NOT NULL THEN p.last_name || ' ' || p.first_names ELSE eu.email END AS entity_label,
                 a.changes
          FROM audit_log a
          LEFT JOIN users u ON u.id = a.user_id
          LEFT JOIN persons p ON p.id = a.entity_id
-         LEFT JOIN users eu ON eu.id = a.entity_id
-         WHERE a.structure_id = {}",
+         LEFT JOIN users eu ON eu.id = a.entity_id"
+            .to_owned(),
+        AuditDetail::AccessOnly => {
+            let access = ACCESS_ENTITIES
+                .iter()
+                .map(|e| params.push(Param::Text((*e).to_owned())))
+                .collect::<Vec<_>>()
+                .join(", ");
+            format!(
+                "SELECT a.id, a.at, a.user_id, u.email AS user_email, a.action, a.entity, a.entity_id,
+                        CASE WHEN a.entity IN ({access}) THEN eu.email END AS entity_label,
+                        CASE WHEN a.entity IN ({access}) THEN a.changes ELSE '[]' END AS changes
+                 FROM audit_log a
+                 LEFT JOIN users u ON u.id = a.user_id
+                 LEFT JOIN users eu ON eu.id = a.entity_id"
+            )
+        }
+    };
+    sql += &format!(
+        " WHERE a.structure_id = {}",
         params.push(Param::Uuid(structure_id))
     );
     if let Some(u) = f.user_id {

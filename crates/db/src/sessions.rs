@@ -5,7 +5,10 @@
 use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
 
-use crate::{Db, DbResult, with_pool};
+use passerelle_domain::audit::{AuditAction, FieldChange};
+
+use crate::audit::{ENTITY_SESSION, ENTITY_USER};
+use crate::{Db, DbResult, insert_audit, with_pool};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Session {
@@ -37,6 +40,7 @@ pub async fn create(
         expires_at: now + absolute,
     };
     with_pool!(db, |p| {
+        let mut tx = p.begin().await?;
         sqlx::query(
             "INSERT INTO sessions (id, structure_id, user_id, token_hash, csrf_token, created_at, last_seen_at, expires_at)
              VALUES ($1, $2, $3, $4, $5, $6, $6, $7)",
@@ -48,8 +52,10 @@ pub async fn create(
         .bind(csrf_token)
         .bind(now)
         .bind(s.expires_at)
-        .execute(p)
+        .execute(&mut *tx)
         .await?;
+        insert_audit!(&mut *tx, structure: structure_id, user: Some(user_id), AuditAction::Create, ENTITY_SESSION, s.id, &[])?;
+        tx.commit().await?;
     });
     Ok(s)
 }
@@ -86,28 +92,54 @@ pub async fn find_live(db: &Db, token_hash: &str, idle: Duration) -> DbResult<Op
     Ok(s)
 }
 
-pub async fn revoke(db: &Db, id: Uuid) -> DbResult<()> {
+/// Signs a session out; audited as its user's.
+pub async fn revoke(db: &Db, s: &Session) -> DbResult<()> {
     with_pool!(db, |p| {
-        sqlx::query("UPDATE sessions SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL")
-            .bind(id)
-            .bind(OffsetDateTime::now_utc())
-            .execute(p)
-            .await?;
+        let mut tx = p.begin().await?;
+        let done =
+            sqlx::query("UPDATE sessions SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL")
+                .bind(s.id)
+                .bind(OffsetDateTime::now_utc())
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+        if done > 0 {
+            insert_audit!(&mut *tx, structure: s.structure_id, user: Some(s.user_id), AuditAction::Delete, ENTITY_SESSION, s.id, &[])?;
+        }
+        tx.commit().await?;
     });
     Ok(())
 }
 
-/// Revokes every session of a user (password reset, account disabled, admin action). Returns
-/// how many were live.
-pub async fn revoke_all_of_user(db: &Db, user_id: Uuid) -> DbResult<u64> {
-    Ok(with_pool!(db, |p| {
-        sqlx::query("UPDATE sessions SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL")
-            .bind(user_id)
-            .bind(OffsetDateTime::now_utc())
-            .execute(p)
-            .await?
-            .rows_affected()
-    }))
+/// Revokes every session of a user (account disabled, admin action), audited as done by `by`
+/// when any was live. Returns how many were live.
+pub async fn revoke_all_of_user(
+    db: &Db,
+    structure_id: Uuid,
+    user_id: Uuid,
+    by: Option<Uuid>,
+) -> DbResult<u64> {
+    with_pool!(db, |p| {
+        let mut tx = p.begin().await?;
+        let closed = sqlx::query(
+            "UPDATE sessions SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL",
+        )
+        .bind(user_id)
+        .bind(OffsetDateTime::now_utc())
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if closed > 0 {
+            let change = [FieldChange {
+                field: "sessions_closed".into(),
+                before: None,
+                after: Some(closed.to_string()),
+            }];
+            insert_audit!(&mut *tx, structure: structure_id, user: by, AuditAction::Update, ENTITY_USER, user_id, &change)?;
+        }
+        tx.commit().await?;
+        Ok(closed)
+    })
 }
 
 /// Live sessions per user of a structure, for the admin page.

@@ -185,83 +185,153 @@ pub async fn list(db: &Db, structure_id: Uuid) -> DbResult<Vec<User>> {
     Ok(out)
 }
 
-/// Counts a failed sign-in; at `lock_after` failures the account is locked for `lock_for`.
-/// Returns the new lock end, if any.
-pub async fn record_failed_login(
-    db: &Db,
-    id: Uuid,
-    lock_after: i64,
-    lock_for: Duration,
-) -> DbResult<Option<OffsetDateTime>> {
-    let now = OffsetDateTime::now_utc();
-    let until = now + lock_for;
-    with_pool!(db, |p| {
-        let mut tx = p.begin().await?;
-        let failed: i64 = sqlx::query_scalar(
-            "UPDATE users SET failed_logins = failed_logins + 1 WHERE id = $1 RETURNING failed_logins",
-        )
-        .bind(id)
-        .fetch_one(&mut *tx)
-        .await?;
-        let locked = if failed >= lock_after {
-            sqlx::query("UPDATE users SET locked_until = $2, failed_logins = 0 WHERE id = $1")
-                .bind(id)
-                .bind(until)
-                .execute(&mut *tx)
-                .await?;
-            Some(until)
-        } else {
-            None
-        };
-        tx.commit().await?;
-        Ok(locked)
-    })
+/// A password check the database let through: the `nth` of the account's window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CheckReserved {
+    pub nth: i64,
 }
 
-pub async fn clear_failed_logins(db: &Db, id: Uuid) -> DbResult<()> {
+/// Reserves one password check of the account, before the check is made: at most `max` per
+/// window, whatever the concurrency, because the count and its limit are one `UPDATE`. The
+/// window opens at the first check after the last one closed; the `max`-th check locks the
+/// account for a whole `window` from then. `None`: the account is locked, check nothing.
+/// A right password clears the count ([`clear_failed_logins`]); a wrong one keeps it.
+pub async fn reserve_password_check(
+    db: &Db,
+    id: Uuid,
+    max: i64,
+    window: Duration,
+) -> DbResult<Option<CheckReserved>> {
+    let now = OffsetDateTime::now_utc();
+    let nth: Option<i64> = with_pool!(db, |p| {
+        sqlx::query_scalar(
+            "UPDATE users SET
+               failed_logins = CASE WHEN checks_window_until IS NULL OR checks_window_until <= $2
+                                    THEN 1 ELSE failed_logins + 1 END,
+               checks_window_until = CASE WHEN checks_window_until IS NULL OR checks_window_until <= $2
+                                            OR failed_logins + 1 >= $4
+                                          THEN $3 ELSE checks_window_until END,
+               locked_until = CASE WHEN (CASE WHEN checks_window_until IS NULL OR checks_window_until <= $2
+                                              THEN 1 ELSE failed_logins + 1 END) >= $4
+                                   THEN $3 ELSE NULL END
+             WHERE id = $1
+               AND (checks_window_until IS NULL OR checks_window_until <= $2 OR failed_logins < $4)
+             RETURNING failed_logins",
+        )
+        .bind(id)
+        .bind(now)
+        .bind(now + window)
+        .bind(max)
+        .fetch_optional(p)
+        .await?
+    });
+    Ok(nth.map(|nth| CheckReserved { nth }))
+}
+
+/// Records that a wrong password used the account's last check of the window: the account
+/// is locked until `until` (as the interface writes it). Audited as done by no one: the
+/// attempt is not signed in.
+pub async fn record_lock(db: &Db, user: &User, until: &str) -> DbResult<()> {
+    let change = [FieldChange {
+        field: "locked_until".to_owned(),
+        before: None,
+        after: Some(until.to_owned()),
+    }];
     with_pool!(db, |p| {
-        sqlx::query("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1")
-            .bind(id)
-            .execute(p)
-            .await?;
+        insert_audit!(p, structure: user.structure_id, user: None::<Uuid>, AuditAction::Update, ENTITY_USER, user.id, &change)?;
     });
     Ok(())
 }
 
-/// Sets a new password hash and unlocks the account; audited (without any value) as done by
-/// `by` (the user, an admin, or `None` for a command on the server).
+/// A right password: the account's checks start again from zero.
+pub async fn clear_failed_logins(db: &Db, id: Uuid) -> DbResult<()> {
+    with_pool!(db, |p| {
+        sqlx::query(
+            "UPDATE users SET failed_logins = 0, checks_window_until = NULL, locked_until = NULL
+             WHERE id = $1",
+        )
+        .bind(id)
+        .execute(p)
+        .await?;
+    });
+    Ok(())
+}
+
+/// What a new password closed: the account's sessions and API tokens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PasswordChanged {
+    pub sessions_closed: u64,
+    pub tokens_revoked: u64,
+}
+
+/// Sets a new password hash, unlocks the account, and closes its sessions and API tokens (a
+/// token must not outlive the password of the account it acts as), in one transaction;
+/// audited (without any value) as done by `by` (the user, an admin, or `None` for a command
+/// on the server).
 pub async fn set_password(
     db: &Db,
     id: Uuid,
     password_hash: &str,
     by: Option<Uuid>,
-) -> DbResult<()> {
+) -> DbResult<PasswordChanged> {
     let structure_id = get(db, id).await?.structure_id;
-    let change = [FieldChange {
-        field: "password".to_owned(),
-        before: None,
-        after: Some("changé".to_owned()),
-    }];
-    let done = with_pool!(db, |p| {
+    let now = OffsetDateTime::now_utc();
+    with_pool!(db, |p| {
         let mut tx = p.begin().await?;
         let done = sqlx::query(
-            "UPDATE users SET password_hash = $2, password_changed_at = $3, failed_logins = 0, locked_until = NULL
+            "UPDATE users SET password_hash = $2, password_changed_at = $3, failed_logins = 0,
+                    checks_window_until = NULL, locked_until = NULL
              WHERE id = $1",
         )
         .bind(id)
         .bind(password_hash)
-        .bind(OffsetDateTime::now_utc())
+        .bind(now)
         .execute(&mut *tx)
         .await?
         .rows_affected();
-        insert_audit!(&mut *tx, structure: structure_id, user: by, AuditAction::Update, ENTITY_USER, id, &change)?;
+        if done == 0 {
+            return Err(DbError::NotFound);
+        }
+        let sessions_closed = sqlx::query(
+            "UPDATE sessions SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL",
+        )
+        .bind(id)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        let tokens_revoked = sqlx::query(
+            "UPDATE api_tokens SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL",
+        )
+        .bind(id)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        let mut changes = vec![FieldChange {
+            field: "password".to_owned(),
+            before: None,
+            after: Some("changé".to_owned()),
+        }];
+        for (field, n) in [
+            ("sessions_closed", sessions_closed),
+            ("tokens_revoked", tokens_revoked),
+        ] {
+            if n > 0 {
+                changes.push(FieldChange {
+                    field: field.to_owned(),
+                    before: None,
+                    after: Some(n.to_string()),
+                });
+            }
+        }
+        insert_audit!(&mut *tx, structure: structure_id, user: by, AuditAction::Update, ENTITY_USER, id, &changes)?;
         tx.commit().await?;
-        done
-    });
-    if done == 0 {
-        return Err(DbError::NotFound);
-    }
-    Ok(())
+        Ok(PasswordChanged {
+            sessions_closed,
+            tokens_revoked,
+        })
+    })
 }
 
 /// Changes an account's role, teams and active flag in one transaction.

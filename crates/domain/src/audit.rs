@@ -2,7 +2,7 @@
 
 use std::str::FromStr;
 
-use crate::access::UnknownCode;
+use crate::access::{Permission, Role, UnknownCode};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -86,6 +86,38 @@ pub fn diff(
         .collect()
 }
 
+/// The records of Passerelle's own access: accounts, API tokens, sessions, and the programmes
+/// the admin sets up. Their audit rows carry no person's data.
+pub const ACCESS_ENTITIES: [&str; 4] = ["user", "api_token", "session", "programme"];
+
+/// How much of the audit trail a reader sees.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum AuditDetail {
+    /// Every row with its record's name and field values.
+    #[default]
+    Full,
+    /// Access records in full; of every other record only who did what, when, on which id:
+    /// never a name or a value, so that reading the trail does not read the register.
+    AccessOnly,
+}
+
+impl AuditDetail {
+    /// Full detail only for a role that may read the register, sensitive answers included
+    /// (the director); the admin, who may not, sees the access only.
+    pub fn for_role(role: Role) -> AuditDetail {
+        if role.allows(Permission::PersonRead) && role.allows(Permission::SensitiveRead) {
+            AuditDetail::Full
+        } else {
+            AuditDetail::AccessOnly
+        }
+    }
+
+    /// Whether this reader sees the name and the values of a record of `entity`.
+    pub fn shows_values_of(self, entity: &str) -> bool {
+        self == AuditDetail::Full || ACCESS_ENTITIES.contains(&entity)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -99,6 +131,18 @@ mod tests {
         assert_eq!(d[0].field, "b");
         assert_eq!(d[0].before.as_deref(), Some("2"));
         assert_eq!(d[0].after.as_deref(), Some("3"));
+    }
+
+    #[test]
+    fn only_readers_of_the_register_see_its_values_in_the_trail() {
+        assert_eq!(AuditDetail::for_role(Role::Director), AuditDetail::Full);
+        let admin = AuditDetail::for_role(Role::Admin);
+        assert_eq!(admin, AuditDetail::AccessOnly);
+        assert!(admin.shows_values_of("user") && admin.shows_values_of("api_token"));
+        for register in ["person", "situation", "enrolment", "report_figure"] {
+            assert!(!admin.shows_values_of(register), "{register}");
+            assert!(AuditDetail::Full.shows_values_of(register));
+        }
     }
 
     #[test]

@@ -1,12 +1,14 @@
-//! Passwords (Argon2id), random tokens, and the signed-in user of a request.
+//! Passwords (Argon2id) and their counted checks, random tokens, and the signed-in user of a
+//! request.
 
 use argon2::{Argon2, PasswordHash, PasswordHasher, PasswordVerifier};
 use passerelle_db::sessions::Session;
-use passerelle_db::users::User;
+use passerelle_db::users::{self, User};
 use passerelle_domain::audit::Actor;
 use passerelle_domain::{FieldErrors, Permission};
 use sha2::{Digest, Sha256};
 
+use crate::AppState;
 use crate::error::AppError;
 
 pub const SESSION_COOKIE: &str = "passerelle_session";
@@ -36,6 +38,52 @@ pub fn verify_password(password: &str, stored: &str) -> bool {
 pub fn dummy_hash() -> &'static str {
     static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     DUMMY.get_or_init(|| hash_password("passerelle-dummy-password").unwrap_or_default())
+}
+
+/// Argon2 off the async threads: a burst of sign-ins must not stall the other requests.
+pub async fn verify_off_thread(password: &str, stored: &str) -> bool {
+    let (password, stored) = (password.to_owned(), stored.to_owned());
+    tokio::task::spawn_blocking(move || verify_password(&password, &stored))
+        .await
+        .unwrap_or(false)
+}
+
+/// The answer to a password check counted against the account's limit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PasswordCheck {
+    Right,
+    Wrong,
+    /// The account has used its checks of the window: its hash was not compared. Callers that
+    /// face the public answer it exactly as [`PasswordCheck::Wrong`].
+    Locked,
+}
+
+/// Compares `password` with the account's hash only once the database has reserved the check
+/// (at most `lock_after_failures` per window, whatever the concurrency). A locked account
+/// costs a comparison with a dummy hash, so that it answers in the time of a wrong password.
+/// The sign-in form and the password-change form share this counter.
+pub async fn check_password_counted(
+    state: &AppState,
+    user: &User,
+    password: &str,
+    stored: &str,
+) -> Result<PasswordCheck, AppError> {
+    let max = state.config.lock_after_failures;
+    let window = state.config.lock_duration;
+    let Some(slot) = users::reserve_password_check(&state.db, user.id, max, window).await? else {
+        verify_off_thread(password, dummy_hash()).await;
+        return Ok(PasswordCheck::Locked);
+    };
+    if verify_off_thread(password, stored).await {
+        users::clear_failed_logins(&state.db, user.id).await?;
+        return Ok(PasswordCheck::Right);
+    }
+    if slot.nth >= max {
+        let until = time::OffsetDateTime::now_utc() + window;
+        users::record_lock(&state.db, user, &crate::view::fr_datetime(&until)).await?;
+        tracing::info!(user_id = %user.id, "account locked");
+    }
+    Ok(PasswordCheck::Wrong)
 }
 
 /// The French rule for a new password; `None` when it is acceptable.
@@ -73,6 +121,13 @@ pub fn random_token() -> Result<String, AppError> {
     let mut bytes = [0u8; 32];
     getrandom::fill(&mut bytes).map_err(|e| AppError::Internal(format!("getrandom: {e}")))?;
     Ok(hex::encode(bytes))
+}
+
+/// A new API token (shown once) and the hash that is stored.
+pub fn new_api_token() -> Result<(String, String), AppError> {
+    let token = format!("pas_{}", random_token()?);
+    let hash = token_hash(&token);
+    Ok((token, hash))
 }
 
 /// Only this hash of a session or API token is stored.

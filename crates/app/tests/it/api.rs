@@ -1,4 +1,5 @@
-//! The JSON API with per-user tokens: same permissions, validation and audit as the pages.
+//! The JSON API with per-user tokens (each acting as the account that owns it, revoked with
+//! its password): same permissions, validation and audit as the pages.
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
@@ -9,7 +10,7 @@ use passerelle_domain::audit::AuditAction;
 use serde_json::{Value, json};
 use tower::ServiceExt;
 
-use crate::support::{Browser, TestApp, on_each_backend};
+use crate::support::{Browser, PASSWORD, TestApp, create_person, on_each_backend, person_form};
 
 async fn call(
     app: &TestApp,
@@ -38,22 +39,11 @@ async fn call(
     )
 }
 
-/// An admin creates a token acting as a new account of `role`; returns the token.
-async fn token_for(app: &TestApp, admin: &mut Browser, role: Role) -> String {
-    let email = app.staff(role).await;
-    let (u, _) = passerelle_db::users::by_email(&app.db, &email)
-        .await
-        .unwrap()
-        .unwrap();
-    let page = admin
-        .post(
-            "/admin/jetons",
-            &[("name", "outil de test"), ("user_id", &u.id.to_string())],
-        )
-        .await;
-    assert_eq!(page.status, StatusCode::CREATED, "{}", page.body);
-    let at = page.body.find("pas_").unwrap();
-    page.body[at..at + 68].to_owned()
+/// A token of a new account of `role`, created for that account on the server (as
+/// `passerelle token create` does): an admin cannot lend another account's rights. The admin's
+/// browser is not used any more; the argument stays so that every caller reads the same.
+async fn token_for(app: &TestApp, _admin: &mut Browser, role: Role) -> String {
+    app.api_token(role).await
 }
 
 #[tokio::test]
@@ -225,6 +215,131 @@ async fn pathways_through_the_api_follow_scope_and_permissions() {
         assert_eq!(hidden, Value::Null, "a single entry is not published");
         let (s, _) = call(&app, "GET", "/api/v1/reports/2021", Some(&referent), None).await;
         assert_eq!(s, StatusCode::FORBIDDEN);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn an_admins_token_acts_as_the_admin_and_cannot_read_a_person() {
+    on_each_backend(|app: TestApp| async move {
+        let mut referent = app.signed_in(Role::Referent).await;
+        referent.refresh_csrf().await;
+        let person = create_person(
+            &mut referent,
+            &person_form("Jeton", "Josiane", "1970-01-01"),
+        )
+        .await;
+        let director = app.staff(Role::Director).await;
+        let (director, _) = passerelle_db::users::by_email(&app.db, &director)
+            .await
+            .unwrap()
+            .unwrap();
+
+        let mut admin = app.signed_in(Role::Admin).await;
+        let form = admin.get("/admin/jetons").await;
+        assert!(
+            !form.body.contains("name=\"user_id\""),
+            "no account to choose"
+        );
+        // Naming the director in the request changes nothing: the token is the admin's.
+        let page = admin
+            .post(
+                "/admin/jetons",
+                &[("name", "outil"), ("user_id", &director.id.to_string())],
+            )
+            .await;
+        assert_eq!(page.status, StatusCode::CREATED, "{}", page.body);
+        let at = page.body.find("pas_").unwrap();
+        let token = page.body[at..at + 68].to_owned();
+        let tokens = passerelle_db::api_tokens::list(&app.db, app.structure_id)
+            .await
+            .unwrap();
+        let admin_id = tokens[0].user_id;
+        assert_ne!(admin_id, director.id);
+
+        let (s, _) = call(
+            &app,
+            "GET",
+            &format!("/api/v1/persons/{person}"),
+            Some(&token),
+            None,
+        )
+        .await;
+        assert_eq!(s, StatusCode::FORBIDDEN);
+        let (s, _) = call(&app, "GET", "/api/v1/persons", Some(&token), None).await;
+        assert_eq!(s, StatusCode::FORBIDDEN);
+
+        let entries = audit::list(
+            &app.db,
+            app.structure_id,
+            &AuditFilter {
+                limit: 200,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        let created = entries
+            .iter()
+            .find(|e| e.entity == "api_token")
+            .expect("token creation audited");
+        assert_eq!(created.user_id, Some(admin_id), "logged as the admin");
+        assert!(
+            created
+                .changes
+                .iter()
+                .any(|c| c.field == "user_id" && c.after == Some(admin_id.to_string()))
+        );
+        assert!(
+            !entries.iter().any(|e| e.user_id == Some(director.id)
+                || (e.entity_id == person && e.user_id == Some(admin_id))),
+            "nothing is read or logged in the director's name, nor the person read by the admin"
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_token_stops_working_when_its_owners_password_changes() {
+    on_each_backend(|app: TestApp| async move {
+        let email = app.staff(Role::Referent).await;
+        let token = app.api_token_of(&email).await;
+        let (s, _) = call(&app, "GET", "/api/v1/persons", Some(&token), None).await;
+        assert_eq!(s, StatusCode::OK);
+        let mut b = app.browser();
+        b.sign_in(&email, PASSWORD).await;
+        b.refresh_csrf().await;
+        let new = "une phrase assez longue";
+        let changed = b
+            .post(
+                "/compte/mot-de-passe",
+                &[("current", PASSWORD), ("password", new), ("confirm", new)],
+            )
+            .await;
+        assert_eq!(changed.status, StatusCode::SEE_OTHER);
+        let (s, _) = call(&app, "GET", "/api/v1/persons", Some(&token), None).await;
+        assert_eq!(s, StatusCode::UNAUTHORIZED, "revoked with the old password");
+
+        // The same when an admin resets the password.
+        let token = app.api_token_of(&email).await;
+        let (u, _) = passerelle_db::users::by_email(&app.db, &email)
+            .await
+            .unwrap()
+            .unwrap();
+        let mut admin = app.signed_in(Role::Admin).await;
+        admin.get("/admin/utilisateurs").await;
+        let reset = admin
+            .post(
+                &format!("/admin/utilisateurs/{}/mot-de-passe", u.id),
+                &[
+                    ("password", "encore une autre phrase"),
+                    ("confirm", "encore une autre phrase"),
+                ],
+            )
+            .await;
+        assert_eq!(reset.status, StatusCode::SEE_OTHER);
+        let (s, _) = call(&app, "GET", "/api/v1/persons", Some(&token), None).await;
+        assert_eq!(s, StatusCode::UNAUTHORIZED);
     })
     .await;
 }

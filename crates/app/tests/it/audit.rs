@@ -1,15 +1,16 @@
-//! The audit trail: views and changes are recorded, shown to the admin, and cannot be altered.
+//! The audit trail: views and changes are recorded, shown to the director in full and to the
+//! admin without the register's names and values, and cannot be altered.
 
 use axum::http::StatusCode;
 use passerelle_db::audit::{self, AuditFilter};
 use passerelle_db::with_pool;
 use passerelle_domain::Role;
-use passerelle_domain::audit::AuditAction;
+use passerelle_domain::audit::{AuditAction, AuditDetail};
 
 use crate::support::{TestApp, create_person, on_each_backend, person_fields, person_form};
 
 #[tokio::test]
-async fn views_and_changes_are_audited_field_by_field_and_shown_to_the_admin() {
+async fn views_and_changes_are_audited_field_by_field_and_shown_to_the_director() {
     on_each_backend(|app: TestApp| async move {
         let mut referent = app.signed_in(Role::Referent).await;
         referent.refresh_csrf().await;
@@ -50,8 +51,8 @@ async fn views_and_changes_are_audited_field_by_field_and_shown_to_the_admin() {
         assert_eq!(update.changes[0].field, "address");
         assert_eq!(update.changes[0].after.as_deref(), Some("3 rue du Collège"));
 
-        let mut admin = app.signed_in(Role::Admin).await;
-        let page = admin.get(&format!("/admin/journal?record={id}")).await;
+        let mut director = app.signed_in(Role::Director).await;
+        let page = director.get(&format!("/admin/journal?record={id}")).await;
         assert_eq!(page.status, StatusCode::OK);
         assert!(
             page.body.contains("Consultation")
@@ -59,14 +60,14 @@ async fn views_and_changes_are_audited_field_by_field_and_shown_to_the_admin() {
                 && page.body.contains("Création")
         );
         assert!(page.body.contains("3 rue du Collège"));
-        let only_views = admin
+        let only_views = director
             .get(&format!("/admin/journal?record={id}&action=view"))
             .await;
         assert!(
             only_views.body.contains("Consultation")
                 && !only_views.body.contains("<td>Modification</td>")
         );
-        let bad = admin.get("/admin/journal?record=pas-un-id").await;
+        let bad = director.get("/admin/journal?record=pas-un-id").await;
         assert!(bad.body.contains("Identifiant invalide"));
     })
     .await;
@@ -190,6 +191,68 @@ async fn account_changes_are_audited_without_secrets() {
         assert!(page.body.contains("Rôle") && page.body.contains(&email));
         assert!(!page.body.contains("nouvelle phrase secrète"));
         assert!(!page.body.contains("argon2"));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_admin_reads_who_did_what_in_the_trail_but_never_a_persons_name_or_values() {
+    on_each_backend(|app: TestApp| async move {
+        let mut referent = app.signed_in(Role::Referent).await;
+        referent.refresh_csrf().await;
+        let mut p = person_form("Zanzibar", "Ysolde", "1975-05-05");
+        p.address = "7 impasse Quetzal".into();
+        let id = create_person(&mut referent, &p).await;
+        referent.get(&format!("/personnes/{id}")).await;
+
+        let mut director = app.signed_in(Role::Director).await;
+        let full = director.get("/admin/journal").await;
+        assert_eq!(full.status, StatusCode::OK);
+        for value in ["Zanzibar", "Ysolde", "7 impasse Quetzal"] {
+            assert!(full.body.contains(value), "the director reads {value}");
+        }
+
+        let mut admin = app.signed_in(Role::Admin).await;
+        for path in [
+            "/admin/journal".to_owned(),
+            format!("/admin/journal?record={id}"),
+        ] {
+            let page = admin.get(&path).await;
+            assert_eq!(page.status, StatusCode::OK);
+            for value in ["Zanzibar", "Ysolde", "7 impasse Quetzal", "1975-05-05"] {
+                assert!(
+                    !page.body.contains(value),
+                    "the admin must not read {value}"
+                );
+            }
+            assert!(
+                page.body.contains(&id.to_string()),
+                "who did what on which record"
+            );
+            assert!(page.body.contains("Consultation") && page.body.contains("Création"));
+        }
+        // The access events are there in full: the sign-ins as sessions, with their account.
+        let page = admin.get("/admin/journal").await;
+        assert!(page.body.contains("Session"));
+
+        // The filter is in the query: the rows themselves carry nothing of the person.
+        let rows = audit::list(
+            &app.db,
+            app.structure_id,
+            &AuditFilter {
+                entity_id: Some(id),
+                limit: 50,
+                detail: AuditDetail::AccessOnly,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        assert!(!rows.is_empty());
+        assert!(
+            rows.iter()
+                .all(|r| r.changes.is_empty() && r.entity_label.is_none())
+        );
     })
     .await;
 }

@@ -257,3 +257,120 @@ fn an_administrator_sets_up_backs_up_and_imports_reference_data() {
     let migrate = passerelle(&dir, &["migrate"], None);
     assert!(migrate.status.success());
 }
+
+/// The API's answer to a GET with this token.
+async fn api_status(router: &axum::Router, token: &str) -> axum::http::StatusCode {
+    use tower::ServiceExt;
+    let req = axum::http::Request::get("/api/v1/persons")
+        .header("authorization", format!("Bearer {token}"))
+        .body(axum::body::Body::empty())
+        .unwrap();
+    router.clone().oneshot(req).await.unwrap().status()
+}
+
+#[tokio::test]
+async fn an_operator_creates_a_token_on_the_command_line_that_works_and_is_audited() {
+    use passerelle_db::audit::{self, AuditFilter};
+    use passerelle_domain::audit::AuditAction;
+
+    let dir = std::env::temp_dir().join(format!("passerelle-cli-{}", uuid::Uuid::now_v7()));
+    let added = passerelle(
+        &dir,
+        &[
+            "user",
+            "add",
+            "--email",
+            "outil@mie.fr",
+            "--name",
+            "Outil",
+            "--role",
+            "referent",
+            "--team",
+            "plie",
+        ],
+        Some("une phrase de passe solide\n"),
+    );
+    assert!(added.status.success(), "{}", text(&added));
+    let created = passerelle(
+        &dir,
+        &[
+            "token",
+            "create",
+            "--email",
+            "outil@mie.fr",
+            "--name",
+            "import",
+        ],
+        None,
+    );
+    assert!(created.status.success(), "{}", text(&created));
+    let token = String::from_utf8_lossy(&created.stdout).trim().to_owned();
+    assert!(
+        token.starts_with("pas_") && token.len() == 68,
+        "only the token on stdout"
+    );
+    let unknown = passerelle(
+        &dir,
+        &[
+            "token",
+            "create",
+            "--email",
+            "inconnu@mie.fr",
+            "--name",
+            "x",
+        ],
+        None,
+    );
+    assert!(!unknown.status.success());
+    assert!(text(&unknown).contains("aucun compte"));
+
+    let db = passerelle_db::Db::open_data_dir(&dir).await.unwrap();
+    let state = passerelle_web::AppState::new(db.clone(), passerelle_web::WebConfig::default())
+        .await
+        .unwrap();
+    let router = passerelle_web::build_app(state);
+    assert_eq!(
+        api_status(&router, &token).await,
+        axum::http::StatusCode::OK
+    );
+    let (owner, _) = passerelle_db::users::by_email(&db, "outil@mie.fr")
+        .await
+        .unwrap()
+        .unwrap();
+    let rows = audit::list(
+        &db,
+        owner.structure_id,
+        &AuditFilter {
+            limit: 50,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let creation = rows
+        .iter()
+        .find(|r| r.entity == "api_token" && r.action == AuditAction::Create)
+        .expect("the token's creation is audited");
+    assert_eq!(creation.user_id, None, "done on the server");
+    assert!(
+        creation
+            .changes
+            .iter()
+            .any(|c| c.field == "user_id" && c.after == Some(owner.id.to_string()))
+    );
+
+    let reset = passerelle(
+        &dir,
+        &["user", "reset-password", "--email", "outil@mie.fr"],
+        Some("une autre phrase solide\n"),
+    );
+    assert!(
+        text(&reset).contains("1 jeton(s) d'API révoqué(s)"),
+        "{}",
+        text(&reset)
+    );
+    assert_eq!(
+        api_status(&router, &token).await,
+        axum::http::StatusCode::UNAUTHORIZED
+    );
+}

@@ -1,12 +1,14 @@
-//! Sign-in, lockout, sessions (expiry, revocation), CSRF.
+//! Sign-in, lockout (counted in the database, silent, shared with the password form),
+//! sessions (expiry, revocation), CSRF.
 
 use axum::http::StatusCode;
+use passerelle_db::audit::{self, AuditFilter};
 use passerelle_db::{sessions, users, with_pool};
 use passerelle_domain::Role;
 use passerelle_web::WebConfig;
-use passerelle_web::auth::SESSION_COOKIE;
+use passerelle_web::auth::{SESSION_COOKIE, verify_password};
 
-use crate::support::{PASSWORD, TestApp, databases, on_each_backend};
+use crate::support::{PASSWORD, Page, TestApp, databases, extract_csrf, on_each_backend};
 
 #[tokio::test]
 async fn a_referent_signs_in_and_out() {
@@ -51,25 +53,191 @@ async fn a_wrong_password_says_so_in_french_without_revealing_the_account() {
     .await;
 }
 
+/// The page's answer without its one-time form token, to compare two answers.
+fn without_form_token(body: &str) -> String {
+    match extract_csrf(body) {
+        Some(t) => body.replace(&t, "JETON"),
+        None => body.to_owned(),
+    }
+}
+
 #[tokio::test]
-async fn ten_failed_sign_ins_lock_the_account_and_say_so() {
+async fn ten_failed_sign_ins_lock_the_account_without_saying_so() {
     on_each_backend(|app: TestApp| async move {
         let email = app.staff(Role::Referent).await;
         let mut b = app.browser();
-        for _ in 0..9 {
+        let first = b.sign_in(&email, "mauvais-mot-de-passe").await;
+        assert_eq!(first.status, StatusCode::UNAUTHORIZED);
+        for _ in 1..10 {
             assert_eq!(
                 b.sign_in(&email, "mauvais-mot-de-passe").await.status,
                 StatusCode::UNAUTHORIZED
             );
         }
-        let tenth = b.sign_in(&email, "mauvais-mot-de-passe").await;
-        assert_eq!(tenth.status, StatusCode::TOO_MANY_REQUESTS);
-        assert!(tenth.body.contains("verrouillé"), "{}", tenth.body);
-        // Even the right password is refused while locked.
-        let right = b.sign_in(&email, PASSWORD).await;
-        assert_eq!(right.status, StatusCode::TOO_MANY_REQUESTS);
         let (u, _) = users::by_email(&app.db, &email).await.unwrap().unwrap();
-        assert!(u.locked_until.is_some());
+        assert!(u.is_locked(time::OffsetDateTime::now_utc()));
+        // Locked: the right password gets the answer of a wrong one, word for word.
+        let right = b.sign_in(&email, PASSWORD).await;
+        let wrong = b.sign_in(&email, "mauvais-mot-de-passe").await;
+        for locked in [&right, &wrong] {
+            assert_eq!(locked.status, first.status);
+            assert_eq!(
+                without_form_token(&locked.body),
+                without_form_token(&first.body)
+            );
+        }
+        let unknown = b
+            .sign_in("personne@nulle-part.fr", "mauvais-mot-de-passe")
+            .await;
+        assert_eq!(unknown.status, first.status);
+        assert_eq!(
+            without_form_token(&unknown.body).replace("personne@nulle-part.fr", &email),
+            without_form_token(&first.body)
+        );
+        let lock = audit::list(
+            &app.db,
+            app.structure_id,
+            &AuditFilter {
+                entity_id: Some(u.id),
+                limit: 20,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        assert!(
+            lock.iter()
+                .flat_map(|e| &e.changes)
+                .any(|c| c.field == "locked_until"),
+            "the lock is in the audit trail"
+        );
+        // Once the window is over, the right password signs in again.
+        let past = time::OffsetDateTime::now_utc() - time::Duration::minutes(1);
+        with_pool!(&app.db, |p| {
+            sqlx::query("UPDATE users SET checks_window_until = $1, locked_until = $1")
+                .bind(past)
+                .execute(p)
+                .await
+                .unwrap();
+        });
+        assert_eq!(
+            b.sign_in(&email, PASSWORD).await.status,
+            StatusCode::SEE_OTHER
+        );
+    })
+    .await;
+}
+
+/// An app whose address limit does not get in the way of an attack on one account.
+async fn apps_without_address_limit() -> Vec<TestApp> {
+    let mut apps = Vec::new();
+    for db in databases().await {
+        let config = WebConfig {
+            ip_failures_per_window: 1000,
+            ..WebConfig::default()
+        };
+        apps.push(TestApp::new(db, config).await);
+    }
+    apps
+}
+
+/// Sends one sign-in per password at the same time, each from its own browser.
+async fn parallel_sign_ins(app: &TestApp, email: &str, passwords: Vec<String>) -> Vec<Page> {
+    let mut tasks = Vec::new();
+    for password in passwords {
+        let mut b = app.browser();
+        let email = email.to_owned();
+        b.get("/connexion").await;
+        tasks.push(tokio::spawn(async move {
+            b.post("/connexion", &[("email", &email), ("password", &password)])
+                .await
+        }));
+    }
+    let mut pages = Vec::new();
+    for t in tasks {
+        pages.push(t.await.unwrap());
+    }
+    pages
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn twenty_parallel_wrong_passwords_get_at_most_ten_checks() {
+    for app in apps_without_address_limit().await {
+        eprintln!("-- on {}", app.db.backend_name());
+        let email = app.staff(Role::Referent).await;
+        let wrong = vec!["mauvais-mot-de-passe".to_owned(); 20];
+        let pages = parallel_sign_ins(&app, &email, wrong).await;
+        assert!(pages.iter().all(|p| p.status == StatusCode::UNAUTHORIZED));
+        let (u, _) = users::by_email(&app.db, &email).await.unwrap().unwrap();
+        assert_eq!(
+            u.failed_logins, 10,
+            "each check is reserved in the database first"
+        );
+        assert!(u.is_locked(time::OffsetDateTime::now_utc()));
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_right_password_among_parallel_attempts_on_a_locked_account_does_not_sign_in() {
+    for app in apps_without_address_limit().await {
+        eprintln!("-- on {}", app.db.backend_name());
+        let email = app.staff(Role::Referent).await;
+        let mut b = app.browser();
+        for _ in 0..10 {
+            b.sign_in(&email, "mauvais-mot-de-passe").await;
+        }
+        let mut attempts = vec!["mauvais-mot-de-passe".to_owned(); 15];
+        attempts.insert(7, PASSWORD.to_owned());
+        let pages = parallel_sign_ins(&app, &email, attempts).await;
+        assert!(pages.iter().all(|p| p.status == StatusCode::UNAUTHORIZED));
+        let (u, _) = users::by_email(&app.db, &email).await.unwrap().unwrap();
+        assert!(u.is_locked(time::OffsetDateTime::now_utc()), "still locked");
+        let live = sessions::live_counts(&app.db, app.structure_id)
+            .await
+            .unwrap();
+        assert!(live.iter().all(|(id, _)| *id != u.id), "no session opened");
+    }
+}
+
+#[tokio::test]
+async fn the_password_form_locks_after_ten_wrong_current_passwords() {
+    on_each_backend(|app: TestApp| async move {
+        let email = app.staff(Role::Referent).await;
+        let mut b = app.browser();
+        b.sign_in(&email, PASSWORD).await;
+        b.refresh_csrf().await;
+        let new = "une phrase assez longue";
+        for _ in 0..10 {
+            let guess = b
+                .post(
+                    "/compte/mot-de-passe",
+                    &[
+                        ("current", "devine-peut-etre"),
+                        ("password", new),
+                        ("confirm", new),
+                    ],
+                )
+                .await;
+            assert_eq!(guess.status, StatusCode::UNPROCESSABLE_ENTITY);
+        }
+        let right = b
+            .post(
+                "/compte/mot-de-passe",
+                &[("current", PASSWORD), ("password", new), ("confirm", new)],
+            )
+            .await;
+        assert_eq!(right.status, StatusCode::TOO_MANY_REQUESTS);
+        let (_, hash) = users::by_email(&app.db, &email).await.unwrap().unwrap();
+        assert!(
+            verify_password(PASSWORD, &hash),
+            "the password did not change"
+        );
+        // The same counter guards the sign-in.
+        let mut other = app.browser();
+        assert_eq!(
+            other.sign_in(&email, PASSWORD).await.status,
+            StatusCode::UNAUTHORIZED
+        );
     })
     .await;
 }

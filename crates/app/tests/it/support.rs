@@ -98,6 +98,27 @@ impl TestApp {
         email
     }
 
+    /// A new API token acting as the account of `email`, created on the server as
+    /// `passerelle token create` does.
+    pub async fn api_token_of(&self, email: &str) -> String {
+        let (u, _) = users::by_email(&self.db, email).await.unwrap().unwrap();
+        let owner = passerelle_domain::audit::Actor {
+            structure_id: u.structure_id,
+            user_id: u.id,
+        };
+        let (token, hash) = auth::new_api_token().unwrap();
+        passerelle_db::api_tokens::create(&self.db, &owner, true, "outil de test", &hash)
+            .await
+            .unwrap();
+        token
+    }
+
+    /// A new account of `role` and an API token acting as it.
+    pub async fn api_token(&self, role: Role) -> String {
+        let email = self.staff(role).await;
+        self.api_token_of(&email).await
+    }
+
     pub fn browser(&self) -> Browser {
         Browser {
             router: self.router.clone(),

@@ -32,7 +32,7 @@ pub fn spec() -> Value {
     let err = |d: &str| json!({"description": d, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}});
     json!({
         "openapi": "3.1.0",
-        "info": {"title": "Passerelle API", "version": "1", "description": "Registre des personnes. Authentification : en-tête Authorization: Bearer <jeton>, jetons créés par un administrateur. Chaque lecture de fiche et chaque modification est tracée au journal d'audit."},
+        "info": {"title": "Passerelle API", "version": "1", "description": "Registre des personnes. Authentification : en-tête Authorization: Bearer <jeton>, un jeton agit au nom du compte qui le possède, avec ses seuls droits (créé sur le serveur : passerelle token create). Chaque lecture de fiche et chaque modification est tracée au journal d'audit."},
         "servers": [{"url": "/api/v1"}],
         "security": [{"bearer": []}],
         "paths": {

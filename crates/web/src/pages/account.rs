@@ -3,14 +3,17 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::State;
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Form};
-use passerelle_db::{sessions, users};
+use passerelle_db::users;
 use passerelle_domain::FieldErrors;
 
 use super::see_other;
 use crate::AppState;
-use crate::auth::{CurrentUser, check_new_password, hash_password, verify_password};
+use crate::auth::{
+    CurrentUser, PasswordCheck, check_new_password, check_password_counted, hash_password,
+};
 use crate::error::AppResult;
 use crate::view::PageCtx;
 
@@ -38,8 +41,9 @@ pub struct PasswordForm {
     confirm: String,
 }
 
-/// Changes the password and closes every session of the account, this one included: the user
-/// signs in again with the new password.
+/// Changes the password and closes every session and API token of the account, this one
+/// included: the user signs in again with the new password. The current password is checked
+/// against the same counter as sign-in, so that a left-open session cannot guess it.
 pub async fn change_password(
     State(state): State<AppState>,
     Extension(user): Extension<CurrentUser>,
@@ -47,8 +51,14 @@ pub async fn change_password(
 ) -> AppResult<Response> {
     let mut errors = FieldErrors::new();
     let stored = users::password_hash(&state.db, user.user.id).await?;
-    if !verify_password(&f.current, &stored) {
-        errors.add("current", "Le mot de passe actuel est incorrect.");
+    let check = check_password_counted(&state, &user.user, &f.current, &stored).await?;
+    match check {
+        PasswordCheck::Right => {}
+        PasswordCheck::Wrong => errors.add("current", "Le mot de passe actuel est incorrect."),
+        PasswordCheck::Locked => errors.add(
+            "current",
+            "Trop d'essais infructueux : le mot de passe actuel ne sera plus vérifié pendant quinze minutes.",
+        ),
     }
     check_new_password(
         &mut errors,
@@ -62,7 +72,12 @@ pub async fn change_password(
             ctx: PageCtx::new(&user, "compte"),
             errors,
         };
-        return Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+        let status = if check == PasswordCheck::Locked {
+            StatusCode::TOO_MANY_REQUESTS
+        } else {
+            StatusCode::UNPROCESSABLE_ENTITY
+        };
+        return Ok((status, page).into_response());
     }
     users::set_password(
         &state.db,
@@ -71,6 +86,5 @@ pub async fn change_password(
         Some(user.user.id),
     )
     .await?;
-    sessions::revoke_all_of_user(&state.db, user.user.id).await?;
     Ok(see_other("/connexion", "mot-de-passe").into_response())
 }

@@ -15,7 +15,7 @@ use uuid::Uuid;
 use super::persons::Choice;
 use super::{Notice, see_other};
 use crate::AppState;
-use crate::auth::{CurrentUser, check_new_password, hash_password, random_token, token_hash};
+use crate::auth::{CurrentUser, check_new_password, hash_password, new_api_token};
 use crate::error::{AppError, AppResult};
 use crate::view::{PageCtx, fr_datetime};
 
@@ -212,7 +212,8 @@ pub async fn update_user(
     )
     .await?;
     if !active {
-        sessions::revoke_all_of_user(&state.db, id).await?;
+        sessions::revoke_all_of_user(&state.db, user.user.structure_id, id, Some(user.user.id))
+            .await?;
     }
     Ok(see_other("/admin/utilisateurs", "utilisateur").into_response())
 }
@@ -231,7 +232,7 @@ pub async fn revoke_sessions(
     Path(id): Path<Uuid>,
 ) -> AppResult<Response> {
     same_structure(&state, &user, id).await?;
-    sessions::revoke_all_of_user(&state.db, id).await?;
+    sessions::revoke_all_of_user(&state.db, user.user.structure_id, id, Some(user.user.id)).await?;
     Ok(see_other("/admin/utilisateurs", "sessions").into_response())
 }
 
@@ -244,7 +245,7 @@ pub struct ResetForm {
 }
 
 /// Sets a new password chosen by the admin (to hand over in person), unlocks the account and
-/// closes its sessions.
+/// closes its sessions and API tokens.
 pub async fn reset_password(
     State(state): State<AppState>,
     Extension(user): Extension<CurrentUser>,
@@ -270,7 +271,6 @@ pub async fn reset_password(
         Some(user.user.id),
     )
     .await?;
-    sessions::revoke_all_of_user(&state.db, id).await?;
     Ok(see_other("/admin/utilisateurs", "utilisateur").into_response())
 }
 
@@ -288,7 +288,6 @@ pub struct TokenRow {
 pub struct TokensPage {
     ctx: PageCtx,
     rows: Vec<TokenRow>,
-    users: Vec<Choice>,
     new_token: Option<String>,
     error: Option<String>,
 }
@@ -315,19 +314,9 @@ async fn tokens_page(
             revoked: t.revoked_at.is_some(),
         })
         .collect();
-    let users = users::list(&state.db, s)
-        .await?
-        .into_iter()
-        .filter(|u| u.active)
-        .map(|u| Choice {
-            code: u.id.to_string(),
-            label: format!("{} – {} ({})", u.display_name, u.email, u.role.label()),
-        })
-        .collect();
     Ok(TokensPage {
         ctx: PageCtx::new(user, "admin"),
         rows,
-        users,
         new_token,
         error,
     })
@@ -347,34 +336,26 @@ pub async fn tokens(
 pub struct TokenForm {
     #[serde(default)]
     name: String,
-    #[serde(default)]
-    user_id: String,
 }
 
-/// Creates a token acting as the chosen user (with that user's role); shows it once.
+/// Creates a token owned by the admin and acting as the admin, with the admin's rights only
+/// (no access to the register); shows it once. A token for another account is created on
+/// the server (`passerelle token create`), never lent from one account to another here.
 pub async fn create_token(
     State(state): State<AppState>,
     Extension(user): Extension<CurrentUser>,
     Form(f): Form<TokenForm>,
 ) -> AppResult<Response> {
     let name = f.name.trim();
-    let target = f.user_id.parse::<Uuid>().ok();
-    let error = if name.is_empty() || name.chars().count() > 100 {
-        Some("Donnez au jeton un nom de 1 à 100 caractères (l'outil qui l'utilise).")
-    } else if target.is_none() {
-        Some("Choisissez le compte au nom duquel le jeton agit.")
-    } else {
-        None
-    };
-    if let (None, Some(target)) = (error, target) {
-        let token = format!("pas_{}", random_token()?);
-        same_structure(&state, &user, target).await?;
-        api_tokens::create(&state.db, &user.actor(), target, name, &token_hash(&token)).await?;
-        let page = tokens_page(&state, &user, Some(token), None).await?;
-        return Ok((StatusCode::CREATED, page).into_response());
+    if name.is_empty() || name.chars().count() > 100 {
+        let error = "Donnez au jeton un nom de 1 à 100 caractères (l'outil qui l'utilise).";
+        let page = tokens_page(&state, &user, None, Some(error.to_owned())).await?;
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     }
-    let page = tokens_page(&state, &user, None, error.map(str::to_owned)).await?;
-    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+    let (token, hash) = new_api_token()?;
+    api_tokens::create(&state.db, &user.actor(), false, name, &hash).await?;
+    let page = tokens_page(&state, &user, Some(token), None).await?;
+    Ok((StatusCode::CREATED, page).into_response())
 }
 
 pub async fn revoke_token(

@@ -6,7 +6,7 @@ use axum::Extension;
 use axum::extract::{Query, State};
 use passerelle_db::audit::{self, AuditFilter};
 use passerelle_db::users;
-use passerelle_domain::audit::AuditAction;
+use passerelle_domain::audit::{AuditAction, AuditDetail};
 use passerelle_domain::person::field_label;
 use uuid::Uuid;
 
@@ -49,6 +49,8 @@ pub struct AuditPage {
     actions: Vec<Choice>,
     rows: Vec<AuditRow>,
     record_error: bool,
+    /// The reader sees register records by their id only (the admin).
+    access_only: bool,
 }
 
 const LIMIT: i64 = 200;
@@ -64,6 +66,9 @@ fn label(field: &str) -> &str {
         "name" => "Nom du jeton",
         "user_id" => "Compte",
         "revoked" => "Révoqué",
+        "tokens_revoked" => "Jetons d'API révoqués",
+        "locked_until" => "Verrouillé jusqu'à",
+        "sessions_closed" => "Sessions fermées",
         "observed_on" => "Date de la situation",
         "labour_status" => "Situation face à l'emploi",
         "jobseeker_since" => "Inscrit depuis",
@@ -76,6 +81,23 @@ fn label(field: &str) -> &str {
         "justice_supervision" => "Sous main de justice",
         "health_notes" => "Santé",
         other => field_label(other),
+    }
+}
+
+/// French name of an audited kind of record.
+fn entity_label(entity: &str) -> &str {
+    match entity {
+        "person" => "Personne",
+        "situation" => "Situation",
+        "user" => "Compte",
+        "api_token" => "Jeton d'API",
+        "session" => "Session",
+        "enrolment" => "Parcours",
+        "programme" => "Dispositif",
+        "indicator_file" => "Indicateurs de la structure",
+        "published_report" => "Rapport publié",
+        "report_figure" => "Liste d'un indicateur",
+        other => other,
     }
 }
 
@@ -95,6 +117,7 @@ pub async fn list(
         to: passerelle_domain::french::parse_date(&q.to),
         limit: LIMIT,
         offset: 0,
+        detail: AuditDetail::for_role(user.user.role),
     };
     let entries = audit::list(&state.db, s, &filter).await?;
     let rows = entries
@@ -103,13 +126,7 @@ pub async fn list(
             at: fr_datetime(&e.at),
             user: e.user_email.unwrap_or_else(|| "système".into()),
             action: e.action.label().to_owned(),
-            entity: match e.entity.as_str() {
-                "person" => "Personne".to_owned(),
-                "situation" => "Situation".to_owned(),
-                "user" => "Compte".to_owned(),
-                "api_token" => "Jeton d'API".to_owned(),
-                other => other.to_owned(),
-            },
+            entity: entity_label(&e.entity).to_owned(),
             entity_id: e.entity_id,
             label: e.entity_label.unwrap_or_default(),
             changes: e
@@ -145,6 +162,7 @@ pub async fn list(
             .collect(),
         rows,
         record_error: !record.is_empty() && record_id.is_none(),
+        access_only: filter.detail == AuditDetail::AccessOnly,
         query: q,
     })
 }

@@ -1,4 +1,5 @@
-//! Sign-in and sign-out. Failed attempts are limited per account (lock) and per address.
+//! Sign-in and sign-out. Password checks are counted per account in the database (lock) and
+//! failures per address in memory; a refusal reads the same whatever its cause.
 
 use askama::Template;
 use axum::Extension;
@@ -9,12 +10,11 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum_extra::extract::CookieJar;
 use axum_extra::extract::cookie::{Cookie, SameSite};
 use passerelle_db::{sessions, users};
-use time::OffsetDateTime;
 
 use crate::AppState;
 use crate::auth::{
-    CurrentUser, SESSION_COOKIE, SIGNIN_COOKIE, dummy_hash, random_token, same_secret, token_hash,
-    verify_password,
+    CurrentUser, PasswordCheck, SESSION_COOKIE, SIGNIN_COOKIE, check_password_counted, dummy_hash,
+    random_token, same_secret, token_hash, verify_off_thread,
 };
 use crate::error::{AppError, AppResult};
 use crate::guard::{client_ip, cross_site, peer, session_user};
@@ -87,14 +87,9 @@ pub struct SigninForm {
     csrf_token: String,
 }
 
-const WRONG: &str = "Adresse e-mail ou mot de passe incorrect.";
-
-fn locked_message(until: OffsetDateTime) -> String {
-    format!(
-        "Ce compte est verrouillé après trop d'essais infructueux. Réessayez après {}, ou demandez à un administrateur de réinitialiser le mot de passe.",
-        crate::view::fr_time(&until)
-    )
-}
+/// The one answer to a refused sign-in, whether the account is unknown, the password wrong or
+/// the account locked: the answer must not tell which.
+const WRONG: &str = "Adresse e-mail ou mot de passe incorrect. Après dix essais infructueux, un compte reste bloqué quinze minutes.";
 
 pub async fn submit(
     State(state): State<AppState>,
@@ -118,11 +113,20 @@ pub async fn submit(
             "Trop de tentatives de connexion depuis ce poste. Patientez quelques minutes avant de réessayer.".into(),
         ));
     }
-    let now = OffsetDateTime::now_utc();
     let found = users::by_email(&state.db, &f.email).await?;
-    let Some((user, hash)) = found else {
-        let _ = verify_password(&f.password, dummy_hash());
+    let signed_in = match &found {
+        Some((user, hash)) => {
+            let check = check_password_counted(&state, user, &f.password, hash).await?;
+            check == PasswordCheck::Right && user.active
+        }
+        None => {
+            verify_off_thread(&f.password, dummy_hash()).await;
+            false
+        }
+    };
+    let Some((user, _)) = found.filter(|_| signed_in) else {
         state.signin_limit.record_failure(ip);
+        tracing::info!("failed sign-in");
         return page(
             &state,
             jar,
@@ -131,44 +135,6 @@ pub async fn submit(
             Some(WRONG.into()),
         );
     };
-    if let Some(until) = user.locked_until.filter(|t| *t > now) {
-        state.signin_limit.record_failure(ip);
-        return page(
-            &state,
-            jar,
-            StatusCode::TOO_MANY_REQUESTS,
-            f.email,
-            Some(locked_message(until)),
-        );
-    }
-    if !user.active || !verify_password(&f.password, &hash) {
-        state.signin_limit.record_failure(ip);
-        let locked = users::record_failed_login(
-            &state.db,
-            user.id,
-            state.config.lock_after_failures,
-            state.config.lock_duration,
-        )
-        .await?;
-        tracing::info!(user_id = %user.id, "failed sign-in");
-        return match locked {
-            Some(until) => page(
-                &state,
-                jar,
-                StatusCode::TOO_MANY_REQUESTS,
-                f.email,
-                Some(locked_message(until)),
-            ),
-            None => page(
-                &state,
-                jar,
-                StatusCode::UNAUTHORIZED,
-                f.email,
-                Some(WRONG.into()),
-            ),
-        };
-    }
-    users::clear_failed_logins(&state.db, user.id).await?;
     let token = random_token()?;
     sessions::create(
         &state.db,
@@ -192,7 +158,7 @@ pub async fn sign_out(
     jar: CookieJar,
 ) -> AppResult<Response> {
     if let Some(s) = &user.session {
-        sessions::revoke(&state.db, s.id).await?;
+        sessions::revoke(&state.db, s).await?;
     }
     let jar = jar.remove(Cookie::build(SESSION_COOKIE).path("/").build());
     Ok((jar, Redirect::to("/connexion")).into_response())

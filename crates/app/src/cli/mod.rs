@@ -1,16 +1,18 @@
-//! Subcommands, configuration from flags and environment, logging.
+//! Subcommands, configuration from flags and environment, logging. Account and token commands
+//! live in `accounts`.
 
-use std::io::BufRead;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
 use clap::{Args, Parser, Subcommand};
-use passerelle_db::users::NewUser;
-use passerelle_db::{Db, sessions, structures, users};
+use passerelle_db::{Db, structures};
 use passerelle_domain::suppression::check_threshold;
-use passerelle_domain::{Role, Team};
-use passerelle_web::{AppState, WebConfig, auth, build_app};
+use passerelle_web::{AppState, WebConfig, build_app};
+
+mod accounts;
+
+pub use accounts::{TokenCommand, UserCommand};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -73,6 +75,9 @@ pub enum Command {
     /// Manage staff accounts.
     #[command(subcommand)]
     User(UserCommand),
+    /// API tokens, created on the server for an account.
+    #[command(subcommand)]
+    Token(TokenCommand),
     /// Compute the annual report's figures from the recorded work.
     Report {
         #[arg(long)]
@@ -104,31 +109,6 @@ pub enum Command {
         /// Target file (default: DATA_DIR/backups/passerelle-<date>.db).
         #[arg(long)]
         to: Option<PathBuf>,
-    },
-}
-
-#[derive(Subcommand, Debug)]
-pub enum UserCommand {
-    /// Create an account; the password is read from standard input.
-    Add {
-        #[arg(long)]
-        email: String,
-        #[arg(long)]
-        name: String,
-        /// admin, director, manager, referent, facilitator, reception, read_only
-        #[arg(long)]
-        role: String,
-        /// plie, clause, proch_info_formation, companies, fabrik, reception, direction
-        #[arg(long = "team")]
-        teams: Vec<String>,
-        /// Name of the structure, created if the base has none yet.
-        #[arg(long, default_value = "Maison de l'emploi")]
-        structure: String,
-    },
-    /// Set a new password (read from standard input), unlock the account, close its sessions.
-    ResetPassword {
-        #[arg(long)]
-        email: String,
     },
 }
 
@@ -359,20 +339,6 @@ pub async fn open(storage: &Storage) -> anyhow::Result<Db> {
     }
 }
 
-fn read_password(email: &str) -> anyhow::Result<String> {
-    eprintln!(
-        "Mot de passe (au moins {} caractères), puis Entrée :",
-        auth::PASSWORD_MIN_CHARS
-    );
-    let mut line = String::new();
-    std::io::stdin().lock().read_line(&mut line)?;
-    let password = line.trim_end_matches(['\r', '\n']).to_owned();
-    if let Some(problem) = auth::password_problem(&password, email) {
-        bail!(problem);
-    }
-    Ok(password)
-}
-
 pub async fn serve(db: Db, opts: &Serve) -> anyhow::Result<()> {
     let config = WebConfig {
         secure_cookies: opts.secure_cookies,
@@ -448,75 +414,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("Base {} à jour.", db.backend_name());
             Ok(())
         }
-        Command::User(UserCommand::Add {
-            email,
-            name,
-            role,
-            teams,
-            structure,
-        }) => {
-            let role: Role = role
-                .parse()
-                .map_err(|_| anyhow::anyhow!("rôle inconnu « {role} »"))?;
-            let teams = teams
-                .iter()
-                .map(|t| {
-                    t.parse::<Team>()
-                        .map_err(|_| anyhow::anyhow!("équipe inconnue « {t} »"))
-                })
-                .collect::<anyhow::Result<Vec<_>>>()?;
-            if !passerelle_domain::validation::is_plausible_email(&email) {
-                bail!("adresse e-mail invalide « {email} »");
-            }
-            let db = open(&cli.storage).await?;
-            let s = match structures::list(&db).await?.into_iter().next() {
-                Some(s) => s,
-                None => structures::create(&db, &structure).await?,
-            };
-            let password = read_password(&email)?;
-            let hash = auth::hash_password(&password).map_err(|e| anyhow::anyhow!("{e:?}"))?;
-            let u = users::create(
-                &db,
-                NewUser {
-                    structure_id: s.id,
-                    email: &email,
-                    display_name: &name,
-                    role,
-                    teams: &teams,
-                    password_hash: &hash,
-                },
-                None,
-            )
-            .await
-            .map_err(|e| match e {
-                passerelle_db::DbError::Duplicate(_) => {
-                    anyhow::anyhow!("un compte utilise déjà {email}")
-                }
-                other => other.into(),
-            })?;
-            println!(
-                "Compte créé : {} ({}) dans « {} ».",
-                u.email,
-                u.role.label(),
-                s.name
-            );
-            Ok(())
-        }
-        Command::User(UserCommand::ResetPassword { email }) => {
-            let db = open(&cli.storage).await?;
-            let (u, _) = users::by_email(&db, &email)
-                .await?
-                .ok_or_else(|| anyhow::anyhow!("aucun compte {email}"))?;
-            let password = read_password(&u.email)?;
-            let hash = auth::hash_password(&password).map_err(|e| anyhow::anyhow!("{e:?}"))?;
-            users::set_password(&db, u.id, &hash, None).await?;
-            let closed = sessions::revoke_all_of_user(&db, u.id).await?;
-            println!(
-                "Mot de passe changé pour {} ; compte déverrouillé ; {closed} session(s) fermée(s).",
-                u.email
-            );
-            Ok(())
-        }
+        Command::User(cmd) => accounts::user(&cli.storage, cmd).await,
+        Command::Token(cmd) => accounts::token(&cli.storage, cmd).await,
         Command::Territory(cmd) => territory(&cli.storage, cmd).await,
         Command::Indicators(cmd) => indicators(&cli.storage, cmd).await,
         Command::Report {
