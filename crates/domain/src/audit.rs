@@ -94,10 +94,11 @@ pub const ACCESS_ENTITIES: [&str; 4] = ["user", "api_token", "session", "program
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum AuditDetail {
     /// Every row with its record's name and field values.
-    #[default]
     Full,
     /// Access records in full; of every other record only who did what, when, on which id:
-    /// never a name or a value, so that reading the trail does not read the register.
+    /// never a name or a value, so that reading the trail does not read the register. The
+    /// default, so that a reader who forgets to say who reads sees the least.
+    #[default]
     AccessOnly,
 }
 

@@ -33,6 +33,7 @@ async fn views_and_changes_are_audited_field_by_field_and_shown_to_the_director(
             &app.db,
             app.structure_id,
             &AuditFilter {
+                detail: passerelle_domain::audit::AuditDetail::Full,
                 entity_id: Some(id),
                 limit: 50,
                 ..Default::default()
@@ -113,6 +114,7 @@ async fn a_deletion_keeps_its_trace() {
             &app.db,
             app.structure_id,
             &AuditFilter {
+                detail: passerelle_domain::audit::AuditDetail::Full,
                 entity_id: Some(id),
                 limit: 10,
                 ..Default::default()

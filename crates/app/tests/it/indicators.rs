@@ -209,6 +209,7 @@ async fn a_figures_list_is_kept_to_chosen_roles_and_never_opened_to_read_only() 
             &app.db,
             app.structure_id,
             &passerelle_db::audit::AuditFilter {
+                detail: passerelle_domain::audit::AuditDetail::Full,
                 entity_id: Some(app.structure_id),
                 limit: 100,
                 ..Default::default()

@@ -371,6 +371,7 @@ async fn a_committee_meeting_and_its_exit_review_leave_audit_rows() {
                     &db,
                     s,
                     &AuditFilter {
+                        detail: passerelle_domain::audit::AuditDetail::Full,
                         entity_id: Some(entity),
                         limit: 100,
                         ..Default::default()
