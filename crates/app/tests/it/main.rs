@@ -19,3 +19,4 @@ mod rules;
 mod signin;
 mod storage;
 mod territory;
+mod write_audit;

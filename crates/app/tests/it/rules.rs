@@ -21,11 +21,11 @@ use uuid::Uuid;
 
 use crate::support::{TestApp, on_each_backend, person_form};
 
-async fn user_id(app: &TestApp, email: &str) -> Uuid {
+pub(crate) async fn user_id(app: &TestApp, email: &str) -> Uuid {
     users::by_email(&app.db, email).await.unwrap().unwrap().0.id
 }
 
-async fn actor(app: &TestApp, role: Role) -> Actor {
+pub(crate) async fn actor(app: &TestApp, role: Role) -> Actor {
     let email = app.staff(role).await;
     Actor {
         structure_id: app.structure_id,
@@ -35,7 +35,7 @@ async fn actor(app: &TestApp, role: Role) -> Actor {
 
 /// A Roubaix resident referred to the PLIE on 10/01/2021 and entered by the committee of
 /// 05/02/2021.
-async fn entered_pathway(app: &TestApp, manager: &Actor, last_name: &str) -> Enrolment {
+pub(crate) async fn entered_pathway(app: &TestApp, manager: &Actor, last_name: &str) -> Enrolment {
     let s = app.structure_id;
     programmes::ensure_defaults(&app.db, s).await.unwrap();
     let plie = programmes::by_code(&app.db, s, "plie").await.unwrap();

@@ -1,0 +1,724 @@
+//! Every write leaves an audit row: each write route of the router (pages and API), called
+//! with a valid request by a role allowed to make it, adds at least one row to the audit trail.
+//! The walk is built from the route table: a new write route it cannot fill makes it fail.
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use passerelle_db::enrolments::{self, NewReferral, TransitionData};
+use passerelle_db::{committees, contracts, programmes, steps, with_pool};
+use passerelle_domain::Role;
+use passerelle_domain::audit::Actor;
+use passerelle_domain::pathway::employment::{Contract, ContractKind};
+use passerelle_domain::pathway::exit::ExitReason;
+use passerelle_domain::pathway::workflow::PathwayEvent;
+use passerelle_web::route_specs;
+use serde_json::{Value, json};
+use time::macros::date;
+use tower::ServiceExt;
+use uuid::Uuid;
+
+use crate::rules::{actor, entered_pathway, user_id};
+use crate::support::{Browser, PASSWORD, TestApp, on_each_backend, person_fields, person_form};
+
+/// How a write is sent.
+enum Send {
+    /// A page form, by the director or the admin.
+    Form(Who, Vec<(String, String)>),
+    /// The API, with the director's token.
+    Json(Value),
+    /// A browser of its own: sign-in, sign-out, own password.
+    Own(&'static str),
+}
+
+#[derive(Clone, Copy)]
+enum Who {
+    Director,
+    Admin,
+}
+
+fn form(who: Who, fields: &[(&str, &str)]) -> Send {
+    Send::Form(
+        who,
+        fields
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect(),
+    )
+}
+
+async fn audit_rows(app: &TestApp) -> i64 {
+    with_pool!(&app.db, |p| {
+        sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM audit_log")
+            .fetch_one(p)
+            .await
+            .unwrap()
+    })
+}
+
+/// What the walk needs around it: the director's actor and the PLIE programme.
+struct Walk {
+    director: Actor,
+    plie: Uuid,
+    referent: Uuid,
+}
+
+impl Walk {
+    async fn person(&self, app: &TestApp, name: &str) -> Uuid {
+        let fields = person_form(name, "Walk", "1980-02-02")
+            .validate(&*app.state.territory().await, date!(2026 - 01 - 01))
+            .unwrap();
+        passerelle_db::persons::create(&app.db, &self.director, &fields)
+            .await
+            .unwrap()
+            .id
+    }
+
+    async fn referred(&self, app: &TestApp, name: &str) -> Uuid {
+        let person = self.person(app, name).await;
+        let r = NewReferral {
+            person_id: person,
+            programme_id: self.plie,
+            prescriber_organisation: "CCAS",
+            prescriber_name: None,
+            referred_on: date!(2021 - 01 - 10),
+            reason: "Recherche d'emploi",
+        };
+        enrolments::refer(&app.db, &self.director, r)
+            .await
+            .unwrap()
+            .id
+    }
+
+    async fn exited(&self, app: &TestApp, name: &str) -> Uuid {
+        let e = entered_pathway(app, &self.director, name).await;
+        let data = TransitionData {
+            exit: Some((ExitReason::Abandon, "Courrier".into())),
+            ..Default::default()
+        };
+        enrolments::transition(
+            &app.db,
+            &self.director,
+            Role::Director,
+            e.id,
+            PathwayEvent::Exit,
+            date!(2021 - 06 - 30),
+            data,
+        )
+        .await
+        .unwrap();
+        e.id
+    }
+}
+
+/// The request that makes the write of `method path` succeed, with the records it needs.
+async fn plan(app: &TestApp, w: &Walk, method: &str, path: &str) -> (String, Send) {
+    use Who::*;
+    let person_body = |name: &str, version: Option<&str>| {
+        let mut f: Vec<(String, String)> = person_fields(&person_form(name, "Walk", "1981-03-03"))
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), v))
+            .collect();
+        if let Some(v) = version {
+            f.push(("version".into(), v.into()));
+        }
+        Send::Form(Director, f)
+    };
+    match (method, path) {
+        ("POST", "/connexion") | ("POST", "/deconnexion") | ("POST", "/compte/mot-de-passe") => {
+            (path.to_owned(), Send::Own(path_static(path)))
+        }
+        ("POST", "/personnes") => (path.to_owned(), person_body("Écrite", None)),
+        ("POST", "/personnes/{id}") => {
+            let id = w.person(app, "Modifiée").await;
+            (
+                format!("/personnes/{id}"),
+                person_body("Réécrite", Some("1")),
+            )
+        }
+        ("POST", "/personnes/{id}/supprimer") => {
+            let id = w.person(app, "Supprimée").await;
+            (
+                format!("/personnes/{id}/supprimer"),
+                form(Director, &[("version", "1")]),
+            )
+        }
+        ("POST", "/personnes/{id}/situations") => {
+            let id = w.person(app, "Située").await;
+            let f = [
+                ("observed_on", "2021-03-01"),
+                ("labour_status", "unemployed"),
+                ("education_level", "3"),
+            ];
+            (format!("/personnes/{id}/situations"), form(Director, &f))
+        }
+        ("POST", "/parcours") => {
+            let person = w.person(app, "Orientée").await.to_string();
+            let plie = w.plie.to_string();
+            let f = [
+                ("personne", person.as_str()),
+                ("programme_id", &plie),
+                ("prescriber_organisation", "CCAS"),
+                ("referred_on", "2021-01-10"),
+                ("reason", "Projet"),
+            ];
+            (path.to_owned(), form(Director, &f))
+        }
+        ("POST", p) if p.starts_with("/parcours/{id}") => pathway_write(app, w, p).await,
+        ("POST", "/comites") => {
+            let plie = w.plie.to_string();
+            (
+                path.to_owned(),
+                form(
+                    Director,
+                    &[("programme_id", &plie), ("held_on", "2021-03-09")],
+                ),
+            )
+        }
+        ("POST", "/comites/{id}/sorties") => {
+            let e = w.exited(app, "Examinée").await;
+            let m = committees::create_meeting(
+                &app.db,
+                &w.director,
+                w.plie,
+                date!(2021 - 07 - 15),
+                None,
+            )
+            .await
+            .unwrap();
+            let f = [
+                ("enrolment_id", e.to_string()),
+                ("opinion", "valide".into()),
+                ("reason", "Sortie confirmée".into()),
+            ];
+            (format!("/comites/{}/sorties", m.id), owned(Director, &f))
+        }
+        ("POST", "/comites/{id}/decisions") => {
+            let e = w.referred(app, "Décidée").await;
+            enrolments::transition(
+                &app.db,
+                &w.director,
+                Role::Director,
+                e,
+                PathwayEvent::ProposeToCommittee,
+                date!(2021 - 01 - 12),
+                TransitionData::default(),
+            )
+            .await
+            .unwrap();
+            let m = committees::create_meeting(
+                &app.db,
+                &w.director,
+                w.plie,
+                date!(2021 - 01 - 20),
+                None,
+            )
+            .await
+            .unwrap();
+            let f = [
+                ("enrolment_id", e.to_string()),
+                ("decision", "entree".into()),
+                ("reason", "Projet validé".into()),
+            ];
+            (format!("/comites/{}/decisions", m.id), owned(Director, &f))
+        }
+        _ => admin_or_api_write(app, w, method, path).await,
+    }
+}
+
+fn path_static(path: &str) -> &'static str {
+    match path {
+        "/connexion" => "/connexion",
+        "/deconnexion" => "/deconnexion",
+        _ => "/compte/mot-de-passe",
+    }
+}
+
+fn owned(who: Who, fields: &[(&str, String)]) -> Send {
+    Send::Form(
+        who,
+        fields
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), v.clone()))
+            .collect(),
+    )
+}
+
+/// The writes of the pathway page.
+async fn pathway_write(app: &TestApp, w: &Walk, path: &str) -> (String, Send) {
+    use Who::Director;
+    let entered = || async { entered_pathway(app, &w.director, "Parcourue").await.id };
+    let (id, send) = match path.trim_start_matches("/parcours/{id}") {
+        "/proposer" => (
+            w.referred(app, "Proposée").await,
+            form(Director, &[("on", "2021-01-12")]),
+        ),
+        "/sortie" => (
+            entered().await,
+            form(
+                Director,
+                &[
+                    ("reason", "abandon"),
+                    ("on", "2021-06-30"),
+                    ("proof", "Courrier"),
+                ],
+            ),
+        ),
+        "/suivi" => (
+            w.exited(app, "Suivie").await,
+            form(Director, &[("on", "2021-12-30"), ("note", "En emploi")]),
+        ),
+        "/referent" => {
+            let referent = w.referent.to_string();
+            (
+                entered().await,
+                owned(
+                    Director,
+                    &[("user_id", referent), ("on", "2021-02-05".into())],
+                ),
+            )
+        }
+        "/rendez-vous" => (
+            entered().await,
+            form(
+                Director,
+                &[("on", "2021-03-01"), ("kind", "phone"), ("attended", "oui")],
+            ),
+        ),
+        "/diagnostic" => (
+            entered().await,
+            form(
+                Director,
+                &[
+                    ("criterion", "rsa"),
+                    ("on", "2021-01-05"),
+                    ("proof", "Attestation CAF"),
+                ],
+            ),
+        ),
+        "/objectifs" => (
+            entered().await,
+            form(
+                Director,
+                &[
+                    ("theme", "Emploi"),
+                    ("objective", "Logistique"),
+                    ("action", "CACES"),
+                ],
+            ),
+        ),
+        "/objectifs/{objective}/etat" => {
+            let e = entered().await;
+            let o = steps::add_objective(
+                &app.db,
+                &w.director,
+                e,
+                "Emploi",
+                "Logistique",
+                "CACES",
+                date!(2021 - 02 - 10),
+            )
+            .await
+            .unwrap();
+            return (
+                format!("/parcours/{e}/objectifs/{o}/etat"),
+                form(Director, &[("status", "done")]),
+            );
+        }
+        "/etapes" => (
+            entered().await,
+            form(
+                Director,
+                &[
+                    ("family", "workshop"),
+                    ("title", "Atelier CV"),
+                    ("start", "2021-03-01"),
+                    ("end", "2021-03-02"),
+                ],
+            ),
+        ),
+        "/contrats" => (
+            entered().await,
+            form(
+                Director,
+                &[
+                    ("kind", "cdd"),
+                    ("employer", "Entrepôt"),
+                    ("start", "2021-03-15"),
+                    ("end", "2021-05-15"),
+                    ("weekly_hours", "35"),
+                ],
+            ),
+        ),
+        "/contrats/{contract}" => {
+            let e = enrolments::get(&app.db, app.structure_id, entered().await)
+                .await
+                .unwrap();
+            let c = Contract {
+                kind: ContractKind::Cdd,
+                employer: "Entrepôt".into(),
+                start: date!(2021 - 03 - 15),
+                end: Some(date!(2021 - 05 - 15)),
+                weekly_hours: 35.0,
+            };
+            let contract = contracts::add(&app.db, &w.director, e.person_id, &c, false)
+                .await
+                .unwrap();
+            let f = [
+                ("kind", "cdd"),
+                ("employer", "Entrepôt du Nord"),
+                ("start", "2021-03-15"),
+                ("end", "2021-05-15"),
+                ("weekly_hours", "35"),
+                ("version", "1"),
+            ];
+            return (
+                format!("/parcours/{}/contrats/{contract}", e.id),
+                form(Director, &f),
+            );
+        }
+        other => panic!("the write walk does not know POST /parcours/{{id}}{other}: add it"),
+    };
+    (path.replace("{id}", &id.to_string()), send)
+}
+
+/// The admin's and the director's other pages, and the API.
+async fn admin_or_api_write(app: &TestApp, w: &Walk, method: &str, path: &str) -> (String, Send) {
+    use Who::*;
+    let account = || async { user_id(app, &app.staff(Role::ReadOnly).await).await };
+    match (method, path) {
+        ("POST", "/admin/utilisateurs") => {
+            let email = format!("nouveau-{}@test.fr", Uuid::now_v7().simple());
+            let f = [
+                ("email", email.as_str()),
+                ("display_name", "Nouveau Compte"),
+                ("role", "reception"),
+                ("team", "reception"),
+                ("password", "une phrase de passe longue"),
+                ("confirm", "une phrase de passe longue"),
+            ];
+            (path.to_owned(), form(Admin, &f))
+        }
+        ("POST", "/admin/utilisateurs/{id}") => {
+            let u = account().await;
+            (
+                format!("/admin/utilisateurs/{u}"),
+                form(
+                    Admin,
+                    &[("role", "referent"), ("team", "plie"), ("active", "on")],
+                ),
+            )
+        }
+        ("POST", "/admin/utilisateurs/{id}/revoquer-sessions") => {
+            // An account signed in somewhere.
+            let email = app.staff(Role::Referent).await;
+            let signed = app.browser().sign_in(&email, PASSWORD).await;
+            assert_eq!(signed.status, StatusCode::SEE_OTHER);
+            let u = user_id(app, &email).await;
+            (
+                format!("/admin/utilisateurs/{u}/revoquer-sessions"),
+                form(Admin, &[]),
+            )
+        }
+        ("POST", "/admin/utilisateurs/{id}/mot-de-passe") => {
+            let f = [
+                ("password", "une autre phrase longue"),
+                ("confirm", "une autre phrase longue"),
+            ];
+            (
+                format!("/admin/utilisateurs/{}/mot-de-passe", account().await),
+                form(Admin, &f),
+            )
+        }
+        ("POST", "/admin/jetons") => (
+            path.to_owned(),
+            form(Admin, &[("name", "outil de la walk")]),
+        ),
+        ("POST", "/admin/jetons/{id}/revoquer") => {
+            let owner = account().await;
+            app.api_token_of(
+                &passerelle_db::users::get(&app.db, owner)
+                    .await
+                    .unwrap()
+                    .email,
+            )
+            .await;
+            let t = passerelle_db::api_tokens::list(&app.db, app.structure_id)
+                .await
+                .unwrap()
+                .into_iter()
+                .find(|t| t.user_id == owner)
+                .unwrap();
+            (format!("/admin/jetons/{}/revoquer", t.id), form(Admin, &[]))
+        }
+        ("POST", "/admin/territoire/qpv") => {
+            let f = [
+                ("list_version", "walk"),
+                ("valid_from", "2024-01-01"),
+                ("valid_to", ""),
+                (
+                    "csv",
+                    "code,name,insee_codes\nQP-WALK,Quartier de la walk,59512\n",
+                ),
+            ];
+            (path.to_owned(), form(Admin, &f))
+        }
+        ("POST", "/admin/territoire/communes") => (
+            path.to_owned(),
+            form(
+                Admin,
+                &[(
+                    "csv",
+                    "insee_code,name,postal_codes,population\n59512,Roubaix,59100,98828\n",
+                )],
+            ),
+        ),
+        ("POST", "/admin/dispositifs/{id}") => {
+            let p = programmes::get(&app.db, app.structure_id, w.plie)
+                .await
+                .unwrap();
+            let mut f = vec![
+                ("name", p.def.name.clone()),
+                ("team", "plie".to_owned()),
+                ("towns", p.def.eligibility.towns_text()),
+                ("min_age", "18".into()),
+                ("max_duration_months", "36".into()),
+                ("alert_months", "4".into()),
+                ("transition_window_months", "1".into()),
+                ("active", "on".into()),
+            ];
+            f.extend(
+                p.def
+                    .exit_reasons
+                    .iter()
+                    .map(|r| ("exit_reason", r.code().to_owned())),
+            );
+            (format!("/admin/dispositifs/{}", w.plie), owned(Admin, &f))
+        }
+        ("POST", "/rapports/indicateurs") => (
+            path.to_owned(),
+            form(Director, &[("name", "walk.toml"), ("source", OWN)]),
+        ),
+        ("POST", "/rapports/indicateurs/{id}")
+        | ("POST", "/rapports/indicateurs/{id}/supprimer") => {
+            let name = format!("w{}.toml", Uuid::now_v7().simple());
+            let author = passerelle_db::indicator_files::Author {
+                structure_id: app.structure_id,
+                user: Some(w.director.user_id),
+            };
+            let id = passerelle_db::indicator_files::save(&app.db, author, &name, OWN, None)
+                .await
+                .unwrap();
+            let path = path.replace("{id}", &id.to_string());
+            let f = [("name", name.as_str()), ("source", OWN), ("version", "1")];
+            (path, form(Director, &f))
+        }
+        ("POST", "/rapports/{year}/publier") => {
+            ("/rapports/2021/publier".to_owned(), form(Director, &[]))
+        }
+        _ => api_write(app, w, method, path).await,
+    }
+}
+
+const OWN: &str = "[[indicator]]\nid = \"walk.entries\"\nversion = 1\ntitle = \"Entrées\"\ndefinition = \"Entrées PLIE.\"\npopulation = \"enrolments\"\nperiod = \"entered\"\nmeasure = \"count\"\nfilters = { programme = \"plie\" }\n";
+
+async fn api_write(app: &TestApp, w: &Walk, method: &str, path: &str) -> (String, Send) {
+    let plie = w.plie.to_string();
+    match (method, path) {
+        ("POST", "/api/v1/persons") => (
+            path.to_owned(),
+            Send::Json(
+                json!({"last_name": "Api", "first_names": "Walk", "birth_date": "1980-01-01", "sex": "F", "commune_code": "59512"}),
+            ),
+        ),
+        ("PUT", "/api/v1/persons/{id}") => {
+            let id = w.person(app, "Remplacée").await;
+            let body = json!({"last_name": "Remplacée", "first_names": "Api", "birth_date": "1980-02-02", "sex": "F", "commune_code": "59512", "version": 1});
+            (format!("/api/v1/persons/{id}"), Send::Json(body))
+        }
+        ("POST", "/api/v1/enrolments") => {
+            let person = w.person(app, "Orientée Api").await;
+            (
+                path.to_owned(),
+                Send::Json(
+                    json!({"person_id": person, "programme_id": plie, "prescriber_organisation": "CCAS", "referred_on": "2021-01-10", "reason": "Projet"}),
+                ),
+            )
+        }
+        ("POST", "/api/v1/enrolments/{id}/transitions") => {
+            let e = w.referred(app, "Transition Api").await;
+            (
+                format!("/api/v1/enrolments/{e}/transitions"),
+                Send::Json(json!({"event": "propose_to_committee", "on": "2021-01-12"})),
+            )
+        }
+        ("POST", "/api/v1/enrolments/{id}/steps") => {
+            let e = entered_pathway(app, &w.director, "Étape Api").await.id;
+            (
+                format!("/api/v1/enrolments/{e}/steps"),
+                Send::Json(
+                    json!({"family": "workshop", "title": "Atelier", "start_on": "2021-03-01"}),
+                ),
+            )
+        }
+        ("POST", "/api/v1/enrolments/{id}/contracts") => {
+            let e = entered_pathway(app, &w.director, "Contrat Api").await.id;
+            (
+                format!("/api/v1/enrolments/{e}/contracts"),
+                Send::Json(
+                    json!({"kind": "cdi", "employer": "Entrepôt", "start_on": "2021-04-01", "weekly_hours": 35.0}),
+                ),
+            )
+        }
+        ("POST", "/api/v1/committees") => (
+            path.to_owned(),
+            Send::Json(json!({"programme_id": plie, "held_on": "2021-03-09"})),
+        ),
+        ("POST", "/api/v1/committees/{id}/decisions") => {
+            let e = w.referred(app, "Décision Api").await;
+            enrolments::transition(
+                &app.db,
+                &w.director,
+                Role::Director,
+                e,
+                PathwayEvent::ProposeToCommittee,
+                date!(2021 - 01 - 12),
+                TransitionData::default(),
+            )
+            .await
+            .unwrap();
+            let m = committees::create_meeting(
+                &app.db,
+                &w.director,
+                w.plie,
+                date!(2021 - 01 - 20),
+                None,
+            )
+            .await
+            .unwrap();
+            (
+                format!("/api/v1/committees/{}/decisions", m.id),
+                Send::Json(json!({"enrolment_id": e, "admitted": true, "reason": "Projet validé"})),
+            )
+        }
+        _ => panic!("the write walk does not know {method} {path}: add it with a valid request"),
+    }
+}
+
+async fn own_browser(app: &TestApp, path: &str) -> StatusCode {
+    let email = app.staff(Role::Referent).await;
+    let mut b = app.browser();
+    if path == "/connexion" {
+        return b.sign_in(&email, PASSWORD).await.status;
+    }
+    assert_eq!(
+        b.sign_in(&email, PASSWORD).await.status,
+        StatusCode::SEE_OTHER
+    );
+    b.refresh_csrf().await;
+    let f: &[(&str, &str)] = if path == "/deconnexion" {
+        &[]
+    } else {
+        &[
+            ("current", PASSWORD),
+            ("password", "une nouvelle phrase"),
+            ("confirm", "une nouvelle phrase"),
+        ]
+    };
+    b.post(path, f).await.status
+}
+
+async fn api(
+    app: &TestApp,
+    token: &str,
+    method: &str,
+    path: &str,
+    body: Value,
+) -> (StatusCode, String) {
+    let req = Request::builder()
+        .method(method)
+        .uri(path)
+        .header(header::AUTHORIZATION, format!("Bearer {token}"))
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(body.to_string()))
+        .unwrap();
+    let res = app.router.clone().oneshot(req).await.unwrap();
+    let status = res.status();
+    let bytes = http_body_util::BodyExt::collect(res.into_body())
+        .await
+        .unwrap()
+        .to_bytes();
+    (status, String::from_utf8_lossy(&bytes).into_owned())
+}
+
+async fn send(
+    app: &TestApp,
+    browsers: &mut (Browser, Browser),
+    token: &str,
+    method: &str,
+    path: &str,
+    how: Send,
+) -> (StatusCode, String) {
+    match how {
+        Send::Own(p) => (own_browser(app, p).await, String::new()),
+        Send::Json(body) => api(app, token, method, path, body).await,
+        Send::Form(who, fields) => {
+            let b = match who {
+                Who::Director => &mut browsers.0,
+                Who::Admin => &mut browsers.1,
+            };
+            let refs: Vec<(&str, &str)> = fields
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .collect();
+            let page = b.post(path, &refs).await;
+            (page.status, page.body)
+        }
+    }
+}
+
+#[tokio::test]
+async fn every_write_route_leaves_an_audit_row() {
+    on_each_backend(|app: TestApp| async move {
+        programmes::ensure_defaults(&app.db, app.structure_id)
+            .await
+            .unwrap();
+        let w = Walk {
+            director: actor(&app, Role::Director).await,
+            plie: programmes::by_code(&app.db, app.structure_id, "plie")
+                .await
+                .unwrap()
+                .id,
+            referent: user_id(&app, &app.staff(Role::Referent).await).await,
+        };
+        let mut browsers = (
+            app.signed_in(Role::Director).await,
+            app.signed_in(Role::Admin).await,
+        );
+        browsers.0.refresh_csrf().await;
+        browsers.1.refresh_csrf().await;
+        let token = app.api_token(Role::Director).await;
+        let writes: Vec<_> = route_specs()
+            .into_iter()
+            .filter(|s| s.method != "GET")
+            .collect();
+        assert!(writes.len() > 40, "the walk covers every write route");
+        for spec in writes {
+            let (path, how) = plan(&app, &w, spec.method, spec.path).await;
+            let before = audit_rows(&app).await;
+            let (status, body) = send(&app, &mut browsers, &token, spec.method, &path, how).await;
+            assert!(
+                status.is_success() || status.is_redirection(),
+                "{} {}: {status}\n{body}",
+                spec.method,
+                spec.path
+            );
+            assert!(
+                audit_rows(&app).await > before,
+                "{} {} wrote without an audit row",
+                spec.method,
+                spec.path
+            );
+        }
+    })
+    .await;
+}
