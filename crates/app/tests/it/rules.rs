@@ -258,6 +258,31 @@ async fn the_exit_is_proposed_at_the_exit_date_being_entered() {
             .get(&format!("/parcours/{}?sortie_le=2999-01-01", e.id))
             .await;
         assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+        // The API too (`?on=`), and it refuses a date in the future.
+        let token = app.api_token(Role::Manager).await;
+        let get = |on: &'static str| {
+            let (app, token, id) = (&app, token.clone(), e.id);
+            async move {
+                let (status, body) = crate::write_audit::api(
+                    app,
+                    &token,
+                    "GET",
+                    &format!("/api/v1/enrolments/{id}?on={on}"),
+                    serde_json::Value::Null,
+                )
+                .await;
+                (
+                    status,
+                    serde_json::from_str::<serde_json::Value>(&body).unwrap_or_default(),
+                )
+            }
+        };
+        let (status, body) = get("2021-06-14").await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(body["proposed_exit"]["reason"], "transition_job");
+        assert_eq!(body["proposed_exit"]["on"], "2021-06-14");
+        assert!(get("2021-09-01").await.1["proposed_exit"].is_null());
+        assert_eq!(get("2999-01-01").await.0, StatusCode::UNPROCESSABLE_ENTITY);
         // A programme with a window of four months proposes the transition job in September.
         let mut plie = programmes::get(&app.db, app.structure_id, e.programme_id)
             .await

@@ -134,7 +134,7 @@ async fn own_browser(app: &TestApp, path: &str) -> StatusCode {
     b.post(path, f).await.status
 }
 
-async fn api(
+pub(crate) async fn api(
     app: &TestApp,
     token: &str,
     method: &str,
