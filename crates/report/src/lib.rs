@@ -373,6 +373,12 @@ pub struct Change {
     pub removed: Vec<KeptRecord>,
 }
 
+/// Exact values (a mean, a rate) computed twice over the same records may differ in the last
+/// bits with the order of the additions: that is not a move.
+fn same_value(a: f64, b: f64) -> bool {
+    (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(1.0)
+}
+
 /// The figures whose value or counted records differ between a publication and now.
 pub fn changes(published: &Snapshot, now: &Snapshot) -> Vec<Change> {
     published
@@ -394,7 +400,7 @@ pub fn changes(published: &Snapshot, now: &Snapshot) -> Vec<Change> {
                 .filter(|r| !after.iter().any(|a| a.key == r.key))
                 .cloned()
                 .collect();
-            let moved = p.value != n.value || p.version != n.version;
+            let moved = !same_value(p.value, n.value) || p.version != n.version;
             (moved || !added.is_empty() || !removed.is_empty()).then(|| Change {
                 id: p.id.clone(),
                 title: p.title.clone(),
