@@ -450,38 +450,16 @@ async fn a_certifying_training_validated_counts_as_a_training_obtained() {
             qualifying: false,
             validated,
         };
-        steps::add(
-            &app.db,
-            &manager,
-            e.id,
-            step(StepFamily::CertifyingTraining, Some(true)),
-        )
-        .await
-        .unwrap();
-        steps::add(
-            &app.db,
-            &manager,
-            e.id,
-            step(StepFamily::QualifyingTraining, Some(true)),
-        )
-        .await
-        .unwrap();
-        steps::add(
-            &app.db,
-            &manager,
-            e.id,
-            step(StepFamily::PreQualifyingTraining, Some(true)),
-        )
-        .await
-        .unwrap();
-        steps::add(
-            &app.db,
-            &manager,
-            e.id,
-            step(StepFamily::CertifyingTraining, Some(false)),
-        )
-        .await
-        .unwrap();
+        for (family, validated) in [
+            (StepFamily::CertifyingTraining, Some(true)),
+            (StepFamily::QualifyingTraining, Some(true)),
+            (StepFamily::PreQualifyingTraining, Some(true)),
+            (StepFamily::CertifyingTraining, Some(false)),
+        ] {
+            steps::add(&app.db, &manager, e.id, step(family, validated))
+                .await
+                .unwrap();
+        }
         let defs = passerelle_report::shipped_definitions().unwrap();
         let def = defs
             .iter()

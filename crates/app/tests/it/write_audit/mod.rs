@@ -90,6 +90,35 @@ impl Walk {
             .id
     }
 
+    /// A pathway proposed to the committee of 20/01/2021: (pathway, meeting).
+    async fn before_committee(&self, app: &TestApp, name: &str) -> (Uuid, Uuid) {
+        let e = self.referred(app, name).await;
+        let on = date!(2021 - 01 - 12);
+        let event = PathwayEvent::ProposeToCommittee;
+        enrolments::transition(
+            &app.db,
+            &self.director,
+            Role::Director,
+            e,
+            event,
+            on,
+            TransitionData::default(),
+        )
+        .await
+        .unwrap();
+        let held = date!(2021 - 01 - 20);
+        let m = passerelle_db::committees::create_meeting(
+            &app.db,
+            &self.director,
+            self.plie,
+            held,
+            None,
+        )
+        .await
+        .unwrap();
+        (e, m.id)
+    }
+
     async fn exited(&self, app: &TestApp, name: &str) -> Uuid {
         let e = entered_pathway(app, &self.director, name).await;
         let data = TransitionData {

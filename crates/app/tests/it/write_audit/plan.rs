@@ -1,11 +1,10 @@
 //! The valid request for each write route, with the records it needs.
 
 use axum::http::StatusCode;
-use passerelle_db::enrolments::{self, TransitionData};
+use passerelle_db::enrolments;
 use passerelle_db::{committees, contracts, programmes, steps};
 use passerelle_domain::Role;
 use passerelle_domain::pathway::employment::{Contract, ContractKind};
-use passerelle_domain::pathway::workflow::PathwayEvent;
 use serde_json::json;
 use time::macros::date;
 use uuid::Uuid;
@@ -97,33 +96,13 @@ pub(super) async fn plan(app: &TestApp, w: &Walk, method: &str, path: &str) -> (
             (format!("/comites/{}/sorties", m.id), owned(Director, &f))
         }
         ("POST", "/comites/{id}/decisions") => {
-            let e = w.referred(app, "Décidée").await;
-            enrolments::transition(
-                &app.db,
-                &w.director,
-                Role::Director,
-                e,
-                PathwayEvent::ProposeToCommittee,
-                date!(2021 - 01 - 12),
-                TransitionData::default(),
-            )
-            .await
-            .unwrap();
-            let m = committees::create_meeting(
-                &app.db,
-                &w.director,
-                w.plie,
-                date!(2021 - 01 - 20),
-                None,
-            )
-            .await
-            .unwrap();
+            let (e, m) = w.before_committee(app, "Décidée").await;
             let f = [
                 ("enrolment_id", e.to_string()),
                 ("decision", "entree".into()),
                 ("reason", "Projet validé".into()),
             ];
-            (format!("/comites/{}/decisions", m.id), owned(Director, &f))
+            (format!("/comites/{m}/decisions"), owned(Director, &f))
         }
         _ => admin_or_api_write(app, w, method, path).await,
     }
@@ -478,29 +457,9 @@ async fn api_write(app: &TestApp, w: &Walk, method: &str, path: &str) -> (String
             Send::Json(json!({"programme_id": plie, "held_on": "2021-03-09"})),
         ),
         ("POST", "/api/v1/committees/{id}/decisions") => {
-            let e = w.referred(app, "Décision Api").await;
-            enrolments::transition(
-                &app.db,
-                &w.director,
-                Role::Director,
-                e,
-                PathwayEvent::ProposeToCommittee,
-                date!(2021 - 01 - 12),
-                TransitionData::default(),
-            )
-            .await
-            .unwrap();
-            let m = committees::create_meeting(
-                &app.db,
-                &w.director,
-                w.plie,
-                date!(2021 - 01 - 20),
-                None,
-            )
-            .await
-            .unwrap();
+            let (e, m) = w.before_committee(app, "Décision Api").await;
             (
-                format!("/api/v1/committees/{}/decisions", m.id),
+                format!("/api/v1/committees/{m}/decisions"),
                 Send::Json(json!({"enrolment_id": e, "admitted": true, "reason": "Projet validé"})),
             )
         }
