@@ -15,6 +15,7 @@ mod persons;
 mod publication;
 mod report_files;
 mod report_properties;
+mod scope;
 mod signin;
 mod storage;
 mod territory;
