@@ -51,11 +51,15 @@ pub async fn create_meeting(
 
 /// Meetings in the reader's scope selected by a condition on `m` (and an ORDER BY).
 async fn select_where(db: &Db, tail: &str, params: Params) -> DbResult<Vec<Meeting>> {
-    let sql = format!("SELECT m.id, m.programme_id, m.held_on, m.notes FROM committee_meetings m {tail}");
+    let sql =
+        format!("SELECT m.id, m.programme_id, m.held_on, m.notes FROM committee_meetings m {tail}");
     Ok(with_pool!(db, |p| {
-        bind_params!(sqlx::query_as::<_, Meeting>(sqlx::AssertSqlSafe(sql)), params)
-            .fetch_all(p)
-            .await?
+        bind_params!(
+            sqlx::query_as::<_, Meeting>(sqlx::AssertSqlSafe(sql)),
+            params
+        )
+        .fetch_all(p)
+        .await?
     }))
 }
 

@@ -2,8 +2,8 @@
 //! committees, or persons through their pathways ANDs one of these, so that filtering happens
 //! in the database (lists are designed for 100 000 persons) and no caller can forget it.
 
-pub use passerelle_domain::pathway::scope::{Reach, Scope};
 use passerelle_domain::Team;
+pub use passerelle_domain::pathway::scope::{Reach, Scope};
 
 use crate::params::{Param, Params};
 

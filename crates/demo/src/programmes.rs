@@ -3,8 +3,8 @@
 use std::collections::HashMap;
 
 use passerelle_db::committees::{self, Decision};
-use passerelle_db::scope::Scope;
 use passerelle_db::enrolments::{self, NewReferral, TransitionData};
+use passerelle_db::scope::Scope;
 use passerelle_db::{Db, DbResult, contracts, programmes};
 use passerelle_domain::Role;
 use passerelle_domain::audit::Actor;

@@ -1,8 +1,8 @@
 //! Passwords (Argon2id), random tokens, and the signed-in user of a request.
 
 use argon2::{Argon2, PasswordHash, PasswordHasher, PasswordVerifier};
-use passerelle_db::sessions::Session;
 use passerelle_db::scope::Scope;
+use passerelle_db::sessions::Session;
 use passerelle_db::users::User;
 use passerelle_domain::audit::Actor;
 use passerelle_domain::{FieldErrors, Permission};

@@ -2,8 +2,8 @@
 //! exit by the rules, on both engines.
 
 use passerelle_db::committees::{self, Decision};
-use passerelle_db::scope::Scope;
 use passerelle_db::enrolments::{self, NewReferral, TransitionData};
+use passerelle_db::scope::Scope;
 use passerelle_db::steps::NewStep;
 use passerelle_db::{DbError, contracts, programmes, steps, with_pool};
 use passerelle_domain::Role;
@@ -665,17 +665,32 @@ async fn an_admin_edits_the_plie_towns_and_the_committee_applies_them() {
         )
         .await
         .unwrap();
-        let meeting =
-            committees::create_meeting(&app.db, &as_manager, &Scope::whole_structure(s), plie.id, date!(2021 - 05 - 11), None)
-                .await
-                .unwrap();
+        let meeting = committees::create_meeting(
+            &app.db,
+            &as_manager,
+            &Scope::whole_structure(s),
+            plie.id,
+            date!(2021 - 05 - 11),
+            None,
+        )
+        .await
+        .unwrap();
         let d = Decision {
             admitted: true,
             reason: "Projet",
             override_reason: None,
         };
         let msg = refused(
-            committees::decide(&app.db, &as_manager, Role::Manager, &Scope::whole_structure(s), meeting.id, e.id, d).await,
+            committees::decide(
+                &app.db,
+                &as_manager,
+                Role::Manager,
+                &Scope::whole_structure(s),
+                meeting.id,
+                e.id,
+                d,
+            )
+            .await,
         );
         assert!(msg.contains("bénéficiaire du RSA"), "{msg}");
     })

@@ -179,7 +179,8 @@ async fn send(app: &TestApp, w: &mut Walker, c: &Call) -> (StatusCode, String) {
         };
         return (p.status, p.body);
     }
-    let mut body = json!({"held_on": "2021-03-20", "admitted": false, "reason": "Parcours du périmètre"});
+    let mut body =
+        json!({"held_on": "2021-03-20", "admitted": false, "reason": "Parcours du périmètre"});
     for (k, v) in &c.fields {
         body[*k] = Value::String(v.clone());
     }
@@ -244,13 +245,21 @@ async fn walk_ids(app: &TestApp, world: &World, w: &mut Walker) {
                 if !allowed {
                     assert_eq!(status, StatusCode::FORBIDDEN, "{who} not refused: {body}");
                 } else if scoped && !inside {
-                    assert_eq!(status, StatusCode::NOT_FOUND, "{who} outside the scope: {body}");
+                    assert_eq!(
+                        status,
+                        StatusCode::NOT_FOUND,
+                        "{who} outside the scope: {body}"
+                    );
                 } else if c.method == "GET" {
                     assert_eq!(status, StatusCode::OK, "{who} should be served: {body}");
                 } else {
                     assert_ne!(status, StatusCode::FORBIDDEN, "{who} refused: {body}");
                     if scoped {
-                        assert_ne!(status, StatusCode::NOT_FOUND, "{who} inside the scope: {body}");
+                        assert_ne!(
+                            status,
+                            StatusCode::NOT_FOUND,
+                            "{who} inside the scope: {body}"
+                        );
                     }
                 }
             }
@@ -303,10 +312,7 @@ async fn walk_lists(app: &TestApp, world: &World, w: &mut Walker) {
             if !names_persons(spec) {
                 let lower = body.to_lowercase();
                 for name in &case.names {
-                    assert!(
-                        !lower.contains(&name.to_lowercase()),
-                        "{who} names {name}"
-                    );
+                    assert!(!lower.contains(&name.to_lowercase()), "{who} names {name}");
                 }
             }
         }
@@ -329,7 +335,10 @@ async fn every_route_keeps_each_role_to_its_record_scope() {
             .get("/rapports/2021/programmes.accompanied")
             .await;
         for name in ["Dedansplie", "Dehorsfabrik", "Collegueplie"] {
-            assert!(explain.body.to_lowercase().contains(&name.to_lowercase()), "{name}");
+            assert!(
+                explain.body.to_lowercase().contains(&name.to_lowercase()),
+                "{name}"
+            );
         }
     })
     .await;
@@ -354,28 +363,64 @@ async fn a_plie_manager_cannot_hold_la_fabrik_committees() {
         assert_eq!(m.browser.get(&meeting).await.status, StatusCode::NOT_FOUND);
         let enrolment = fabrik.enrolment.to_string();
         for (action, fields) in [
-            ("decisions", vec![("enrolment_id", enrolment.as_str()), ("decision", "entree"), ("reason", "Projet")]),
-            ("sorties", vec![("enrolment_id", enrolment.as_str()), ("opinion", "valide"), ("reason", "Vu")]),
+            (
+                "decisions",
+                vec![
+                    ("enrolment_id", enrolment.as_str()),
+                    ("decision", "entree"),
+                    ("reason", "Projet"),
+                ],
+            ),
+            (
+                "sorties",
+                vec![
+                    ("enrolment_id", enrolment.as_str()),
+                    ("opinion", "valide"),
+                    ("reason", "Vu"),
+                ],
+            ),
         ] {
-            let page = m.browser.post(&format!("{meeting}/{action}"), &fields).await;
+            let page = m
+                .browser
+                .post(&format!("{meeting}/{action}"), &fields)
+                .await;
             assert_eq!(page.status, StatusCode::NOT_FOUND, "{action}");
         }
         // Nor through one of PLIE's committees.
         let plie_meeting = format!("/comites/{}/decisions", world.plie.meeting);
-        let fields = [("enrolment_id", enrolment.as_str()), ("decision", "refus"), ("reason", "Non")];
-        assert_eq!(m.browser.post(&plie_meeting, &fields).await.status, StatusCode::NOT_FOUND);
+        let fields = [
+            ("enrolment_id", enrolment.as_str()),
+            ("decision", "refus"),
+            ("reason", "Non"),
+        ];
+        assert_eq!(
+            m.browser.post(&plie_meeting, &fields).await.status,
+            StatusCode::NOT_FOUND
+        );
         let list = m.browser.get("/comites").await;
         assert_eq!(list.status, StatusCode::OK);
         assert!(!list.body.contains(&fabrik.meeting.to_string()));
         assert!(list.body.contains(&world.plie.meeting.to_string()));
-        assert!(!list.body.contains(&fabrik.programme.to_string()), "La Fabrik is not offered");
+        assert!(
+            !list.body.contains(&fabrik.programme.to_string()),
+            "La Fabrik is not offered"
+        );
 
         let whole = Scope::whole_structure(app.structure_id);
-        let before = passerelle_db::committees::list(&app.db, &whole).await.unwrap().len();
+        let before = passerelle_db::committees::list(&app.db, &whole)
+            .await
+            .unwrap()
+            .len();
         let programme = fabrik.programme.to_string();
         let created = m
             .browser
-            .post("/comites", &[("programme_id", programme.as_str()), ("held_on", "15/03/2021")])
+            .post(
+                "/comites",
+                &[
+                    ("programme_id", programme.as_str()),
+                    ("held_on", "15/03/2021"),
+                ],
+            )
             .await;
         assert_eq!(created.status, StatusCode::NOT_FOUND);
         let c = Call {
@@ -384,10 +429,16 @@ async fn a_plie_manager_cannot_hold_la_fabrik_committees() {
             fields: vec![("programme_id", programme.clone())],
         };
         assert_eq!(send(&app, &mut m, &c).await.0, StatusCode::NOT_FOUND);
-        let after = passerelle_db::committees::list(&app.db, &whole).await.unwrap().len();
+        let after = passerelle_db::committees::list(&app.db, &whole)
+            .await
+            .unwrap()
+            .len();
         assert_eq!(before, after, "no committee was created");
         // Their own team's committee stays theirs.
-        let own = m.browser.get(&format!("/comites/{}", world.plie.meeting)).await;
+        let own = m
+            .browser
+            .get(&format!("/comites/{}", world.plie.meeting))
+            .await;
         assert_eq!(own.status, StatusCode::OK);
     })
     .await;
@@ -404,7 +455,10 @@ async fn explain_lists_name_only_the_readers_participants() {
         let explain = m.browser.get("/rapports/2021/programmes.accompanied").await;
         assert_eq!(explain.status, StatusCode::OK);
         let body = explain.body.to_lowercase();
-        assert!(body.contains("tous dispositifs : 4"), "the value counts every team");
+        assert!(
+            body.contains("tous dispositifs : 4"),
+            "the value counts every team"
+        );
         assert!(body.contains("dedansplie") && body.contains("collegueplie"));
         assert!(!body.contains("dehorsfabrik") && !body.contains("ajoutfabrik"));
         assert!(body.contains("hors de votre périmètre : 2"), "{body}");
@@ -414,17 +468,43 @@ async fn explain_lists_name_only_the_readers_participants() {
         assert_eq!(page.status, StatusCode::OK, "persons stay readable");
         assert!(!page.body.contains(&world.fabrik.enrolment.to_string()));
         let mut d = walker(&app, Role::Director).await;
-        assert!(d.browser.get(&person).await.body.contains(&world.fabrik.enrolment.to_string()));
+        assert!(
+            d.browser
+                .get(&person)
+                .await
+                .body
+                .contains(&world.fabrik.enrolment.to_string())
+        );
 
-        let figure = format!("/rapports/publications/{}/programmes.accompanied", world.publication);
+        let figure = format!(
+            "/rapports/publications/{}/programmes.accompanied",
+            world.publication
+        );
         let published = m.browser.get(&figure).await.body.to_lowercase();
         assert!(!published.contains("dehorsfabrik") && published.contains("dedansplie"));
-        assert!(published.contains("hors de votre périmètre : 1"), "{published}");
-        assert!(d.browser.get(&figure).await.body.to_lowercase().contains("dehorsfabrik"));
+        assert!(
+            published.contains("hors de votre périmètre : 1"),
+            "{published}"
+        );
+        assert!(
+            d.browser
+                .get(&figure)
+                .await
+                .body
+                .to_lowercase()
+                .contains("dehorsfabrik")
+        );
         let publication = format!("/rapports/publications/{}", world.publication);
         let changes = m.browser.get(&publication).await.body.to_lowercase();
         assert!(!changes.contains("ajoutfabrik"));
-        assert!(d.browser.get(&publication).await.body.to_lowercase().contains("ajoutfabrik"));
+        assert!(
+            d.browser
+                .get(&publication)
+                .await
+                .body
+                .to_lowercase()
+                .contains("ajoutfabrik")
+        );
     })
     .await;
 }

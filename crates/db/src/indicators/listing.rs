@@ -69,9 +69,12 @@ async fn scoped_listing(
         from_clause(def.population).0
     );
     let all: i64 = with_pool!(db, |p| {
-        bind_params!(sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql)), params)
-            .fetch_one(p)
-            .await?
+        bind_params!(
+            sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql)),
+            params
+        )
+        .fetch_one(p)
+        .await?
     });
     Ok(Listing {
         outside_scope: (all - records.len() as i64).max(0),
@@ -196,9 +199,12 @@ pub async fn keys_in_scope(
             w.join(" AND ")
         );
         let rows: Vec<Uuid> = with_pool!(db, |p| {
-            bind_params!(sqlx::query_scalar::<_, Uuid>(sqlx::AssertSqlSafe(sql)), params)
-                .fetch_all(p)
-                .await?
+            bind_params!(
+                sqlx::query_scalar::<_, Uuid>(sqlx::AssertSqlSafe(sql)),
+                params
+            )
+            .fetch_all(p)
+            .await?
         });
         found.extend(rows);
     }

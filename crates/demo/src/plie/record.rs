@@ -36,9 +36,15 @@ impl Ctx<'_> {
         if let Some(id) = self.meetings.get(&on) {
             return Ok(*id);
         }
-        let m =
-            committees::create_meeting(self.db, &self.manager, &self.whole(), self.programme, on, None)
-                .await?;
+        let m = committees::create_meeting(
+            self.db,
+            &self.manager,
+            &self.whole(),
+            self.programme,
+            on,
+            None,
+        )
+        .await?;
         self.meetings.insert(on, m.id);
         Ok(m.id)
     }

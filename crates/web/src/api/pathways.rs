@@ -74,7 +74,9 @@ pub async fn of_person(
     let list = enrolments::of_person(&state.db, &user.scope(), id)
         .await
         .map_err(api)?;
-    Ok(Json(Value::Array(list.iter().map(enrolment_json).collect())))
+    Ok(Json(Value::Array(
+        list.iter().map(enrolment_json).collect(),
+    )))
 }
 
 pub async fn show(
@@ -388,8 +390,16 @@ pub async fn decide(
         reason: &b.reason,
         override_reason: b.eligibility_override.as_deref(),
     };
-    let moved = committees::decide(&state.db, &user.actor(), user.user.role, &scope, id, e.id, d)
-        .await
-        .map_err(api)?;
+    let moved = committees::decide(
+        &state.db,
+        &user.actor(),
+        user.user.role,
+        &scope,
+        id,
+        e.id,
+        d,
+    )
+    .await
+    .map_err(api)?;
     Ok(Json(enrolment_json(&moved)))
 }

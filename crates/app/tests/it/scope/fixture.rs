@@ -86,7 +86,10 @@ async fn pathway(
         referred_on: date!(2021 - 03 - 01),
         reason: "Recherche d'emploi",
     };
-    let e = enrolments::refer(&app.db, actor, referral).await.unwrap().id;
+    let e = enrolments::refer(&app.db, actor, referral)
+        .await
+        .unwrap()
+        .id;
     enrolments::transition(
         &app.db,
         actor,
@@ -202,12 +205,16 @@ pub async fn world(app: &TestApp) -> World {
     b.refresh_csrf().await;
     let published = b.post("/rapports/2021/publier", &[]).await;
     assert_eq!(published.status, axum::http::StatusCode::SEE_OTHER);
-    let publication = passerelle_db::publications::list(&app.db, s)
-        .await
-        .unwrap()[0]
-        .id;
+    let publication = passerelle_db::publications::list(&app.db, s).await.unwrap()[0].id;
     let mut fabrik = fabrik;
-    pathway(app, &director, fabrik.programme, fabrik.meeting, "Ajoutfabrik").await;
+    pathway(
+        app,
+        &director,
+        fabrik.programme,
+        fabrik.meeting,
+        "Ajoutfabrik",
+    )
+    .await;
     fabrik.names.push("Ajoutfabrik".to_owned());
 
     let indicator_file = passerelle_db::indicator_files::save(
