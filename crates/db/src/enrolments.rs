@@ -152,16 +152,7 @@ pub async fn get(db: &Db, scope: &Scope, id: Uuid) -> DbResult<Enrolment> {
 /// The pathway `id` of the structure, for the writes below once the caller has read it in
 /// its reader's scope.
 pub(crate) async fn get_in_structure(db: &Db, structure_id: Uuid, id: Uuid) -> DbResult<Enrolment> {
-    let row: Option<Row> = with_pool!(db, |p| {
-        sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "{SELECT} WHERE e.structure_id = $1 AND e.id = $2"
-        )))
-        .bind(structure_id)
-        .bind(id)
-        .fetch_optional(p)
-        .await?
-    });
-    row.ok_or(DbError::NotFound)?.try_into()
+    get(db, &Scope::whole_structure(structure_id), id).await
 }
 
 /// A person's pathways within the reader's scope, the latest referral first.
@@ -173,20 +164,6 @@ pub async fn of_person(db: &Db, scope: &Scope, person_id: Uuid) -> DbResult<Vec<
         params.push(Param::Uuid(person_id))
     );
     select_where(db, &tail, params).await
-}
-
-/// All of a person's pathways in the structure, whoever reads: a referral checks them all.
-async fn all_of_person(db: &Db, structure_id: Uuid, person_id: Uuid) -> DbResult<Vec<Enrolment>> {
-    let rows: Vec<Row> = with_pool!(db, |p| {
-        sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "{SELECT} WHERE e.structure_id = $1 AND e.person_id = $2 ORDER BY e.referred_on DESC"
-        )))
-        .bind(structure_id)
-        .bind(person_id)
-        .fetch_all(p)
-        .await?
-    });
-    rows.into_iter().map(Enrolment::try_from).collect()
 }
 
 pub struct NewReferral<'a> {
@@ -201,7 +178,8 @@ pub struct NewReferral<'a> {
 /// Records a referral: a new enrolment in the "referred" state. Refused when the person already
 /// has a pathway in this programme that is not over.
 pub async fn refer(db: &Db, actor: &Actor, r: NewReferral<'_>) -> DbResult<Enrolment> {
-    let open = all_of_person(db, actor.structure_id, r.person_id)
+    // All of the person's pathways, whoever refers: one open in this programme is enough.
+    let open = of_person(db, &Scope::whole_structure(actor.structure_id), r.person_id)
         .await?
         .into_iter()
         .any(|e| {

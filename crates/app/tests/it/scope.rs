@@ -508,3 +508,45 @@ async fn explain_lists_name_only_the_readers_participants() {
     })
     .await;
 }
+
+/// A referent may refer a person to another team's programme; the pathway is then that
+/// team's, and the referent is sent back to the person rather than to a page they may not open.
+#[tokio::test]
+async fn a_referral_to_another_team_hands_the_pathway_over() {
+    on_each_backend(|app: TestApp| async move {
+        let world = world(&app).await;
+        let mut r = walker(&app, Role::Referent).await;
+        let person = world.plie.person.to_string();
+        let programme = world.fabrik.programme.to_string();
+        let sent = r
+            .browser
+            .post(
+                "/parcours",
+                &[
+                    ("personne", person.as_str()),
+                    ("programme_id", programme.as_str()),
+                    ("prescriber_organisation", "PLIE"),
+                    ("referred_on", "01/04/2021"),
+                    ("reason", "Projet de création"),
+                ],
+            )
+            .await;
+        assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
+        let back = format!("/personnes/{person}?fait=oriente");
+        assert_eq!(sent.location.as_deref(), Some(back.as_str()));
+        let whole = Scope::whole_structure(app.structure_id);
+        let all = passerelle_db::enrolments::of_person(&app.db, &whole, world.plie.person)
+            .await
+            .unwrap();
+        let referred = all
+            .iter()
+            .find(|e| e.programme_id == world.fabrik.programme)
+            .unwrap();
+        let page = r.browser.get(&back).await;
+        assert!(page.body.contains(&world.plie.enrolment.to_string()));
+        assert!(!page.body.contains(&referred.id.to_string()));
+        let theirs = format!("/parcours/{}", referred.id);
+        assert_eq!(r.browser.get(&theirs).await.status, StatusCode::NOT_FOUND);
+    })
+    .await;
+}
