@@ -9,7 +9,11 @@ use time::Date;
 use uuid::Uuid;
 
 use crate::enrolments::{self, CommitteeDecision, Enrolment, TransitionData};
-use crate::{Db, DbError, DbResult, insert_audit, persons, programmes, territory, with_pool};
+use crate::params::{Param, Params};
+use crate::scope::{Scope, committee_condition, pathway_condition};
+use crate::{
+    Db, DbError, DbResult, bind_params, insert_audit, persons, programmes, territory, with_pool,
+};
 
 pub const ENTITY_COMMITTEE_MEETING: &str = "committee_meeting";
 
@@ -21,14 +25,20 @@ pub struct Meeting {
     pub notes: Option<String>,
 }
 
+/// Holds a committee for a programme in the reader's scope (its team's); another team's
+/// programme is [`DbError::NotFound`].
 pub async fn create_meeting(
     db: &Db,
     actor: &Actor,
+    scope: &Scope,
     programme_id: Uuid,
     held_on: Date,
     notes: Option<&str>,
 ) -> DbResult<Meeting> {
-    let programme = programmes::get(db, actor.structure_id, programme_id).await?;
+    let programme = programmes::get(db, scope.structure_id(), programme_id).await?;
+    if !scope.covers_programme(programme.def.team) {
+        return Err(DbError::NotFound);
+    }
     let id = passerelle_domain::new_id();
     let changes = [
         FieldChange {
@@ -62,34 +72,54 @@ pub async fn create_meeting(
         )?;
         tx.commit().await?;
     });
-    get(db, actor.structure_id, id).await
+    get(db, scope, id).await
 }
 
-pub async fn get(db: &Db, structure_id: Uuid, id: Uuid) -> DbResult<Meeting> {
-    let m: Option<Meeting> = with_pool!(db, |p| {
-        sqlx::query_as("SELECT id, programme_id, held_on, notes FROM committee_meetings WHERE structure_id = $1 AND id = $2")
-            .bind(structure_id)
-            .bind(id)
-            .fetch_optional(p)
-            .await?
-    });
-    m.ok_or(DbError::NotFound)
-}
-
-pub async fn list(db: &Db, structure_id: Uuid) -> DbResult<Vec<Meeting>> {
+/// Meetings in the reader's scope selected by a condition on `m` (and an ORDER BY).
+async fn select_where(db: &Db, tail: &str, params: Params) -> DbResult<Vec<Meeting>> {
+    let sql =
+        format!("SELECT m.id, m.programme_id, m.held_on, m.notes FROM committee_meetings m {tail}");
     Ok(with_pool!(db, |p| {
-        sqlx::query_as("SELECT id, programme_id, held_on, notes FROM committee_meetings WHERE structure_id = $1 ORDER BY held_on DESC")
-            .bind(structure_id)
-            .fetch_all(p)
-            .await?
+        bind_params!(
+            sqlx::query_as::<_, Meeting>(sqlx::AssertSqlSafe(sql)),
+            params
+        )
+        .fetch_all(p)
+        .await?
     }))
 }
 
-/// Enrolments of the meeting's programme waiting for a committee decision.
-pub async fn proposals(db: &Db, structure_id: Uuid, meeting: &Meeting) -> DbResult<Vec<Enrolment>> {
+/// The meeting `id` if it belongs to a programme of the reader's scope; otherwise
+/// [`DbError::NotFound`], as if it did not exist.
+pub async fn get(db: &Db, scope: &Scope, id: Uuid) -> DbResult<Meeting> {
+    let mut params = Params::default();
+    let tail = format!(
+        "WHERE {} AND m.id = {}",
+        committee_condition(scope, "m", &mut params),
+        params.push(Param::Uuid(id))
+    );
+    select_where(db, &tail, params)
+        .await?
+        .pop()
+        .ok_or(DbError::NotFound)
+}
+
+/// The meetings of the programmes in the reader's scope, the latest first.
+pub async fn list(db: &Db, scope: &Scope) -> DbResult<Vec<Meeting>> {
+    let mut params = Params::default();
+    let tail = format!(
+        "WHERE {} ORDER BY m.held_on DESC",
+        committee_condition(scope, "m", &mut params)
+    );
+    select_where(db, &tail, params).await
+}
+
+/// Enrolments of the meeting's programme waiting for a committee decision, within the
+/// reader's scope.
+pub async fn proposals(db: &Db, scope: &Scope, meeting: &Meeting) -> DbResult<Vec<Enrolment>> {
     enrolments::of_programme_in_state(
         db,
-        structure_id,
+        scope,
         meeting.programme_id,
         PathwayState::ProposedToCommittee,
     )
@@ -105,16 +135,18 @@ pub struct Decision<'a> {
 
 /// Records the committee's decision on a proposal and moves the pathway: entered on the
 /// meeting date, or refused.
+/// Both the meeting and the pathway must lie in the reader's scope ([`DbError::NotFound`]).
 pub async fn decide(
     db: &Db,
     actor: &Actor,
     role: Role,
+    scope: &Scope,
     meeting_id: Uuid,
     enrolment_id: Uuid,
     d: Decision<'_>,
 ) -> DbResult<Enrolment> {
-    let meeting = get(db, actor.structure_id, meeting_id).await?;
-    let e = enrolments::get(db, actor.structure_id, enrolment_id).await?;
+    let meeting = get(db, scope, meeting_id).await?;
+    let e = enrolments::get(db, scope, enrolment_id).await?;
     if e.programme_id != meeting.programme_id {
         return Err(DbError::Refused(
             "Ce parcours ne relève pas du dispositif de ce comité.".into(),
@@ -193,12 +225,13 @@ pub async fn decide(
 }
 
 /// Exits recorded since the programme's previous committee (three months at most), not yet
-/// reviewed by a committee: the meeting acknowledges them.
+/// reviewed by a committee, within the reader's scope: the meeting acknowledges them.
 pub async fn exits_to_review(
     db: &Db,
-    structure_id: Uuid,
+    scope: &Scope,
     meeting: &Meeting,
 ) -> DbResult<Vec<Enrolment>> {
+    let structure_id = scope.structure_id();
     let previous: Option<Date> = with_pool!(db, |p| {
         sqlx::query_scalar(
             "SELECT MAX(held_on) FROM committee_meetings WHERE structure_id = $1 AND programme_id = $2 AND held_on < $3",
@@ -212,13 +245,12 @@ pub async fn exits_to_review(
     let since = previous
         .unwrap_or(meeting.held_on - time::Duration::days(90))
         .max(meeting.held_on - time::Duration::days(90));
-    let mut params = crate::params::Params::default();
-    use crate::params::Param;
+    let mut params = Params::default();
     let tail = format!(
-        "WHERE e.structure_id = {} AND e.programme_id = {} AND e.exited_on > {} AND e.exited_on <= {}
+        "WHERE {} AND e.programme_id = {} AND e.exited_on > {} AND e.exited_on <= {}
            AND NOT EXISTS (SELECT 1 FROM committee_decisions d WHERE d.enrolment_id = e.id AND d.kind = 'exit')
          ORDER BY e.exited_on, e.id",
-        params.push(Param::Uuid(structure_id)),
+        pathway_condition(scope, "e", &mut params),
         params.push(Param::Uuid(meeting.programme_id)),
         params.push(Param::Date(since)),
         params.push(Param::Date(meeting.held_on)),
@@ -227,16 +259,18 @@ pub async fn exits_to_review(
 }
 
 /// The committee acknowledges (or questions) an exit; the decision is kept with its reason.
+/// Both the meeting and the pathway must lie in the reader's scope ([`DbError::NotFound`]).
 pub async fn review_exit(
     db: &Db,
     actor: &Actor,
+    scope: &Scope,
     meeting_id: Uuid,
     enrolment_id: Uuid,
     validated: bool,
     reason: &str,
 ) -> DbResult<()> {
-    let meeting = get(db, actor.structure_id, meeting_id).await?;
-    let e = enrolments::get(db, actor.structure_id, enrolment_id).await?;
+    let meeting = get(db, scope, meeting_id).await?;
+    let e = enrolments::get(db, scope, enrolment_id).await?;
     if e.programme_id != meeting.programme_id || e.exited_on.is_none() {
         return Err(DbError::Refused(
             "Ce parcours n'a pas de sortie à examiner par ce comité.".into(),

@@ -11,6 +11,9 @@ use uuid::Uuid;
 use crate::params::{Param, Params};
 use crate::{Db, DbError, DbResult, bind_params, with_pool};
 
+mod listing;
+pub use listing::{Listing, counted_records, excluded_records, keys_in_scope};
+
 /// Contracts joined to the pathway the person was in when each started (a macro, so that both
 /// FROM clauses below are literals).
 macro_rules! contracts_in_pathways {
@@ -492,68 +495,6 @@ async fn fetch_listing(db: &Db, sql: String, params: Params) -> DbResult<Vec<Cou
         .fetch_all(p)
         .await?
     }))
-}
-
-/// The records behind a counting definition over `[from, to]`, by person name: exactly the rows
-/// the count reads (distinct persons for a count of persons).
-pub async fn counted_records(
-    db: &Db,
-    structure_id: Uuid,
-    def: &IndicatorDef,
-    from: Date,
-    to: Date,
-) -> DbResult<Vec<CountedRecord>> {
-    let mut params = Params::default();
-    let where_sql = where_clause(def, structure_id, from, to, &mut params);
-    fetch_listing(db, listing_sql(db, def, &where_sql, "''"), params).await
-}
-
-/// What a filtered count left out, and why: the records of the same population, period and
-/// programme that are not counted, each with the filters it fails. Empty when the definition
-/// has no filter.
-pub async fn excluded_records(
-    db: &Db,
-    structure_id: Uuid,
-    def: &IndicatorDef,
-    from: Date,
-    to: Date,
-) -> DbResult<Vec<CountedRecord>> {
-    let mut params = Params::default();
-    let filters = filter_conditions(def, &mut params);
-    if filters.is_empty()
-        || !matches!(
-            def.measure,
-            Measure::Count | Measure::DistinctPersons | Measure::Sum
-        )
-    {
-        return Ok(Vec::new());
-    }
-    let (from_sql, key) = from_clause(def.population);
-    let counted_key = if def.measure == Measure::DistinctPersons {
-        "e.person_id"
-    } else {
-        key
-    };
-    let reasons = filters
-        .iter()
-        .map(|(sql, reason)| {
-            format!(
-                "CASE WHEN {sql} THEN '' ELSE {} END",
-                params.push(Param::Text(format!("{reason} ; ")))
-            )
-        })
-        .collect::<Vec<_>>()
-        .join(" || ");
-    let scope = scope_conditions(def, structure_id, from, to, &mut params).join(" AND ");
-    let counted_where = where_clause(def, structure_id, from, to, &mut params);
-    let where_sql = format!(
-        "{scope} AND {counted_key} NOT IN (SELECT {counted_key} FROM {from_sql} WHERE {counted_where})"
-    );
-    let mut rows = fetch_listing(db, listing_sql(db, def, &where_sql, &reasons), params).await?;
-    for r in &mut rows {
-        r.reasons = r.reasons.trim_end_matches([' ', ';']).to_owned();
-    }
-    Ok(rows)
 }
 
 /// Age in whole years at the entry into the pathway (dialect-specific).

@@ -25,6 +25,7 @@ pub mod person_search;
 pub mod persons;
 pub mod programmes;
 pub mod publications;
+pub mod scope;
 pub mod sessions;
 pub mod situations;
 pub mod steps;

@@ -6,7 +6,7 @@ use passerelle_domain::pathway::step::{ObjectiveStatus, StepFamily};
 use time::Date;
 use uuid::Uuid;
 
-use crate::enrolments::{ENTITY_ENROLMENT, get};
+use crate::enrolments::{ENTITY_ENROLMENT, get_in_structure as get};
 use crate::{Db, DbError, DbResult, insert_audit, parse_code, with_pool};
 
 #[derive(Debug, Clone, PartialEq)]

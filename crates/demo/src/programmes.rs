@@ -4,6 +4,7 @@ use std::collections::HashMap;
 
 use passerelle_db::committees::{self, Decision};
 use passerelle_db::enrolments::{self, NewReferral, TransitionData};
+use passerelle_db::scope::Scope;
 use passerelle_db::{Db, DbResult, contracts, programmes};
 use passerelle_domain::audit::Actor;
 use passerelle_domain::pathway::employment::{Contract, ContractKind};
@@ -92,6 +93,7 @@ pub async fn other_programmes(
                     let m = committees::create_meeting(
                         db,
                         &actor(manager),
+                        &Scope::whole_structure(structure_id),
                         programme.id,
                         committee,
                         None,
@@ -107,7 +109,9 @@ pub async fn other_programmes(
                 reason: "Entrée dans l'action",
                 override_reason: None,
             };
-            committees::decide(db, &actor(manager), Role::Manager, meeting, e.id, d).await?;
+            let whole = Scope::whole_structure(structure_id);
+            committees::decide(db, &actor(manager), Role::Manager, &whole, meeting, e.id, d)
+                .await?;
             enrolments::assign_referent(db, &actor(manager), e.id, referent.user_id, committee)
                 .await?;
             if i % 2 == 0 {

@@ -333,17 +333,20 @@ pub async fn counted(
             )
         })
         .collect();
+    // A publication keeps every record of the structure; a reader later sees those in scope.
+    let whole = passerelle_db::scope::Scope::whole_structure(structure_id);
     let listed = futures_util::future::try_join_all(
         counts
             .iter()
-            .map(|d| passerelle_db::indicators::counted_records(db, structure_id, d, from, to)),
+            .map(|d| passerelle_db::indicators::counted_records(db, &whole, d, from, to)),
     )
     .await?;
     let records = counts
         .iter()
         .zip(listed)
-        .map(|(d, rows)| {
-            let kept = rows
+        .map(|(d, listing)| {
+            let kept = listing
+                .records
                 .into_iter()
                 .map(|r| KeptRecord {
                     key: r.key,

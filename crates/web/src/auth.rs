@@ -2,6 +2,7 @@
 //! request.
 
 use argon2::{Argon2, PasswordHash, PasswordHasher, PasswordVerifier};
+use passerelle_db::scope::Scope;
 use passerelle_db::sessions::Session;
 use passerelle_db::users::{self, User};
 use passerelle_domain::audit::Actor;
@@ -162,6 +163,17 @@ impl CurrentUser {
 
     pub fn can(&self, p: Permission) -> bool {
         self.user.role.allows(p)
+    }
+
+    /// The record scope of this reader: every read of pathways, committees, or persons through
+    /// their pathways takes it (`passerelle_db` requires one).
+    pub fn scope(&self) -> Scope {
+        Scope::of_reader(
+            self.user.structure_id,
+            self.user.role,
+            self.user.id,
+            &self.user.teams,
+        )
     }
 
     pub fn csrf(&self) -> &str {

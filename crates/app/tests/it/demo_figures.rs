@@ -213,13 +213,14 @@ async fn the_demo_plie_activity_gives_the_2021_report_figures() {
         let entries_def = defs.iter().find(|d| d.id == "plie.entries").unwrap();
         let counted = passerelle_db::indicators::counted_records(
             &db,
-            summary.structure_id,
+            &passerelle_db::scope::Scope::whole_structure(summary.structure_id),
             entries_def,
             y1,
             y2,
         )
         .await
-        .unwrap();
+        .unwrap()
+        .records;
         assert_eq!(counted.len(), 217);
         assert!(
             counted
@@ -233,13 +234,14 @@ async fn the_demo_plie_activity_gives_the_2021_report_figures() {
             .unwrap();
         let lengths: Vec<f64> = passerelle_db::indicators::counted_records(
             &db,
-            summary.structure_id,
+            &passerelle_db::scope::Scope::whole_structure(summary.structure_id),
             duration_def,
             y1,
             y2,
         )
         .await
         .unwrap()
+        .records
         .iter()
         .map(|r| {
             let months = r.detail.rsplit(" – ").next().unwrap();
@@ -259,13 +261,14 @@ async fn the_demo_plie_activity_gives_the_2021_report_figures() {
         assert_eq!(
             passerelle_db::indicators::counted_records(
                 &db,
-                summary.structure_id,
+                &passerelle_db::scope::Scope::whole_structure(summary.structure_id),
                 people_def,
                 y1,
                 y2
             )
             .await
             .unwrap()
+            .records
             .len(),
             662
         );

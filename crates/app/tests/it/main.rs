@@ -16,6 +16,7 @@ mod publication;
 mod report_files;
 mod report_properties;
 mod rules;
+mod scope;
 mod signin;
 mod storage;
 mod territory;

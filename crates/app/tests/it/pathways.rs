@@ -3,6 +3,7 @@
 
 use passerelle_db::committees::{self, Decision};
 use passerelle_db::enrolments::{self, NewReferral, TransitionData};
+use passerelle_db::scope::Scope;
 use passerelle_db::steps::NewStep;
 use passerelle_db::{DbError, contracts, programmes, steps, with_pool};
 use passerelle_domain::Role;
@@ -71,20 +72,20 @@ async fn a_leers_resident_enters_the_plie_from_february_2021_and_exits_to_a_dura
             .unwrap();
 
         // January committee: Leers is not open yet.
-        let january = committees::create_meeting(&app.db, &as_manager, plie.id, date!(2021 - 01 - 20), None).await.unwrap();
-        assert_eq!(committees::proposals(&app.db, s, &january).await.unwrap().len(), 1);
+        let january = committees::create_meeting(&app.db, &as_manager, &Scope::whole_structure(s), plie.id, date!(2021 - 01 - 20), None).await.unwrap();
+        assert_eq!(committees::proposals(&app.db, &Scope::whole_structure(s), &january).await.unwrap().len(), 1);
         let d = Decision { admitted: true, reason: "Projet clair", override_reason: None };
-        let msg = refused(committees::decide(&app.db, &as_manager, Role::Manager, january.id, e.id, d).await);
+        let msg = refused(committees::decide(&app.db, &as_manager, Role::Manager, &Scope::whole_structure(s), january.id, e.id, d).await);
         assert!(msg.contains("qu'à partir du 01/02/2021"), "{msg}");
         let d = Decision { admitted: true, reason: "Projet clair", override_reason: Some("urgence") };
-        assert!(refused(committees::decide(&app.db, &as_referent, Role::Referent, january.id, e.id, d).await).contains("responsable"));
+        assert!(refused(committees::decide(&app.db, &as_referent, Role::Referent, &Scope::whole_structure(s), january.id, e.id, d).await).contains("responsable"));
         let d = Decision { admitted: true, reason: "Projet clair", override_reason: None };
-        assert!(refused(committees::decide(&app.db, &as_referent, Role::Referent, january.id, e.id, d).await).contains("Leers"));
+        assert!(refused(committees::decide(&app.db, &as_referent, Role::Referent, &Scope::whole_structure(s), january.id, e.id, d).await).contains("Leers"));
 
         // February committee: entered on the decision date.
-        let february = committees::create_meeting(&app.db, &as_manager, plie.id, date!(2021 - 02 - 05), None).await.unwrap();
+        let february = committees::create_meeting(&app.db, &as_manager, &Scope::whole_structure(s), plie.id, date!(2021 - 02 - 05), None).await.unwrap();
         let d = Decision { admitted: true, reason: "Projet clair", override_reason: None };
-        let e = committees::decide(&app.db, &as_manager, Role::Manager, february.id, e.id, d).await.unwrap();
+        let e = committees::decide(&app.db, &as_manager, Role::Manager, &Scope::whole_structure(s), february.id, e.id, d).await.unwrap();
         assert_eq!(e.state, PathwayState::Entered);
         assert_eq!(e.entered_on, Some(date!(2021 - 02 - 05)));
 
@@ -664,17 +665,32 @@ async fn an_admin_edits_the_plie_towns_and_the_committee_applies_them() {
         )
         .await
         .unwrap();
-        let meeting =
-            committees::create_meeting(&app.db, &as_manager, plie.id, date!(2021 - 05 - 11), None)
-                .await
-                .unwrap();
+        let meeting = committees::create_meeting(
+            &app.db,
+            &as_manager,
+            &Scope::whole_structure(s),
+            plie.id,
+            date!(2021 - 05 - 11),
+            None,
+        )
+        .await
+        .unwrap();
         let d = Decision {
             admitted: true,
             reason: "Projet",
             override_reason: None,
         };
         let msg = refused(
-            committees::decide(&app.db, &as_manager, Role::Manager, meeting.id, e.id, d).await,
+            committees::decide(
+                &app.db,
+                &as_manager,
+                Role::Manager,
+                &Scope::whole_structure(s),
+                meeting.id,
+                e.id,
+                d,
+            )
+            .await,
         );
         assert!(msg.contains("bénéficiaire du RSA"), "{msg}");
     })

@@ -93,6 +93,7 @@ async fn every_route_answers_each_role_as_the_matrix_says() {
         let meeting = passerelle_db::committees::create_meeting(
             &app.db,
             &actor,
+            &passerelle_db::scope::Scope::whole_structure(app.structure_id),
             plie.id,
             time::macros::date!(2021 - 03 - 10),
             None,

@@ -350,15 +350,28 @@ async fn check_world(world: Vec<Person>) {
                         db.backend_name()
                     );
                 }
-                let counted =
-                    passerelle_db::indicators::counted_records(&db, structure, def, from, to)
-                        .await
-                        .unwrap();
+                let whole_structure = passerelle_db::scope::Scope::whole_structure(structure);
+                let counted = passerelle_db::indicators::counted_records(
+                    &db,
+                    &whole_structure,
+                    def,
+                    from,
+                    to,
+                )
+                .await
+                .unwrap()
+                .records;
                 assert_eq!(counted.len() as i64, total, "{} {year} listed", def.id);
-                let excluded =
-                    passerelle_db::indicators::excluded_records(&db, structure, def, from, to)
-                        .await
-                        .unwrap();
+                let excluded = passerelle_db::indicators::excluded_records(
+                    &db,
+                    &whole_structure,
+                    def,
+                    from,
+                    to,
+                )
+                .await
+                .unwrap()
+                .records;
                 assert!(excluded.iter().all(|r| !r.reasons.is_empty()));
                 let whole =
                     passerelle_db::indicators::evaluate(&db, structure, &unfiltered(def), from, to)

@@ -66,18 +66,32 @@ pub(crate) async fn entered_pathway(app: &TestApp, manager: &Actor, last_name: &
     )
     .await
     .unwrap();
-    let meeting =
-        committees::create_meeting(&app.db, manager, plie.id, date!(2021 - 02 - 05), None)
-            .await
-            .unwrap();
+    let meeting = committees::create_meeting(
+        &app.db,
+        manager,
+        &passerelle_db::scope::Scope::whole_structure(app.structure_id),
+        plie.id,
+        date!(2021 - 02 - 05),
+        None,
+    )
+    .await
+    .unwrap();
     let d = committees::Decision {
         admitted: true,
         reason: "Projet clair",
         override_reason: None,
     };
-    committees::decide(&app.db, manager, Role::Manager, meeting.id, e.id, d)
-        .await
-        .unwrap()
+    committees::decide(
+        &app.db,
+        manager,
+        Role::Manager,
+        &passerelle_db::scope::Scope::whole_structure(app.structure_id),
+        meeting.id,
+        e.id,
+        d,
+    )
+    .await
+    .unwrap()
 }
 
 fn referent_error(r: Result<(), DbError>) -> ReferentError {
@@ -308,9 +322,13 @@ async fn the_exit_is_proposed_at_the_exit_date_being_entered() {
             )
             .await;
         assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
-        let exited = enrolments::get(&app.db, app.structure_id, e.id)
-            .await
-            .unwrap();
+        let exited = enrolments::get(
+            &app.db,
+            &passerelle_db::scope::Scope::whole_structure(app.structure_id),
+            e.id,
+        )
+        .await
+        .unwrap();
         let why = exited.exit_explanation.unwrap_or_default();
         assert!(
             why.contains("Boulangerie du Centre") && why.contains("31/05/2021"),
@@ -382,6 +400,7 @@ async fn a_committee_meeting_and_its_exit_review_leave_audit_rows() {
         let meeting = committees::create_meeting(
             &app.db,
             &manager,
+            &passerelle_db::scope::Scope::whole_structure(app.structure_id),
             e.programme_id,
             date!(2021 - 07 - 15),
             None,
@@ -413,6 +432,7 @@ async fn a_committee_meeting_and_its_exit_review_leave_audit_rows() {
         committees::review_exit(
             &app.db,
             &manager,
+            &passerelle_db::scope::Scope::whole_structure(app.structure_id),
             meeting.id,
             e.id,
             true,

@@ -10,6 +10,8 @@ use passerelle_domain::pathway::workflow::{PathwayEvent, PathwayState, next};
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
+use crate::params::{Param, Params};
+use crate::scope::{Scope, pathway_condition};
 use crate::{Db, DbError, DbResult, insert_audit, parse_code, with_pool};
 
 pub const ENTITY_ENROLMENT: &str = "enrolment";
@@ -95,18 +97,18 @@ pub(crate) async fn select_where(
     rows.into_iter().map(Enrolment::try_from).collect()
 }
 
-/// The pathways of a programme in one state, the oldest referral first.
-pub async fn of_programme_in_state(
+/// The pathways of a programme in one state within the reader's scope, the oldest referral
+/// first.
+pub(crate) async fn of_programme_in_state(
     db: &Db,
-    structure_id: Uuid,
+    scope: &Scope,
     programme_id: Uuid,
     state: PathwayState,
 ) -> DbResult<Vec<Enrolment>> {
-    use crate::params::{Param, Params};
     let mut params = Params::default();
     let tail = format!(
-        "WHERE e.structure_id = {} AND e.programme_id = {} AND {} = {} ORDER BY e.referred_on, e.id",
-        params.push(Param::Uuid(structure_id)),
+        "WHERE {} AND e.programme_id = {} AND {} = {} ORDER BY e.referred_on, e.id",
+        pathway_condition(scope, "e", &mut params),
         params.push(Param::Uuid(programme_id)),
         state_of_e!(),
         params.push(Param::Text(state.code().to_owned()))
@@ -139,30 +141,36 @@ impl TryFrom<Row> for Enrolment {
     }
 }
 
-pub async fn get(db: &Db, structure_id: Uuid, id: Uuid) -> DbResult<Enrolment> {
-    let row: Option<Row> = with_pool!(db, |p| {
-        sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "{SELECT} WHERE e.structure_id = $1 AND e.id = $2"
-        )))
-        .bind(structure_id)
-        .bind(id)
-        .fetch_optional(p)
+/// The pathway `id` if the reader's scope covers it; [`DbError::NotFound`] otherwise, as if
+/// it did not exist.
+pub async fn get(db: &Db, scope: &Scope, id: Uuid) -> DbResult<Enrolment> {
+    let mut params = Params::default();
+    let tail = format!(
+        "WHERE {} AND e.id = {}",
+        pathway_condition(scope, "e", &mut params),
+        params.push(Param::Uuid(id))
+    );
+    select_where(db, &tail, params)
         .await?
-    });
-    row.ok_or(DbError::NotFound)?.try_into()
+        .pop()
+        .ok_or(DbError::NotFound)
 }
 
-pub async fn of_person(db: &Db, structure_id: Uuid, person_id: Uuid) -> DbResult<Vec<Enrolment>> {
-    let rows: Vec<Row> = with_pool!(db, |p| {
-        sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "{SELECT} WHERE e.structure_id = $1 AND e.person_id = $2 ORDER BY e.referred_on DESC"
-        )))
-        .bind(structure_id)
-        .bind(person_id)
-        .fetch_all(p)
-        .await?
-    });
-    rows.into_iter().map(Enrolment::try_from).collect()
+/// The pathway `id` of the structure, for the writes below once the caller has read it in
+/// its reader's scope.
+pub(crate) async fn get_in_structure(db: &Db, structure_id: Uuid, id: Uuid) -> DbResult<Enrolment> {
+    get(db, &Scope::whole_structure(structure_id), id).await
+}
+
+/// A person's pathways within the reader's scope, the latest referral first.
+pub async fn of_person(db: &Db, scope: &Scope, person_id: Uuid) -> DbResult<Vec<Enrolment>> {
+    let mut params = Params::default();
+    let tail = format!(
+        "WHERE {} AND e.person_id = {} ORDER BY e.referred_on DESC",
+        pathway_condition(scope, "e", &mut params),
+        params.push(Param::Uuid(person_id))
+    );
+    select_where(db, &tail, params).await
 }
 
 pub struct NewReferral<'a> {
@@ -177,7 +185,8 @@ pub struct NewReferral<'a> {
 /// Records a referral: a new enrolment in the "referred" state. Refused when the person already
 /// has a pathway in this programme that is not over.
 pub async fn refer(db: &Db, actor: &Actor, r: NewReferral<'_>) -> DbResult<Enrolment> {
-    let open = of_person(db, actor.structure_id, r.person_id)
+    // All of the person's pathways, whoever refers: one open in this programme is enough.
+    let open = of_person(db, &Scope::whole_structure(actor.structure_id), r.person_id)
         .await?
         .into_iter()
         .any(|e| {
@@ -245,7 +254,7 @@ pub async fn refer(db: &Db, actor: &Actor, r: NewReferral<'_>) -> DbResult<Enrol
         )?;
         tx.commit().await?;
     });
-    get(db, actor.structure_id, id).await
+    get_in_structure(db, actor.structure_id, id).await
 }
 
 /// One row of the transition log, as the enrolment page shows it.
@@ -304,7 +313,7 @@ pub async fn transition(
     occurred_on: Date,
     data: TransitionData,
 ) -> DbResult<Enrolment> {
-    let e = get(db, actor.structure_id, id).await?;
+    let e = get_in_structure(db, actor.structure_id, id).await?;
     let to = next(e.state, event, role).map_err(|err| DbError::Refused(err.to_string()))?;
     if occurred_on < e.referred_on {
         return Err(DbError::Refused(
@@ -465,5 +474,5 @@ pub async fn transition(
         )?;
         tx.commit().await?;
     });
-    get(db, actor.structure_id, id).await
+    get_in_structure(db, actor.structure_id, id).await
 }

@@ -6,7 +6,7 @@ use passerelle_domain::pathway::workflow::PathwayState;
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
-use super::{ENTITY_ENROLMENT, get};
+use super::{ENTITY_ENROLMENT, get_in_structure};
 use crate::{Db, DbError, DbResult, insert_audit, with_pool};
 
 /// Makes `user_id` the referent from `from`: the previous referent's period ends the day
@@ -19,7 +19,7 @@ pub async fn assign_referent(
     user_id: Uuid,
     from: Date,
 ) -> DbResult<()> {
-    let e = get(db, actor.structure_id, id).await?;
+    let e = get_in_structure(db, actor.structure_id, id).await?;
     if matches!(
         e.state,
         PathwayState::Exited | PathwayState::FollowedUp | PathwayState::Refused

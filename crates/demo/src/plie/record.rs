@@ -5,6 +5,7 @@ use std::collections::HashMap;
 
 use passerelle_db::committees::{self, Decision};
 use passerelle_db::enrolments::{self, NewReferral, TransitionData};
+use passerelle_db::scope::Scope;
 use passerelle_db::{Db, DbResult, contracts};
 use passerelle_domain::Role;
 use passerelle_domain::audit::Actor;
@@ -26,12 +27,24 @@ pub(super) struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
+    /// The demo records the whole structure's work, as its manager.
+    fn whole(&self) -> Scope {
+        Scope::whole_structure(self.manager.structure_id)
+    }
+
     pub(super) async fn meeting(&mut self, on: Date) -> DbResult<Uuid> {
         if let Some(id) = self.meetings.get(&on) {
             return Ok(*id);
         }
-        let m =
-            committees::create_meeting(self.db, &self.manager, self.programme, on, None).await?;
+        let m = committees::create_meeting(
+            self.db,
+            &self.manager,
+            &self.whole(),
+            self.programme,
+            on,
+            None,
+        )
+        .await?;
         self.meetings.insert(on, m.id);
         Ok(m.id)
     }
@@ -85,6 +98,7 @@ impl Ctx<'_> {
             self.db,
             &self.manager,
             Role::Manager,
+            &self.whole(),
             meeting,
             e.id,
             Decision {

@@ -71,14 +71,12 @@ pub async fn of_person(
     Extension(user): Extension<CurrentUser>,
     Path(id): Path<Uuid>,
 ) -> AppResult<Json<Value>> {
-    let s = user.user.structure_id;
-    let mut out = Vec::new();
-    for e in enrolments::of_person(&state.db, s, id).await.map_err(api)? {
-        if in_user_scope(&state, &user, e.id).await.is_ok() {
-            out.push(enrolment_json(&e));
-        }
-    }
-    Ok(Json(Value::Array(out)))
+    let list = enrolments::of_person(&state.db, &user.scope(), id)
+        .await
+        .map_err(api)?;
+    Ok(Json(Value::Array(
+        list.iter().map(enrolment_json).collect(),
+    )))
 }
 
 /// `?on=AAAA-MM-JJ`: the exit date being entered, at which the exit is proposed (today by
@@ -371,6 +369,7 @@ pub async fn create_meeting(
     let m = committees::create_meeting(
         &state.db,
         &user.actor(),
+        &user.scope(),
         b.programme_id,
         day(&b.held_on, "held_on")?,
         b.notes.as_deref(),
@@ -399,6 +398,8 @@ pub async fn decide(
     Path(id): Path<Uuid>,
     body: Bytes,
 ) -> AppResult<Json<Value>> {
+    let scope = user.scope();
+    committees::get(&state.db, &scope, id).await.map_err(api)?;
     let b: DecisionBody = parse_json(&body)?;
     let (e, _) = in_user_scope(&state, &user, b.enrolment_id)
         .await
@@ -408,8 +409,16 @@ pub async fn decide(
         reason: &b.reason,
         override_reason: b.eligibility_override.as_deref(),
     };
-    let moved = committees::decide(&state.db, &user.actor(), user.user.role, id, e.id, d)
-        .await
-        .map_err(api)?;
+    let moved = committees::decide(
+        &state.db,
+        &user.actor(),
+        user.user.role,
+        &scope,
+        id,
+        e.id,
+        d,
+    )
+    .await
+    .map_err(api)?;
     Ok(Json(enrolment_json(&moved)))
 }

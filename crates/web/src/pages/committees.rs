@@ -45,8 +45,14 @@ async fn list_page(
     error: Option<String>,
 ) -> AppResult<CommitteesPage> {
     let s = user.user.structure_id;
+    let scope = user.scope();
     programmes::ensure_defaults(&state.db, s).await?;
-    let all = programmes::list(&state.db, s).await?;
+    // Only the programmes whose committees this reader holds: their team's.
+    let all: Vec<_> = programmes::list(&state.db, s)
+        .await?
+        .into_iter()
+        .filter(|p| scope.covers_programme(p.def.team))
+        .collect();
     let name = |id: Uuid| {
         all.iter()
             .find(|p| p.id == id)
@@ -55,7 +61,7 @@ async fn list_page(
     };
     Ok(CommitteesPage {
         ctx: PageCtx::new(user, "parcours"),
-        meetings: committees::list(&state.db, s)
+        meetings: committees::list(&state.db, &scope)
             .await?
             .into_iter()
             .map(|m| (m.id, fr(m.held_on), name(m.programme_id)))
@@ -108,8 +114,15 @@ pub async fn create(
     };
     if let (None, Some(programme), Some(held)) = (error, programme, held) {
         let notes = Some(f.notes.trim()).filter(|n| !n.is_empty());
-        let m =
-            committees::create_meeting(&state.db, &user.actor(), programme, held, notes).await?;
+        let m = committees::create_meeting(
+            &state.db,
+            &user.actor(),
+            &user.scope(),
+            programme,
+            held,
+            notes,
+        )
+        .await?;
         return Ok(see_other(&format!("/comites/{}", m.id), "comite").into_response());
     }
     let page = list_page(&state, &user, f, error.map(str::to_owned)).await?;
@@ -152,10 +165,11 @@ async fn meeting_page(
     error: Option<(Uuid, String)>,
 ) -> AppResult<CommitteePage> {
     let s = user.user.structure_id;
-    let m = committees::get(&state.db, s, id).await?;
+    let scope = user.scope();
+    let m = committees::get(&state.db, &scope, id).await?;
     let programme = programmes::get(&state.db, s, m.programme_id).await?;
     let mut proposals = Vec::new();
-    for e in committees::proposals(&state.db, s, &m).await? {
+    for e in committees::proposals(&state.db, &scope, &m).await? {
         let p = persons::get(&state.db, s, e.person_id).await?;
         proposals.push(ProposalRow {
             enrolment_id: e.id,
@@ -169,7 +183,7 @@ async fn meeting_page(
         });
     }
     let mut exits = Vec::new();
-    for e in committees::exits_to_review(&state.db, s, &m).await? {
+    for e in committees::exits_to_review(&state.db, &scope, &m).await? {
         let p = persons::get(&state.db, s, e.person_id).await?;
         exits.push(ProposalRow {
             enrolment_id: e.id,
@@ -224,7 +238,9 @@ pub async fn decide(
     Path(id): Path<Uuid>,
     Form(f): Form<DecisionForm>,
 ) -> AppResult<Response> {
+    committees::get(&state.db, &user.scope(), id).await?;
     let enrolment: Uuid = f.enrolment_id.parse().map_err(|_| AppError::NotFound)?;
+    super::pathways::in_user_scope(&state, &user, enrolment).await?;
     let admitted = match f.decision.as_str() {
         "entree" => true,
         "refus" => false,
@@ -244,7 +260,8 @@ pub async fn decide(
         reason: &f.reason,
         override_reason: Some(f.override_reason.as_str()).filter(|o| !o.trim().is_empty()),
     };
-    match committees::decide(&state.db, &user.actor(), user.user.role, id, enrolment, d).await {
+    let (actor, scope) = (user.actor(), user.scope());
+    match committees::decide(&state.db, &actor, user.user.role, &scope, id, enrolment, d).await {
         Ok(_) => Ok(see_other(&format!("/comites/{id}"), "decision").into_response()),
         Err(DbError::Refused(m)) => {
             let page = meeting_page(&state, &user, id, Some((enrolment, m))).await?;
@@ -270,11 +287,13 @@ pub async fn review_exit(
     Path(id): Path<Uuid>,
     Form(f): Form<ExitReviewForm>,
 ) -> AppResult<Response> {
+    committees::get(&state.db, &user.scope(), id).await?;
     let enrolment: Uuid = f.enrolment_id.parse().map_err(|_| AppError::NotFound)?;
     let validated = f.opinion != "reserve";
     match committees::review_exit(
         &state.db,
         &user.actor(),
+        &user.scope(),
         id,
         enrolment,
         validated,

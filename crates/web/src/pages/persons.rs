@@ -459,7 +459,8 @@ pub async fn show(
     let mut pathways = Vec::new();
     if user.can(Permission::PathwayRead) {
         let programmes = passerelle_db::programmes::list(&state.db, s).await?;
-        for e in passerelle_db::enrolments::of_person(&state.db, s, id).await? {
+        // Only the pathways this reader may open: a person's other pathways stay unseen.
+        for e in passerelle_db::enrolments::of_person(&state.db, &user.scope(), id).await? {
             let name = programmes
                 .iter()
                 .find(|p| p.id == e.programme_id)

@@ -106,6 +106,8 @@ pub struct Listed {
     pub rows: Vec<Row>,
     /// Records left out, with a column for the reason.
     pub with_reasons: bool,
+    /// Records of this list outside the reader's scope: counted, never named.
+    pub outside_scope: i64,
 }
 
 /// A listed record: the person (link), the date, the detail, and why it was left out.
@@ -185,6 +187,7 @@ pub async fn explain(
     }
     let (from, to) = passerelle_report::year_bounds(year);
     let s = user.user.structure_id;
+    let scope = user.scope();
     let mut lists = Vec::new();
     if may_list && matches!(def.measure, Measure::Percent | Measure::Ratio) {
         for (label, part) in [
@@ -197,29 +200,32 @@ pub async fn explain(
             else {
                 continue;
             };
-            let records = counted_records(&state.db, s, part, from, to).await?;
+            let listing = counted_records(&state.db, &scope, part, from, to).await?;
             lists.push(Listed {
-                title: format!("{label} : {} ({})", part.title, records.len()),
-                rows: rows(records),
+                title: format!("{label} : {} ({})", part.title, listing.records.len()),
+                rows: rows(listing.records),
                 with_reasons: false,
+                outside_scope: listing.outside_scope,
             });
         }
     } else if may_list {
-        let records = counted_records(&state.db, s, &def, from, to).await?;
+        let listing = counted_records(&state.db, &scope, &def, from, to).await?;
         lists.push(Listed {
-            title: format!("Enregistrements comptés ({})", records.len()),
-            rows: rows(records),
+            title: format!("Enregistrements comptés ({})", listing.records.len()),
+            rows: rows(listing.records),
             with_reasons: false,
+            outside_scope: listing.outside_scope,
         });
-        let excluded = excluded_records(&state.db, s, &def, from, to).await?;
-        if !excluded.is_empty() {
+        let excluded = excluded_records(&state.db, &scope, &def, from, to).await?;
+        if !excluded.records.is_empty() || excluded.outside_scope > 0 {
             lists.push(Listed {
                 title: format!(
                     "Écartés par les critères de la définition ({}), avec la raison",
-                    excluded.len()
+                    excluded.records.len()
                 ),
-                rows: rows(excluded),
+                rows: rows(excluded.records),
                 with_reasons: true,
+                outside_scope: excluded.outside_scope,
             });
         }
     }
@@ -316,7 +322,9 @@ pub struct PublicationPage {
     published_by: String,
     id: uuid::Uuid,
     figures: Vec<PublishedFigure>,
-    changes: Vec<passerelle_report::Change>,
+    /// Each figure that moved, with how many of its moved records lie outside the reader's
+    /// scope (counted, never named).
+    changes: Vec<(passerelle_report::Change, usize)>,
 }
 
 pub struct PublishedFigure {
@@ -347,8 +355,23 @@ pub async fn publication(
         report: serde_json::from_str(&p.content).map_err(bad)?,
         records: serde_json::from_str(&p.record_keys).map_err(bad)?,
     };
-    let defs = definitions(&state, &user).await?.defs;
-    let now = passerelle_report::counted(&state.db, s, &defs, p.year).await?;
+    let defs = definitions(&state, &user).await?;
+    let now = passerelle_report::counted(&state.db, s, &defs.defs, p.year).await?;
+    let scope = user.scope();
+    let mut changes = Vec::new();
+    for mut c in passerelle_report::changes(&frozen, &now) {
+        let def = defs.get(&c.id);
+        let hidden = keep_in_scope(&state, &scope, def, &mut c.added).await?
+            + keep_in_scope(&state, &scope, def, &mut c.removed).await?;
+        for r in c.added.iter_mut().chain(c.removed.iter_mut()) {
+            r.detail = french_detail(&r.detail);
+            r.on =
+                r.on.as_deref()
+                    .and_then(passerelle_domain::french::parse_date)
+                    .map(|d| fr_date(&d));
+        }
+        changes.push((c, hidden));
+    }
     Ok(PublicationPage {
         ctx: PageCtx::new(&user, "rapports"),
         year: p.year,
@@ -368,19 +391,7 @@ pub async fn publication(
                 kept: frozen.records.contains_key(&f.id),
             })
             .collect(),
-        changes: passerelle_report::changes(&frozen, &now)
-            .into_iter()
-            .map(|mut c| {
-                for r in c.added.iter_mut().chain(c.removed.iter_mut()) {
-                    r.detail = french_detail(&r.detail);
-                    r.on =
-                        r.on.as_deref()
-                            .and_then(passerelle_domain::french::parse_date)
-                            .map(|d| fr_date(&d));
-                }
-                c
-            })
-            .collect(),
+        changes,
     })
 }
 
@@ -393,6 +404,8 @@ pub struct PublishedFigurePage {
     published_at: String,
     figure: Figure,
     rows: Vec<passerelle_report::KeptRecord>,
+    /// Records the figure counted that lie outside the reader's scope: counted, never named.
+    outside_scope: usize,
 }
 
 /// The records a published figure counted, as the publication kept them.
@@ -421,6 +434,7 @@ pub async fn published_figure(
         return Err(AppError::Forbidden);
     }
     let mut rows = records.remove(&figure).ok_or(AppError::NotFound)?;
+    let outside_scope = keep_in_scope(&state, &user.scope(), defs.get(&figure), &mut rows).await?;
     for r in &mut rows {
         r.detail = french_detail(&r.detail);
         r.on =
@@ -445,5 +459,30 @@ pub async fn published_figure(
         published_at: crate::view::fr_datetime(&p.published_at),
         figure: f,
         rows,
+        outside_scope,
     })
+}
+
+/// Keeps of a published figure's records those the reader's scope covers now (by the
+/// figure's population and programme); returns how many it left out. A figure whose
+/// definition is gone shows its records to the whole-structure readers only.
+async fn keep_in_scope(
+    state: &AppState,
+    scope: &passerelle_db::scope::Scope,
+    def: Option<&IndicatorDef>,
+    records: &mut Vec<passerelle_report::KeptRecord>,
+) -> AppResult<usize> {
+    if scope.is_whole_structure() || records.is_empty() {
+        return Ok(0);
+    }
+    let before = records.len();
+    let covered = match def {
+        Some(d) => {
+            let keys: Vec<uuid::Uuid> = records.iter().map(|r| r.key).collect();
+            passerelle_db::indicators::keys_in_scope(&state.db, scope, d, &keys).await?
+        }
+        None => Default::default(),
+    };
+    records.retain(|r| covered.contains(&r.key));
+    Ok(before - records.len())
 }

@@ -110,6 +110,7 @@ impl Walk {
         let m = passerelle_db::committees::create_meeting(
             &app.db,
             &self.director,
+            &passerelle_db::scope::Scope::whole_structure(app.structure_id),
             self.plie,
             held,
             None,

@@ -82,6 +82,7 @@ pub(super) async fn plan(app: &TestApp, w: &Walk, method: &str, path: &str) -> (
             let m = committees::create_meeting(
                 &app.db,
                 &w.director,
+                &passerelle_db::scope::Scope::whole_structure(app.structure_id),
                 w.plie,
                 date!(2021 - 07 - 15),
                 None,
@@ -233,9 +234,13 @@ async fn pathway_write(app: &TestApp, w: &Walk, path: &str) -> (String, Send) {
             ),
         ),
         "/contrats/{contract}" => {
-            let e = enrolments::get(&app.db, app.structure_id, entered().await)
-                .await
-                .unwrap();
+            let e = enrolments::get(
+                &app.db,
+                &passerelle_db::scope::Scope::whole_structure(app.structure_id),
+                entered().await,
+            )
+            .await
+            .unwrap();
             let c = Contract {
                 kind: ContractKind::Cdd,
                 employer: "Entrepôt".into(),

@@ -7,7 +7,6 @@ use axum::extract::{Query, State};
 use passerelle_domain::Role;
 use passerelle_domain::french::date as fr;
 use passerelle_domain::pathway::duration::{DurationStatus, duration_status};
-use passerelle_domain::pathway::scope::in_scope;
 use passerelle_domain::pathway::workflow::PathwayState;
 use time::Duration;
 use uuid::Uuid;
@@ -43,19 +42,9 @@ pub async fn caseload(
     Query(n): Query<Notice>,
 ) -> AppResult<CaseloadPage> {
     let on = today();
-    let rows =
-        passerelle_db::caseload::open_pathways(&state.db, user.user.structure_id, on).await?;
+    let rows = passerelle_db::caseload::open_pathways(&state.db, &user.scope(), on).await?;
     let rows =
         rows.into_iter()
-            .filter(|r| {
-                in_scope(
-                    user.user.role,
-                    user.user.id,
-                    &user.user.teams,
-                    r.programme_team,
-                    r.referent_id,
-                )
-            })
             // After the exit, a pathway stays on the caseload only while its follow-up is due.
             .filter(|r| {
                 r.state != PathwayState::Exited

@@ -18,32 +18,20 @@ pub use referral::{refer, referral_form};
 
 use passerelle_db::enrolments::{self, Enrolment};
 use passerelle_db::programmes::{self, Programme};
-use passerelle_domain::pathway::scope::in_scope;
 use uuid::Uuid;
 
 use crate::AppState;
 use crate::auth::CurrentUser;
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 
 /// The pathway if the user's scope covers it; otherwise 404, so that its existence is not
-/// revealed.
+/// revealed. Every page and API route that takes a pathway id reads it here.
 pub async fn in_user_scope(
     state: &AppState,
     user: &CurrentUser,
     id: Uuid,
 ) -> AppResult<(Enrolment, Programme)> {
-    let s = user.user.structure_id;
-    let e = enrolments::get(&state.db, s, id).await?;
-    let programme = programmes::get(&state.db, s, e.programme_id).await?;
-    let referent = enrolments::active_referent(&state.db, s, id).await?;
-    if !in_scope(
-        user.user.role,
-        user.user.id,
-        &user.user.teams,
-        programme.def.team,
-        referent,
-    ) {
-        return Err(AppError::NotFound);
-    }
+    let e = enrolments::get(&state.db, &user.scope(), id).await?;
+    let programme = programmes::get(&state.db, user.user.structure_id, e.programme_id).await?;
     Ok((e, programme))
 }

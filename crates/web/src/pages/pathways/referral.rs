@@ -115,6 +115,10 @@ pub async fn refer(
         }
     };
     match result {
+        // A pathway referred to another team's programme is theirs: back to the person.
+        Ok(e) if super::in_user_scope(&state, &user, e.id).await.is_err() => {
+            Ok(see_other(&format!("/personnes/{}", e.person_id), "oriente").into_response())
+        }
         Ok(e) => Ok(see_other(&format!("/parcours/{}", e.id), "oriente").into_response()),
         Err(DbError::Refused(m)) => Ok((
             StatusCode::UNPROCESSABLE_ENTITY,
