@@ -4,6 +4,7 @@
 
 use passerelle_domain::Role;
 use passerelle_domain::audit::Actor;
+use passerelle_domain::pathway::texts;
 use passerelle_domain::pathway::workflow::{PathwayEvent, PathwayState};
 use time::Date;
 use uuid::Uuid;
@@ -26,6 +27,12 @@ pub async fn create_meeting(
     held_on: Date,
     notes: Option<&str>,
 ) -> DbResult<Meeting> {
+    texts::optional(
+        "les notes",
+        notes.unwrap_or_default(),
+        texts::COMMITTEE_NOTES,
+    )
+    .map_err(DbError::Refused)?;
     programmes::get(db, actor.structure_id, programme_id).await?;
     let id = passerelle_domain::new_id();
     with_pool!(db, |p| {
@@ -96,11 +103,18 @@ pub async fn decide(
             "Ce parcours ne relève pas du dispositif de ce comité.".into(),
         ));
     }
-    if d.reason.trim().is_empty() {
-        return Err(DbError::Refused(
-            "Indiquez le motif de la décision du comité.".into(),
-        ));
-    }
+    texts::required(
+        "le motif de la décision du comité",
+        d.reason,
+        texts::DECISION_REASON,
+    )
+    .map_err(DbError::Refused)?;
+    texts::optional(
+        "le motif de la dérogation",
+        d.override_reason.unwrap_or_default(),
+        texts::DECISION_REASON,
+    )
+    .map_err(DbError::Refused)?;
     let mut override_used = None;
     if d.admitted {
         let programme = programmes::get(db, actor.structure_id, e.programme_id).await?;
@@ -218,11 +232,12 @@ pub async fn review_exit(
             "Ce parcours n'a pas de sortie à examiner par ce comité.".into(),
         ));
     }
-    if reason.trim().is_empty() {
-        return Err(DbError::Refused(
-            "Indiquez l'avis du comité sur la sortie.".into(),
-        ));
-    }
+    texts::required(
+        "l'avis du comité sur la sortie",
+        reason,
+        texts::DECISION_REASON,
+    )
+    .map_err(DbError::Refused)?;
     with_pool!(db, |p| {
         sqlx::query(
             "INSERT INTO committee_decisions (id, structure_id, meeting_id, enrolment_id, kind, admitted, reason)

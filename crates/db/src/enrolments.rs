@@ -6,6 +6,7 @@ use passerelle_domain::Role;
 use passerelle_domain::audit::{Actor, AuditAction, FieldChange};
 use passerelle_domain::pathway::calendar::add_months;
 use passerelle_domain::pathway::exit::{ExitCategory, ExitReason};
+use passerelle_domain::pathway::texts;
 use passerelle_domain::pathway::workflow::{PathwayEvent, PathwayState, next};
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
@@ -170,6 +171,24 @@ pub struct NewReferral<'a> {
 /// Records a referral: a new enrolment in the "referred" state. Refused when the person already
 /// has a pathway in this programme that is not over.
 pub async fn refer(db: &Db, actor: &Actor, r: NewReferral<'_>) -> DbResult<Enrolment> {
+    texts::required(
+        "l'organisme prescripteur",
+        r.prescriber_organisation,
+        texts::PRESCRIBER_ORGANISATION,
+    )
+    .map_err(DbError::Refused)?;
+    texts::optional(
+        "le nom de la personne qui oriente",
+        r.prescriber_name.unwrap_or_default(),
+        texts::PRESCRIBER_NAME,
+    )
+    .map_err(DbError::Refused)?;
+    texts::required(
+        "le motif de l'orientation",
+        r.reason,
+        texts::REFERRAL_REASON,
+    )
+    .map_err(DbError::Refused)?;
     let open = of_person(db, actor.structure_id, r.person_id)
         .await?
         .into_iter()
@@ -296,6 +315,17 @@ pub async fn transition(
     occurred_on: Date,
     data: TransitionData,
 ) -> DbResult<Enrolment> {
+    texts::optional(
+        "la note",
+        data.note.as_deref().unwrap_or_default(),
+        texts::NOTE,
+    )
+    .map_err(DbError::Refused)?;
+    if let Some((_, proof, explanation)) = &data.exit {
+        texts::optional("le justificatif", proof, texts::PROOF).map_err(DbError::Refused)?;
+        texts::optional("l'explication", explanation, texts::EXPLANATION)
+            .map_err(DbError::Refused)?;
+    }
     let e = get(db, actor.structure_id, id).await?;
     let to = next(e.state, event, role).map_err(|err| DbError::Refused(err.to_string()))?;
     if occurred_on < e.referred_on {

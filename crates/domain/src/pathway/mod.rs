@@ -11,4 +11,5 @@ pub mod exit;
 pub mod programme;
 pub mod scope;
 pub mod step;
+pub mod texts;
 pub mod workflow;
