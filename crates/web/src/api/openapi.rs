@@ -40,12 +40,14 @@ fn body(schema: Value) -> Value {
 }
 
 /// The answers every operation may give, with its own added: 400 (malformed parameter or
-/// body), 401 (no valid token), 403 (role), 413 (body too large), 415 (not JSON).
+/// body), 401 (no valid token), 403 (role), 422 (a control character in the address or a
+/// parameter: the input policy); writes add 413 (body too large) and 415 (not JSON).
 fn responses(own: Value) -> Value {
     let mut r = json!({
         "400": err("Paramètre ou corps mal formé (identifiant, nombre, JSON)"),
         "401": err("Jeton absent ou invalide"),
         "403": err("Votre rôle ne permet pas cette action"),
+        "422": err("Valeur refusée : caractère de contrôle, filtre inconnu, champ invalide"),
     });
     if let (Some(r), Value::Object(own)) = (r.as_object_mut(), own) {
         r.extend(own);
