@@ -171,24 +171,8 @@ pub struct NewReferral<'a> {
 /// Records a referral: a new enrolment in the "referred" state. Refused when the person already
 /// has a pathway in this programme that is not over.
 pub async fn refer(db: &Db, actor: &Actor, r: NewReferral<'_>) -> DbResult<Enrolment> {
-    texts::required(
-        "l'organisme prescripteur",
-        r.prescriber_organisation,
-        texts::PRESCRIBER_ORGANISATION,
-    )
-    .map_err(DbError::Refused)?;
-    texts::optional(
-        "le nom de la personne qui oriente",
-        r.prescriber_name.unwrap_or_default(),
-        texts::PRESCRIBER_NAME,
-    )
-    .map_err(DbError::Refused)?;
-    texts::required(
-        "le motif de l'orientation",
-        r.reason,
-        texts::REFERRAL_REASON,
-    )
-    .map_err(DbError::Refused)?;
+    texts::check_referral(r.prescriber_organisation, r.prescriber_name, r.reason)
+        .map_err(DbError::Refused)?;
     let open = of_person(db, actor.structure_id, r.person_id)
         .await?
         .into_iter()
@@ -315,17 +299,8 @@ pub async fn transition(
     occurred_on: Date,
     data: TransitionData,
 ) -> DbResult<Enrolment> {
-    texts::optional(
-        "la note",
-        data.note.as_deref().unwrap_or_default(),
-        texts::NOTE,
-    )
-    .map_err(DbError::Refused)?;
-    if let Some((_, proof, explanation)) = &data.exit {
-        texts::optional("le justificatif", proof, texts::PROOF).map_err(DbError::Refused)?;
-        texts::optional("l'explication", explanation, texts::EXPLANATION)
-            .map_err(DbError::Refused)?;
-    }
+    let exit_texts = data.exit.as_ref().map(|(_, p, x)| (p.as_str(), x.as_str()));
+    texts::check_transition(data.note.as_deref(), exit_texts).map_err(DbError::Refused)?;
     let e = get(db, actor.structure_id, id).await?;
     let to = next(e.state, event, role).map_err(|err| DbError::Refused(err.to_string()))?;
     if occurred_on < e.referred_on {

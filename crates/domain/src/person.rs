@@ -208,13 +208,13 @@ impl PersonInput {
         let email = e
             .text("email", &self.email, TextRule::line(EMAIL_MAX))
             .map(|m| m.to_lowercase());
-        if let Some(m) = &email {
-            if !is_plausible_email(m) {
-                e.add(
-                    "email",
-                    "Adresse e-mail invalide (exemple : prenom.nom@exemple.fr).",
-                );
-            }
+        if let Some(m) = &email
+            && !is_plausible_email(m)
+        {
+            e.add(
+                "email",
+                "Adresse e-mail invalide (exemple : prenom.nom@exemple.fr).",
+            );
         }
 
         let address = e.text("address", &self.address, TextRule::lines(ADDRESS_MAX));

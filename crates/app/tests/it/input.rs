@@ -263,11 +263,20 @@ async fn unknown_filter_values_and_unknown_persons_are_refused() {
     .await;
 }
 
+/// A request (method, path, content type, body) and the status it must get.
+type Case = (
+    &'static str,
+    &'static str,
+    Option<&'static str>,
+    Vec<u8>,
+    StatusCode,
+);
+
 #[tokio::test]
 async fn framework_rejections_answer_in_french_json_on_the_api_and_french_pages_in_the_browser() {
     on_each_backend(|app: TestApp| async move {
         let t = token(&app, Role::Director).await;
-        let cases: Vec<(&str, &str, Option<&str>, Vec<u8>, StatusCode)> = vec![
+        let cases: Vec<Case> = vec![
             (
                 "GET",
                 "/api/v1/persons/pas-un-uuid",

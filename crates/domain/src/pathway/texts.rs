@@ -42,6 +42,32 @@ pub fn optional(what: &str, raw: &str, rule: TextRule) -> Result<Option<String>,
     text(raw, rule).map_err(|e| message(what, e))
 }
 
+/// A referral's texts: the prescriber and the reason required, who referred optional.
+pub fn check_referral(organisation: &str, name: Option<&str>, reason: &str) -> Result<(), String> {
+    required(
+        "l'organisme prescripteur",
+        organisation,
+        PRESCRIBER_ORGANISATION,
+    )?;
+    optional(
+        "le nom de la personne qui oriente",
+        name.unwrap_or_default(),
+        PRESCRIBER_NAME,
+    )?;
+    required("le motif de l'orientation", reason, REFERRAL_REASON)?;
+    Ok(())
+}
+
+/// A transition's texts: its note and, for an exit, the proof and the explanation.
+pub fn check_transition(note: Option<&str>, exit: Option<(&str, &str)>) -> Result<(), String> {
+    optional("la note", note.unwrap_or_default(), NOTE)?;
+    if let Some((proof, explanation)) = exit {
+        optional("le justificatif", proof, PROOF)?;
+        optional("l'explication", explanation, EXPLANATION)?;
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
