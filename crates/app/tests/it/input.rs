@@ -129,7 +129,7 @@ async fn dates_of_year_0_minus_1_or_9999_are_refused_and_nothing_is_stored() {
 }
 
 #[tokio::test]
-async fn the_audit_filter_refuses_a_negative_year_and_unknown_values() {
+async fn the_audit_and_report_filters_refuse_a_negative_year_and_unknown_values() {
     on_each_backend(|app: TestApp| async move {
         let mut b = app.signed_in(Role::Director).await;
         for q in [
@@ -156,6 +156,10 @@ async fn the_audit_filter_refuses_a_negative_year_and_unknown_values() {
             b.get("/admin/journal?from=2021-01-01").await.status,
             StatusCode::OK
         );
+        for year in ["1999", "-1", "99999"] {
+            let page = b.get(&format!("/rapports?annee={year}")).await;
+            assert!(page.status.is_client_error(), "{year}: {}", page.status);
+        }
     })
     .await;
 }
