@@ -3,6 +3,7 @@
 use clap::Parser;
 
 mod cli;
+mod files;
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {

@@ -4,6 +4,7 @@
 
 use passerelle_domain::Role;
 use passerelle_domain::audit::{Actor, AuditAction, FieldChange};
+use passerelle_domain::pathway::texts;
 use passerelle_domain::pathway::workflow::{PathwayEvent, PathwayState};
 use time::Date;
 use uuid::Uuid;
@@ -35,6 +36,12 @@ pub async fn create_meeting(
     held_on: Date,
     notes: Option<&str>,
 ) -> DbResult<Meeting> {
+    texts::optional(
+        "les notes",
+        notes.unwrap_or_default(),
+        texts::COMMITTEE_NOTES,
+    )
+    .map_err(DbError::Refused)?;
     let programme = programmes::get(db, scope.structure_id(), programme_id).await?;
     if !scope.covers_programme(programme.def.team) {
         return Err(DbError::NotFound);
@@ -152,11 +159,18 @@ pub async fn decide(
             "Ce parcours ne relève pas du dispositif de ce comité.".into(),
         ));
     }
-    if d.reason.trim().is_empty() {
-        return Err(DbError::Refused(
-            "Indiquez le motif de la décision du comité.".into(),
-        ));
-    }
+    texts::required(
+        "le motif de la décision du comité",
+        d.reason,
+        texts::DECISION_REASON,
+    )
+    .map_err(DbError::Refused)?;
+    texts::optional(
+        "le motif de la dérogation",
+        d.override_reason.unwrap_or_default(),
+        texts::DECISION_REASON,
+    )
+    .map_err(DbError::Refused)?;
     let mut override_used = None;
     if d.admitted {
         let programme = programmes::get(db, actor.structure_id, e.programme_id).await?;
@@ -276,11 +290,12 @@ pub async fn review_exit(
             "Ce parcours n'a pas de sortie à examiner par ce comité.".into(),
         ));
     }
-    if reason.trim().is_empty() {
-        return Err(DbError::Refused(
-            "Indiquez l'avis du comité sur la sortie.".into(),
-        ));
-    }
+    texts::required(
+        "l'avis du comité sur la sortie",
+        reason,
+        texts::DECISION_REASON,
+    )
+    .map_err(DbError::Refused)?;
     // The reason is free text: the audit row says that the committee reviewed the exit and
     // how, never what it wrote.
     let changes = [FieldChange {

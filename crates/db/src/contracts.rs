@@ -30,9 +30,12 @@ fn check(c: &Contract) -> DbResult<()> {
             "La durée hebdomadaire doit être comprise entre 0 et 48 heures.".into(),
         ));
     }
-    if c.employer.trim().is_empty() {
-        return Err(DbError::Refused("Indiquez l'employeur.".into()));
-    }
+    passerelle_domain::pathway::texts::required(
+        "l'employeur",
+        &c.employer,
+        passerelle_domain::pathway::texts::EMPLOYER,
+    )
+    .map_err(DbError::Refused)?;
     Ok(())
 }
 

@@ -45,6 +45,15 @@ pub struct NewStep<'a> {
 
 /// Adds a step inside the enrolment's dates (from entry to exit).
 pub async fn add(db: &Db, actor: &Actor, enrolment_id: Uuid, s: NewStep<'_>) -> DbResult<Uuid> {
+    use passerelle_domain::pathway::texts;
+    texts::required("l'intitulé de l'étape", s.title, texts::STEP_TITLE)
+        .map_err(DbError::Refused)?;
+    texts::optional(
+        "l'organisme",
+        s.provider.unwrap_or_default(),
+        texts::PROVIDER,
+    )
+    .map_err(DbError::Refused)?;
     let e = get(db, actor.structure_id, enrolment_id).await?;
     let fr = passerelle_domain::french::date;
     let Some(entered) = e.entered_on else {

@@ -10,8 +10,14 @@ pub fn date(d: Date) -> String {
 }
 
 /// Reads a date typed the French way (`15/03/2021`) or as an HTML date input sends it
-/// (`2021-03-15`).
+/// (`2021-03-15`), from 1900 to 2100: outside, it is a typing error whatever the record. Typed
+/// input with a known "today" goes through `validation::parse_day`, which says why.
 pub fn parse_date(input: &str) -> Option<Date> {
+    read_date(input).filter(|d| (1900..=2100).contains(&d.year()))
+}
+
+/// Reads a date in either form, any year the format allows.
+pub(crate) fn read_date(input: &str) -> Option<Date> {
     let s = input.trim();
     Date::parse(s, format_description!("[year]-[month]-[day]"))
         .or_else(|_| Date::parse(s, format_description!("[day]/[month]/[year]")))
@@ -65,5 +71,7 @@ mod tests {
         assert_eq!(parse_date("2021-03-05"), Some(date!(2021 - 03 - 05)));
         assert_eq!(parse_date("31/02/2021"), None);
         assert_eq!(parse_date("hier"), None);
+        assert_eq!(parse_date("0000-01-01"), None);
+        assert_eq!(parse_date("9999-12-31"), None);
     }
 }

@@ -9,6 +9,7 @@ mod codes;
 pub mod french;
 pub mod id;
 pub mod indicator;
+pub mod iso_date;
 pub mod name_search;
 pub mod pathway;
 pub mod person;

@@ -8,11 +8,11 @@ use uuid::Uuid;
 
 use crate::access::UnknownCode;
 use crate::age::age_at;
-use crate::french;
 use crate::name_search::normalise;
 use crate::territory::{TerritoryTables, check_qpv};
 use crate::validation::{
-    FieldErrors, check_max_len, is_plausible_email, normalise_french_phone, optional_text,
+    DateError, FieldErrors, Horizon, TextRule, is_plausible_email, normalise_french_phone,
+    optional_text, parse_day,
 };
 
 /// Oldest age we accept: older means a typing error in the year.
@@ -91,6 +91,7 @@ pub struct PersonFields {
     pub last_name: String,
     pub first_names: String,
     pub birth_name: Option<String>,
+    #[serde(serialize_with = "crate::iso_date::serialize")]
     pub birth_date: Date,
     pub sex: Sex,
     pub phone: Option<String>,
@@ -146,29 +147,33 @@ impl PersonInput {
                 e.add("birth_date", "La date de naissance est obligatoire.");
                 None
             }
-            Some(raw) => match french::parse_date(&raw) {
-                None => {
-                    e.add(
-                        "birth_date",
-                        "Date invalide : saisissez-la au format jj/mm/aaaa.",
-                    );
-                    None
-                }
-                Some(d) if d > today => {
+            Some(raw) => match parse_day(&raw, today, Horizon::Past) {
+                Err(DateError::InTheFuture) => {
                     e.add(
                         "birth_date",
                         "La date de naissance ne peut pas être dans le futur.",
                     );
                     None
                 }
-                Some(d) if age_at(d, today) > MAX_AGE => {
+                Err(DateError::BeforeEarliest) => {
                     e.add(
                         "birth_date",
                         format!("Cette date donne plus de {MAX_AGE} ans : vérifiez l'année."),
                     );
                     None
                 }
-                Some(d) => Some(d),
+                Err(other) => {
+                    e.add("birth_date", other.to_string());
+                    None
+                }
+                Ok(d) if age_at(d, today) > MAX_AGE => {
+                    e.add(
+                        "birth_date",
+                        format!("Cette date donne plus de {MAX_AGE} ans : vérifiez l'année."),
+                    );
+                    None
+                }
+                Ok(d) => Some(d),
             },
         };
 
@@ -200,21 +205,19 @@ impl PersonInput {
             }
         });
 
-        let email = optional_text(&self.email).map(|m| m.to_lowercase());
-        if let Some(m) = &email {
-            check_max_len(&mut e, "email", m, EMAIL_MAX);
-            if !is_plausible_email(m) {
-                e.add(
-                    "email",
-                    "Adresse e-mail invalide (exemple : prenom.nom@exemple.fr).",
-                );
-            }
+        let email = e
+            .text("email", &self.email, TextRule::line(EMAIL_MAX))
+            .map(|m| m.to_lowercase());
+        if let Some(m) = &email
+            && !is_plausible_email(m)
+        {
+            e.add(
+                "email",
+                "Adresse e-mail invalide (exemple : prenom.nom@exemple.fr).",
+            );
         }
 
-        let address = optional_text(&self.address);
-        if let Some(a) = &address {
-            check_max_len(&mut e, "address", a, ADDRESS_MAX);
-        }
+        let address = e.text("address", &self.address, TextRule::lines(ADDRESS_MAX));
 
         let commune_code = self.commune_code.trim().to_owned();
         if commune_code.is_empty() {

@@ -10,7 +10,7 @@ use time::Date;
 
 use crate::access::UnknownCode;
 use crate::french;
-use crate::validation::{FieldErrors, check_max_len, optional_text};
+use crate::validation::{FieldErrors, TextRule, optional_text};
 
 pub const NOTES_MAX: usize = 2000;
 
@@ -273,10 +273,11 @@ impl SituationInput {
         let rqth = answer(&mut e, "rqth", &self.rqth);
         let foreign_background = answer(&mut e, "foreign_background", &self.foreign_background);
         let justice_supervision = answer(&mut e, "justice_supervision", &self.justice_supervision);
-        let health_notes = optional_text(&self.health_notes);
-        if let Some(n) = &health_notes {
-            check_max_len(&mut e, "health_notes", n, NOTES_MAX);
-        }
+        let health_notes = e.text(
+            "health_notes",
+            &self.health_notes,
+            TextRule::lines(NOTES_MAX),
+        );
         match (observed_on, labour_status) {
             (Some(observed_on), Some(labour_status)) if e.is_empty() => Ok(SituationFields {
                 observed_on,

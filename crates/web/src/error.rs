@@ -21,6 +21,13 @@ pub enum AppError {
     /// A rule of the field refuses the change (422), with what to fix.
     Refused(String),
     Internal(String),
+    /// What the framework or the input policy refused before any handler (a malformed
+    /// identifier, a body too large, an unknown method), with its own status.
+    Rejected {
+        status: StatusCode,
+        message: String,
+        fields: FieldErrors,
+    },
     /// The request came through the API: answer in JSON.
     Api(Box<AppError>),
 }
@@ -44,6 +51,7 @@ impl AppError {
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::Refused(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            AppError::Rejected { status, .. } => *status,
             AppError::Api(inner) => inner.status(),
         }
     }
@@ -57,11 +65,21 @@ impl AppError {
             AppError::Conflict(m)
             | AppError::TooManyRequests(m)
             | AppError::BadRequest(m)
-            | AppError::Refused(m) => m.clone(),
+            | AppError::Refused(m)
+            | AppError::Rejected { message: m, .. } => m.clone(),
             AppError::Internal(_) => {
                 "Une erreur interne est survenue. Réessayez ; si elle persiste, prévenez l'administrateur.".into()
             }
             AppError::Api(inner) => inner.message(),
+        }
+    }
+
+    /// The field errors the answer carries.
+    fn fields(&self) -> FieldErrors {
+        match self {
+            AppError::Invalid(f) | AppError::Rejected { fields: f, .. } => f.clone(),
+            AppError::Api(inner) => inner.fields(),
+            _ => FieldErrors::new(),
         }
     }
 }
@@ -91,20 +109,21 @@ impl IntoResponse for AppError {
                 tracing::error!(%detail, "internal error");
             }
             let status = inner.status();
-            let body = match inner.as_ref() {
-                AppError::Invalid(fields) => serde_json::json!({
-                    "error": inner.message(),
-                    "fields": fields,
-                }),
-                _ => serde_json::json!({ "error": inner.message() }),
-            };
+            let body = serde_json::json!({
+                "error": inner.message(),
+                "fields": inner.fields(),
+            });
             return (status, Json(body)).into_response();
         }
         if matches!(self, AppError::Unauthenticated) {
             return axum::response::Redirect::to("/connexion").into_response();
         }
         let status = self.status();
-        let page = crate::view::error_page(status, &self.message());
+        let mut message = self.message();
+        for (field, m) in self.fields().iter() {
+            message.push_str(&format!(" « {field} » : {m}"));
+        }
+        let page = crate::view::error_page(status, &message);
         (status, Html(page)).into_response()
     }
 }

@@ -511,7 +511,16 @@ pub fn router(state: AppState) -> Router {
         router = router.route(r.spec.path, handler);
     }
     router
-        .fallback(|| async { crate::error::AppError::NotFound })
+        .fallback(|uri: axum::http::Uri| async move {
+            let e = crate::error::AppError::NotFound;
+            if guard::is_api(uri.path()) {
+                e.api()
+            } else {
+                e
+            }
+        })
+        .layer(axum::middleware::from_fn(crate::input::check_input))
+        .layer(axum::middleware::from_fn(crate::input::french_errors))
         .layer(axum::middleware::map_response(security_headers))
         .with_state(state)
 }

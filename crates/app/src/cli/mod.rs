@@ -189,8 +189,7 @@ async fn indicators(storage: &Storage, cmd: IndicatorsCommand) -> anyhow::Result
             }
         }
         IndicatorsCommand::Import { file, structure } => {
-            let text = std::fs::read_to_string(&file)
-                .with_context(|| format!("lecture de {}", file.display()))?;
+            let text = crate::files::read_text(&file, crate::files::INDICATOR_FILE_BYTES)?;
             let name = file
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
@@ -231,8 +230,7 @@ async fn territory(storage: &Storage, cmd: TerritoryCommand) -> anyhow::Result<(
     use passerelle_domain::territory::{parse_communes_csv, parse_qpv_csv};
     match cmd {
         TerritoryCommand::ImportCommunes { file } => {
-            let text = std::fs::read_to_string(&file)
-                .with_context(|| format!("lecture de {}", file.display()))?;
+            let text = crate::files::read_text(&file, crate::files::CSV_BYTES)?;
             let communes = parse_communes_csv(&text)
                 .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
             let db = open(storage).await?;
@@ -245,8 +243,7 @@ async fn territory(storage: &Storage, cmd: TerritoryCommand) -> anyhow::Result<(
             valid_from,
             valid_to,
         } => {
-            let text = std::fs::read_to_string(&file)
-                .with_context(|| format!("lecture de {}", file.display()))?;
+            let text = crate::files::read_text(&file, crate::files::CSV_BYTES)?;
             let from = parse_day(&valid_from)?;
             let to = valid_to.as_deref().map(parse_day).transpose()?;
             let qpvs = parse_qpv_csv(&text, &list_version, from, to)

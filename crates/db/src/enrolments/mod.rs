@@ -6,6 +6,7 @@ use passerelle_domain::Role;
 use passerelle_domain::audit::{Actor, AuditAction, FieldChange};
 use passerelle_domain::pathway::calendar::add_months;
 use passerelle_domain::pathway::exit::{ExitCategory, ExitReason};
+use passerelle_domain::pathway::texts;
 use passerelle_domain::pathway::workflow::{PathwayEvent, PathwayState, next};
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
@@ -185,6 +186,8 @@ pub struct NewReferral<'a> {
 /// Records a referral: a new enrolment in the "referred" state. Refused when the person already
 /// has a pathway in this programme that is not over.
 pub async fn refer(db: &Db, actor: &Actor, r: NewReferral<'_>) -> DbResult<Enrolment> {
+    texts::check_referral(r.prescriber_organisation, r.prescriber_name, r.reason)
+        .map_err(DbError::Refused)?;
     // All of the person's pathways, whoever refers: one open in this programme is enough.
     let open = of_person(db, &Scope::whole_structure(actor.structure_id), r.person_id)
         .await?
@@ -313,6 +316,8 @@ pub async fn transition(
     occurred_on: Date,
     data: TransitionData,
 ) -> DbResult<Enrolment> {
+    let exit_proof = data.exit.as_ref().map(|(_, p)| p.as_str());
+    texts::check_transition(data.note.as_deref(), exit_proof).map_err(DbError::Refused)?;
     let e = get_in_structure(db, actor.structure_id, id).await?;
     let to = next(e.state, event, role).map_err(|err| DbError::Refused(err.to_string()))?;
     if occurred_on < e.referred_on {

@@ -11,7 +11,9 @@ use crate::situation::{LabourStatus, SituationFields};
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct OpenTown {
     pub commune_code: String,
+    #[serde(with = "crate::iso_date")]
     pub from: Date,
+    #[serde(with = "crate::iso_date::option", default)]
     pub until: Option<Date>,
 }
 

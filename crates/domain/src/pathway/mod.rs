@@ -12,4 +12,5 @@ pub mod programme;
 pub mod referent;
 pub mod scope;
 pub mod step;
+pub mod texts;
 pub mod workflow;

@@ -10,11 +10,14 @@ use passerelle_db::committees::{self, Decision};
 use passerelle_db::enrolments::{self, Enrolment, NewReferral, TransitionData};
 use passerelle_db::steps::NewStep;
 use passerelle_db::{DbError, contracts, programmes, steps};
+use passerelle_domain::FieldErrors;
 use passerelle_domain::pathway::employment::{Contract, ContractKind};
 use passerelle_domain::pathway::exit::ExitReason;
 use passerelle_domain::pathway::step::StepFamily;
 use passerelle_domain::pathway::workflow::PathwayEvent;
+use passerelle_domain::validation::{Horizon, parse_day, unknown_value};
 use serde_json::{Value, json};
+use std::str::FromStr;
 use time::Date;
 use uuid::Uuid;
 
@@ -60,7 +63,7 @@ pub async fn programmes_list(
         list.into_iter()
             .map(|p| json!({"id": p.id, "code": p.def.code, "name": p.def.name, "team": p.def.team.code(),
                 "eligibility": p.def.eligibility, "max_duration_months": p.def.max_duration_months,
-                "alert_months": p.def.alert_months, "active": p.active}))
+                "alert_months": p.def.alert_months, "transition_window_months": p.def.transition_window_months, "active": p.active}))
             .collect(),
     )))
 }
@@ -71,6 +74,10 @@ pub async fn of_person(
     Extension(user): Extension<CurrentUser>,
     Path(id): Path<Uuid>,
 ) -> AppResult<Json<Value>> {
+    // An unknown person is a 404, not an empty list.
+    passerelle_db::persons::get(&state.db, user.user.structure_id, id)
+        .await
+        .map_err(api)?;
     let list = enrolments::of_person(&state.db, &user.scope(), id)
         .await
         .map_err(api)?;
@@ -96,16 +103,10 @@ pub async fn show(
     let (e, _) = in_user_scope(&state, &user, id)
         .await
         .map_err(AppError::api)?;
+    // An exit is dated today or before, as it will be recorded.
     let on = match q.on.as_deref() {
         None => today(),
-        Some(raw) => match day(raw, "on")? {
-            d if d > today() => {
-                let mut errors = passerelle_domain::FieldErrors::new();
-                errors.add("on", "La date de sortie ne peut pas être dans le futur.");
-                return Err(AppError::Invalid(errors).api());
-            }
-            d => d,
-        },
+        Some(raw) => day(raw, "on", Horizon::Past)?,
     };
     let log = enrolments::log(&state.db, s, id).await.map_err(api)?;
     let steps = steps::of_enrolment(&state.db, s, id).await.map_err(api)?;
@@ -141,11 +142,22 @@ pub async fn show(
     Ok(Json(v))
 }
 
-fn day(raw: &str, field: &str) -> AppResult<Date> {
-    passerelle_domain::french::parse_date(raw).ok_or_else(|| {
-        let mut e = passerelle_domain::FieldErrors::new();
-        e.add(field, "Date invalide (AAAA-MM-JJ).");
-        AppError::Invalid(e).api()
+/// A date of the body under the input policy (1900 to the horizon), or 422 naming the field.
+fn day(raw: &str, field: &str, horizon: Horizon) -> AppResult<Date> {
+    parse_day(raw, today(), horizon)
+        .map_err(|e| AppError::Invalid(FieldErrors::one(field, e.to_string())).api())
+}
+
+/// A code of a closed list, or 422 naming the field and the values allowed.
+fn code<T: FromStr + Copy>(
+    raw: &str,
+    field: &str,
+    all: &[T],
+    code: fn(T) -> &'static str,
+) -> AppResult<T> {
+    raw.parse().map_err(|_| {
+        let message = unknown_value(all.iter().map(|v| code(*v)));
+        AppError::Invalid(FieldErrors::one(field, message)).api()
     })
 }
 
@@ -166,12 +178,7 @@ pub async fn refer(
     body: Bytes,
 ) -> AppResult<Response> {
     let b: ReferralBody = parse_json(&body)?;
-    let referred_on = day(&b.referred_on, "referred_on")?;
-    if b.prescriber_organisation.trim().is_empty() || b.reason.trim().is_empty() {
-        return Err(
-            AppError::Refused("Indiquez l'organisme prescripteur et le motif.".into()).api(),
-        );
-    }
+    let referred_on = day(&b.referred_on, "referred_on", Horizon::Past)?;
     let e = enrolments::refer(
         &state.db,
         &user.actor(),
@@ -213,10 +220,12 @@ pub async fn transition(
         .await
         .map_err(AppError::api)?;
     let b: TransitionBody = parse_json(&body)?;
-    let event: PathwayEvent = b
-        .event
-        .parse()
-        .map_err(|_| AppError::Refused("Événement inconnu.".into()).api())?;
+    let allowed = [
+        PathwayEvent::ProposeToCommittee,
+        PathwayEvent::Exit,
+        PathwayEvent::RecordFollowUp,
+    ];
+    let event = code(&b.event, "event", &allowed, PathwayEvent::code)?;
     if matches!(
         event,
         PathwayEvent::CommitteeAdmits | PathwayEvent::CommitteeRefuses
@@ -226,12 +235,15 @@ pub async fn transition(
         )
         .api());
     }
-    let on = day(&b.on, "on")?;
+    // An exit or a follow-up is recorded once it happened; a proposal may be planned.
+    let horizon = match event {
+        PathwayEvent::ProposeToCommittee => Horizon::Planned,
+        _ => Horizon::Past,
+    };
+    let on = day(&b.on, "on", horizon)?;
     let exit = match (event, b.exit_reason.as_deref()) {
         (PathwayEvent::Exit, Some(r)) => {
-            let reason: ExitReason = r
-                .parse()
-                .map_err(|_| AppError::Refused("Motif de sortie inconnu.".into()).api())?;
+            let reason = code(r, "exit_reason", ExitReason::VARIANTS, ExitReason::code)?;
             Some((reason, b.proof.clone().unwrap_or_default()))
         }
         _ => None,
@@ -279,19 +291,16 @@ pub async fn add_step(
         .await
         .map_err(AppError::api)?;
     let b: StepBody = parse_json(&body)?;
-    let family: StepFamily = b
-        .family
-        .parse()
-        .map_err(|_| AppError::Refused("Type d'étape inconnu.".into()).api())?;
+    let family = code(&b.family, "family", StepFamily::VARIANTS, StepFamily::code)?;
     let end_on = match &b.end_on {
-        Some(raw) => Some(day(raw, "end_on")?),
+        Some(raw) => Some(day(raw, "end_on", Horizon::Planned)?),
         None => None,
     };
     let step = NewStep {
         family,
         title: b.title.trim(),
         provider: b.provider.as_deref(),
-        start_on: day(&b.start_on, "start_on")?,
+        start_on: day(&b.start_on, "start_on", Horizon::Planned)?,
         end_on,
         qualifying: b.qualifying,
         validated: b.validated,
@@ -325,18 +334,15 @@ pub async fn add_contract(
         .await
         .map_err(AppError::api)?;
     let b: ContractBody = parse_json(&body)?;
-    let kind: ContractKind = b
-        .kind
-        .parse()
-        .map_err(|_| AppError::Refused("Type de contrat inconnu.".into()).api())?;
+    let kind = code(&b.kind, "kind", ContractKind::VARIANTS, ContractKind::code)?;
     let end = match &b.end_on {
-        Some(raw) => Some(day(raw, "end_on")?),
+        Some(raw) => Some(day(raw, "end_on", Horizon::Planned)?),
         None => None,
     };
     let c = Contract {
         kind,
         employer: b.employer.trim().to_owned(),
-        start: day(&b.start_on, "start_on")?,
+        start: day(&b.start_on, "start_on", Horizon::Planned)?,
         end,
         weekly_hours: b.weekly_hours,
     };
@@ -371,7 +377,7 @@ pub async fn create_meeting(
         &user.actor(),
         &user.scope(),
         b.programme_id,
-        day(&b.held_on, "held_on")?,
+        day(&b.held_on, "held_on", Horizon::Planned)?,
         b.notes.as_deref(),
     )
     .await

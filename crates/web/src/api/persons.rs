@@ -52,8 +52,12 @@ pub async fn list(
     Extension(user): Extension<CurrentUser>,
     Query(q): Query<ApiListQuery>,
 ) -> AppResult<Json<serde_json::Value>> {
-    let per_page = q.per_page.unwrap_or(50).clamp(1, MAX_PER_PAGE);
-    let page = q.page.unwrap_or(1).max(1);
+    let per_page = q.per_page.unwrap_or(50);
+    if !(1..=MAX_PER_PAGE).contains(&per_page) {
+        let e = FieldErrors::one("per_page", format!("De 1 à {MAX_PER_PAGE} par page."));
+        return Err(AppError::Invalid(e).api());
+    }
+    let page = q.page.unwrap_or(1);
     let lq = ListQuery {
         q: q.q,
         commune: q.commune,
@@ -62,7 +66,10 @@ pub async fn list(
         page: Some(page),
         fait: None,
     };
-    let found = person_search::search(&state.db, user.user.structure_id, &lq.filter(per_page))
+    let filter = lq
+        .filter(per_page, &*state.territory().await, "age_band")
+        .map_err(|e| AppError::Invalid(e).api())?;
+    let found = person_search::search(&state.db, user.user.structure_id, &filter)
         .await
         .map_err(|e| AppError::from(e).api())?;
     Ok(Json(

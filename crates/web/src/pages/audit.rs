@@ -10,11 +10,13 @@ use passerelle_domain::audit::{AuditAction, AuditDetail};
 use passerelle_domain::person::field_label;
 use uuid::Uuid;
 
-use super::persons::Choice;
+use super::persons::{Choice, today};
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::error::AppResult;
 use crate::view::{PageCtx, fr_datetime};
+use passerelle_domain::FieldErrors;
+use passerelle_domain::validation::{Horizon, unknown_value};
 
 #[derive(Debug, Default, serde::Deserialize)]
 pub struct AuditQuery {
@@ -97,8 +99,54 @@ fn entity_label(entity: &str) -> &str {
         "indicator_file" => "Indicateurs de la structure",
         "published_report" => "Rapport publié",
         "report_figure" => "Liste d'un indicateur",
+        "committee_meeting" => "Comité",
+        "territory" => "Territoire (communes, QPV)",
         other => other,
     }
+}
+
+/// The filter as typed; an unknown account or action, or a date outside 1900 to today, is
+/// refused with the values allowed (a malformed record id shows next to its field).
+fn checked_filter(
+    q: &AuditQuery,
+    record_id: Option<Uuid>,
+    detail: AuditDetail,
+) -> Result<AuditFilter, FieldErrors> {
+    let mut e = FieldErrors::new();
+    let user_id = match q.user.trim() {
+        "" => None,
+        raw => raw
+            .parse::<Uuid>()
+            .map_err(|_| e.add("user", "Compte inconnu : choisissez-le dans la liste."))
+            .ok(),
+    };
+    let action = match q.action.trim() {
+        "" => None,
+        raw => raw
+            .parse::<AuditAction>()
+            .map_err(|_| {
+                e.add(
+                    "action",
+                    unknown_value(AuditAction::ALL.iter().map(|a| a.code())),
+                )
+            })
+            .ok(),
+    };
+    let mut date = |field: &str, raw: &str| match raw.trim() {
+        "" => None,
+        raw => e.day(field, raw, today(), Horizon::Past),
+    };
+    let (from, to) = (date("from", &q.from), date("to", &q.to));
+    e.into_result(AuditFilter {
+        user_id,
+        entity_id: record_id,
+        action,
+        from,
+        to,
+        limit: LIMIT,
+        offset: 0,
+        detail,
+    })
 }
 
 pub async fn list(
@@ -109,16 +157,8 @@ pub async fn list(
     let s = user.user.structure_id;
     let record = q.record.trim();
     let record_id = record.parse::<Uuid>().ok();
-    let filter = AuditFilter {
-        user_id: q.user.parse().ok(),
-        entity_id: record_id,
-        action: q.action.parse::<AuditAction>().ok(),
-        from: passerelle_domain::french::parse_date(&q.from),
-        to: passerelle_domain::french::parse_date(&q.to),
-        limit: LIMIT,
-        offset: 0,
-        detail: AuditDetail::for_role(user.user.role),
-    };
+    let filter = checked_filter(&q, record_id, AuditDetail::for_role(user.user.role))
+        .map_err(crate::error::AppError::Invalid)?;
     let entries = audit::list(&state.db, s, &filter).await?;
     let rows = entries
         .into_iter()

@@ -8,7 +8,8 @@ use axum::response::{IntoResponse, Response};
 use axum::{Extension, Form};
 use passerelle_db::committees::{self, Decision};
 use passerelle_db::{DbError, persons, programmes};
-use passerelle_domain::french::{date as fr, parse_date};
+use passerelle_domain::french::date as fr;
+use passerelle_domain::validation::{Horizon, parse_day};
 use uuid::Uuid;
 
 use super::persons::{Choice, today};
@@ -103,7 +104,7 @@ pub async fn create(
     Form(f): Form<MeetingForm>,
 ) -> AppResult<Response> {
     let programme = f.programme_id.parse::<Uuid>().ok();
-    let held = parse_date(&f.held_on);
+    let held = parse_day(&f.held_on, today(), Horizon::Planned).ok();
     let error = match (programme, held) {
         (None, _) => Some("Choisissez le dispositif."),
         (_, None) => Some("Indiquez la date du comité (jj/mm/aaaa)."),

@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Response};
 use axum::{Extension, Form};
 use passerelle_db::DbError;
 use passerelle_db::audit::{ENTITY_PERSON, record_view};
-use passerelle_db::person_search::{self, PersonFilter, QpvFilter};
+use passerelle_db::person_search::{self, PersonFilter};
 use passerelle_db::persons;
 use passerelle_db::situations;
 use passerelle_domain::age::AgeBand;
@@ -77,22 +77,22 @@ pub struct ListQuery {
 }
 
 impl ListQuery {
-    pub fn filter(&self, page_size: i64) -> PersonFilter {
-        let page = self.page.unwrap_or(1).max(1);
-        PersonFilter {
-            query: self.q.chars().take(200).collect(),
-            commune_code: Some(self.commune.trim().to_owned()).filter(|c| !c.is_empty()),
-            qpv: match self.qpv.trim() {
-                "" => QpvFilter::Any,
-                "oui" => QpvFilter::InAnyQpv,
-                "non" => QpvFilter::NotInQpv,
-                code => QpvFilter::Code(code.to_owned()),
-            },
-            age_band: AgeBand::from_code(self.age.trim()),
-            on: Some(today()),
-            limit: page_size,
-            offset: (page - 1) * page_size,
-        }
+    /// The checked filter (`age_field`: the age band's name in the caller's query string).
+    pub fn filter(
+        &self,
+        page_size: i64,
+        t: &TerritoryTables,
+        age_field: &str,
+    ) -> Result<PersonFilter, FieldErrors> {
+        let typed = crate::filters::Typed {
+            q: &self.q,
+            commune: &self.commune,
+            qpv: &self.qpv,
+            age: &self.age,
+            age_field,
+            page: self.page,
+        };
+        crate::filters::person_filter(&typed, page_size, t, today())
     }
 
     fn url_for_page(&self, page: i64) -> String {
@@ -160,8 +160,10 @@ pub async fn list(
     Query(query): Query<ListQuery>,
 ) -> AppResult<ListPage> {
     let t = state.territory().await;
-    let page =
-        person_search::search(&state.db, user.user.structure_id, &query.filter(PAGE_SIZE)).await?;
+    let filter = query
+        .filter(PAGE_SIZE, &t, "age")
+        .map_err(AppError::Invalid)?;
+    let page = person_search::search(&state.db, user.user.structure_id, &filter).await?;
     let current = query.page.unwrap_or(1).max(1);
     let pages = ((page.total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
     Ok(ListPage {

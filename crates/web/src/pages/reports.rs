@@ -65,10 +65,13 @@ pub async fn show(
     Query(q): Query<YearQuery>,
 ) -> AppResult<ReportPage> {
     let years = passerelle_report::YEARS;
-    let year = q
-        .annee
-        .unwrap_or(today().year() - 1)
-        .clamp(*years.start(), *years.end());
+    let year = q.annee.unwrap_or(today().year() - 1);
+    if !years.contains(&year) {
+        let message = format!("Année de {} à {}.", years.start(), years.end());
+        return Err(AppError::Invalid(passerelle_domain::FieldErrors::one(
+            "annee", message,
+        )));
+    }
     let defs = definitions(&state, &user).await?;
     let report =
         passerelle_report::build(&state.db, user.user.structure_id, &defs.defs, year).await?;

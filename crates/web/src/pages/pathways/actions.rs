@@ -8,12 +8,12 @@ use axum::{Extension, Form};
 use passerelle_db::enrolments::{self, TransitionData};
 use passerelle_db::steps::NewStep;
 use passerelle_db::{DbError, contracts, steps};
-use passerelle_domain::french::parse_date;
 use passerelle_domain::pathway::exit::ExitReason;
 use passerelle_domain::pathway::step::{
     AppointmentKind, DiagnosisCriterion, ObjectiveStatus, StepFamily,
 };
 use passerelle_domain::pathway::workflow::PathwayEvent;
+use passerelle_domain::validation::{DateError, Horizon, parse_day};
 use uuid::Uuid;
 
 use crate::AppState;
@@ -46,11 +46,15 @@ async fn act(
     }
 }
 
-/// A typed date, or the French message naming `what` was expected.
+/// A typed date under the input policy (1900 to five years ahead; each action adds its own
+/// rule), or the French message naming `what` was expected.
 pub(super) fn day(raw: &str, what: &str) -> Result<time::Date, DbError> {
-    match parse_date(raw) {
-        Some(d) => Ok(d),
-        None => Err(DbError::Refused(format!("Indiquez {what} (jj/mm/aaaa)."))),
+    match parse_day(raw, today(), Horizon::Planned) {
+        Ok(d) => Ok(d),
+        Err(DateError::Unreadable) => {
+            Err(DbError::Refused(format!("Indiquez {what} (jj/mm/aaaa).")))
+        }
+        Err(e) => Err(DbError::Refused(format!("{e} ({what})"))),
     }
 }
 
