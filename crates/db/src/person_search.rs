@@ -35,7 +35,7 @@ pub enum QpvFilter {
     Code(String),
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct PersonPage {
     pub persons: Vec<Person>,
     pub total: i64,

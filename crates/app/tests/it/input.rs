@@ -216,12 +216,12 @@ async fn unknown_filter_values_and_unknown_persons_are_refused() {
             let page = b.get(&format!("/personnes?{q}")).await;
             assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY, "{q}");
         }
+        let refused = b.get("/personnes?age=vieux").await.body;
+        assert!(refused.contains("moins-26"), "the allowed values are named");
         assert!(
-            b.get("/personnes?age=vieux")
-                .await
-                .body
-                .contains("moins-26"),
-            "the allowed values are named"
+            refused.contains("id=\"age-erreur\"")
+                && refused.contains("<form method=\"get\" action=\"/personnes\""),
+            "the list shows the message next to its filter, the filters still there"
         );
         assert_eq!(
             b.get("/personnes?age=26-44&qpv=non").await.status,

@@ -148,25 +148,37 @@ pub struct ListPage {
     qpvs: Vec<Choice>,
     age_bands: Vec<Choice>,
     previous: Option<String>,
+    /// The filters refused, by field.
+    errors: FieldErrors,
     next: Option<String>,
     page: i64,
     pages: i64,
     can_create: bool,
 }
 
+/// The register's list. A filter it cannot apply is shown next to its field, above an empty
+/// list (422), rather than silently ignored.
 pub async fn list(
     State(state): State<AppState>,
     Extension(user): Extension<CurrentUser>,
     Query(query): Query<ListQuery>,
-) -> AppResult<ListPage> {
+) -> AppResult<Response> {
     let t = state.territory().await;
-    let filter = query
-        .filter(PAGE_SIZE, &t, "age")
-        .map_err(AppError::Invalid)?;
-    let page = person_search::search(&state.db, user.user.structure_id, &filter).await?;
+    let (page, errors) = match query.filter(PAGE_SIZE, &t, "age") {
+        Ok(filter) => (
+            person_search::search(&state.db, user.user.structure_id, &filter).await?,
+            FieldErrors::new(),
+        ),
+        Err(errors) => (person_search::PersonPage::default(), errors),
+    };
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
     let current = query.page.unwrap_or(1).max(1);
     let pages = ((page.total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
-    Ok(ListPage {
+    let list = ListPage {
         ctx: PageCtx::new(&user, "personnes").with_notice(query.fait.as_deref()),
         rows: page.persons.iter().map(|p| person_row(p, &t)).collect(),
         total: passerelle_domain::french::integer(page.total),
@@ -185,7 +197,9 @@ pub async fn list(
         pages,
         can_create: user.can(Permission::PersonWrite),
         query,
-    })
+        errors,
+    };
+    Ok((status, list).into_response())
 }
 
 /// A field whose saved value differs from what the user typed, on an edit conflict.
