@@ -5,6 +5,7 @@
 pub mod access;
 pub mod age;
 pub mod audit;
+pub mod clock;
 mod codes;
 pub mod french;
 pub mod id;

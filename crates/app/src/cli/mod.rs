@@ -386,7 +386,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 remove_sqlite_files(&cli.storage.data_dir)?;
             }
             let db = open(&cli.storage).await?;
-            let today = time::OffsetDateTime::now_utc().date();
+            let today = passerelle_domain::clock::today();
             match passerelle_demo::build(&db, persons, today).await? {
                 Some(summary) => {
                     println!(

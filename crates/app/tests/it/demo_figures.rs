@@ -36,7 +36,7 @@ async fn the_demo_plie_activity_gives_the_2021_report_figures() {
         let summary = passerelle_demo::build(
             &db,
             passerelle_demo::DEFAULT_POPULATION,
-            time::OffsetDateTime::now_utc().date(),
+            passerelle_domain::clock::today(),
         )
         .await
         .unwrap()
@@ -397,7 +397,7 @@ async fn the_public_export_hides_small_counts() {
     let summary = passerelle_demo::build(
         &db,
         passerelle_demo::DEFAULT_POPULATION,
-        time::OffsetDateTime::now_utc().date(),
+        passerelle_domain::clock::today(),
     )
     .await
     .unwrap()

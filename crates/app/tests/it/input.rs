@@ -111,7 +111,7 @@ async fn dates_of_year_0_minus_1_or_9999_are_refused_and_nothing_is_stored() {
             let (s, _) = api(&app, &t, "POST", &format!("/api/v1/enrolments/{id}/steps"), step).await;
             assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{bad}");
         }
-        let tomorrow = (time::OffsetDateTime::now_utc().date() + time::Duration::days(1)).to_string();
+        let tomorrow = (passerelle_domain::clock::today() + time::Duration::days(1)).to_string();
         let exit = json!({"event": "exit", "on": tomorrow, "exit_reason": "durable_job", "proof": "CDI"});
         let (s, _) = api(&app, &t, "POST", &format!("/api/v1/enrolments/{id}/transitions"), exit).await;
         assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "no exit after today");

@@ -60,8 +60,7 @@ async fn filters_by_town_qpv_and_age_band() {
             &person_form(
                 "Jeune",
                 "Alice",
-                &(time::OffsetDateTime::now_utc().date() - time::Duration::days(365 * 20))
-                    .to_string(),
+                &(passerelle_domain::clock::today() - time::Duration::days(365 * 20)).to_string(),
             ),
         )
         .await;

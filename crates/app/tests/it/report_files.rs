@@ -11,7 +11,7 @@ use crate::support::{TestApp, databases};
 async fn a_read_only_account_downloads_the_2021_report_as_html_pdf_and_xlsx() {
     for db in databases().await {
         eprintln!("-- on {}", db.backend_name());
-        let today = time::OffsetDateTime::now_utc().date();
+        let today = passerelle_domain::clock::today();
         let summary = passerelle_demo::build(&db, passerelle_demo::DEFAULT_POPULATION, today)
             .await
             .unwrap()

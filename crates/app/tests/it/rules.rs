@@ -343,7 +343,7 @@ async fn an_exit_after_today_is_refused_on_every_path() {
     on_each_backend(|app: TestApp| async move {
         let manager = actor(&app, Role::Manager).await;
         let e = entered_pathway(&app, &manager, "Future").await;
-        let tomorrow = time::OffsetDateTime::now_utc().date().next_day().unwrap();
+        let tomorrow = passerelle_domain::clock::today().next_day().unwrap();
         let data = TransitionData {
             exit: Some((ExitReason::Abandon, "Courrier".into())),
             ..Default::default()

@@ -333,7 +333,7 @@ pub async fn transition(
                 passerelle_domain::french::date(entered)
             )));
         }
-        if occurred_on > OffsetDateTime::now_utc().date() {
+        if occurred_on > passerelle_domain::clock::today() {
             return Err(DbError::Refused(
                 "La sortie ne peut pas être datée dans le futur.".into(),
             ));

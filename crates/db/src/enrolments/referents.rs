@@ -3,7 +3,7 @@
 use passerelle_domain::audit::{Actor, AuditAction, FieldChange};
 use passerelle_domain::pathway::referent::{Candidate, PathwayLife, check_assignment};
 use passerelle_domain::pathway::workflow::PathwayState;
-use time::{Date, OffsetDateTime};
+use time::Date;
 use uuid::Uuid;
 
 use super::{ENTITY_ENROLMENT, get_in_structure};
@@ -50,7 +50,7 @@ pub async fn assign_referent(
             current_from,
         },
         from,
-        OffsetDateTime::now_utc().date(),
+        passerelle_domain::clock::today(),
     )
     .map_err(|r| DbError::Rule(r.into()))?;
     let change = [FieldChange {

@@ -466,7 +466,7 @@ pub async fn build(
     // Later exits (2022 on): a durable job backed by a CDI started seven months before when
     // that CDI falls after 2021 (so the 2021 figures stay as recorded), else an exit without
     // result.
-    let today = time::OffsetDateTime::now_utc().date();
+    let today = passerelle_domain::clock::today();
     for (n, p) in participants.iter().enumerate().skip(TARGETS.exits) {
         let Some(exit) = p.exit.filter(|d| *d <= today) else {
             continue;

@@ -16,7 +16,6 @@ use passerelle_domain::age::AgeBand;
 use passerelle_domain::person::{Person, PersonFields, PersonInput, Sex, field_label};
 use passerelle_domain::territory::TerritoryTables;
 use passerelle_domain::{FieldErrors, Permission};
-use time::OffsetDateTime;
 use uuid::Uuid;
 
 use super::{Notice, see_other};
@@ -27,8 +26,9 @@ use crate::view::{PageCtx, fr_date, fr_datetime};
 
 pub const PAGE_SIZE: i64 = 50;
 
+/// Today in Paris (the one clock).
 pub fn today() -> time::Date {
-    OffsetDateTime::now_utc().date()
+    passerelle_domain::clock::today()
 }
 
 /// A person as a list row or a summary.

@@ -167,7 +167,7 @@ async fn a_pathway_through_the_pages_from_referral_to_exit() {
                 || mine.body.contains("Aucun rendez-vous depuis l'entrée"),
             "no-contact alert"
         );
-        let today = time::OffsetDateTime::now_utc().date();
+        let today = passerelle_domain::clock::today();
         let future = (today + time::Duration::days(3)).to_string();
         let r = referent
             .post(
