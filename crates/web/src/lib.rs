@@ -17,6 +17,7 @@ pub mod filters;
 pub mod guard;
 pub mod input;
 pub mod pages;
+pub mod request_id;
 pub mod routes;
 pub mod signin_limit;
 pub mod view;

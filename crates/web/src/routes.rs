@@ -522,6 +522,9 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn(crate::input::check_input))
         .layer(axum::middleware::from_fn(crate::input::french_errors))
         .layer(axum::middleware::map_response(security_headers))
+        .layer(axum::middleware::from_fn(
+            crate::request_id::with_request_id,
+        ))
         .with_state(state)
 }
 

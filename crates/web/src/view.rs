@@ -96,6 +96,8 @@ struct ErrorPage<'a> {
     status: u16,
     title: &'a str,
     message: &'a str,
+    /// The request's id, to quote to support (it finds the log lines).
+    reference: String,
 }
 
 pub fn error_page(status: StatusCode, message: &str) -> String {
@@ -112,6 +114,7 @@ pub fn error_page(status: StatusCode, message: &str) -> String {
         status: status.as_u16(),
         title,
         message,
+        reference: crate::request_id::current().unwrap_or_default(),
     }
     .render()
     .unwrap_or_else(|_| message.to_owned())

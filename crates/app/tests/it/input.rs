@@ -415,3 +415,30 @@ fn the_command_line_refuses_a_huge_file_before_reading_it() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("le fichier dépasse"));
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[tokio::test]
+async fn an_error_page_quotes_the_request_id_that_the_logs_carry() {
+    on_each_backend(|app: TestApp| async move {
+        use tower::ServiceExt;
+        let req = axum::http::Request::builder()
+            .uri("/nulle-part")
+            .body(axum::body::Body::empty())
+            .unwrap();
+        let res = app.router.clone().oneshot(req).await.unwrap();
+        assert_eq!(res.status(), StatusCode::NOT_FOUND);
+        let id = res
+            .headers()
+            .get(passerelle_web::request_id::HEADER)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+            .expect("every answer carries its request id");
+        assert_eq!(id.len(), 12);
+        let body = http_body_util::BodyExt::collect(res.into_body())
+            .await
+            .unwrap()
+            .to_bytes();
+        let body = String::from_utf8_lossy(&body);
+        assert!(body.contains(&format!("référence {id}")), "{body}");
+    })
+    .await;
+}
