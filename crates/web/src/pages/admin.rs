@@ -44,7 +44,7 @@ pub struct UsersPage {
     errors: FieldErrors,
 }
 
-#[derive(Debug, Default, Clone, serde::Deserialize)]
+#[derive(Default, Clone, serde::Deserialize)]
 pub struct NewUserForm {
     #[serde(default)]
     email: String,
@@ -56,6 +56,18 @@ pub struct NewUserForm {
     password: String,
     #[serde(default)]
     confirm: String,
+}
+
+/// Never prints the password, whatever logs or panics a `{:?}` reaches.
+impl std::fmt::Debug for NewUserForm {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NewUserForm")
+            .field("email", &self.email)
+            .field("display_name", &self.display_name)
+            .field("role", &self.role)
+            .field("password", &"***")
+            .finish_non_exhaustive()
+    }
 }
 
 fn role_choices() -> Vec<Choice> {
@@ -365,4 +377,21 @@ pub async fn revoke_token(
 ) -> AppResult<Response> {
     api_tokens::revoke(&state.db, &user.actor(), id).await?;
     Ok(see_other("/admin/jetons", "jeton-revoque").into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::NewUserForm;
+
+    #[test]
+    fn a_new_accounts_password_never_shows_in_debug_output() {
+        let f = NewUserForm {
+            email: "a@b.fr".into(),
+            password: "phrase secrète".into(),
+            confirm: "phrase secrète".into(),
+            ..Default::default()
+        };
+        let shown = format!("{f:?}");
+        assert!(shown.contains("a@b.fr") && !shown.contains("secrète"), "{shown}");
+    }
 }
