@@ -392,6 +392,9 @@ mod tests {
             ..Default::default()
         };
         let shown = format!("{f:?}");
-        assert!(shown.contains("a@b.fr") && !shown.contains("secrète"), "{shown}");
+        assert!(
+            shown.contains("a@b.fr") && !shown.contains("secrète"),
+            "{shown}"
+        );
     }
 }
