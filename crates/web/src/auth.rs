@@ -49,6 +49,14 @@ pub async fn verify_off_thread(password: &str, stored: &str) -> bool {
         .unwrap_or(false)
 }
 
+/// Hashes a new password off the async threads, as the checks are.
+pub async fn hash_off_thread(password: &str) -> Result<String, AppError> {
+    let password = password.to_owned();
+    tokio::task::spawn_blocking(move || hash_password(&password))
+        .await
+        .map_err(|e| AppError::Internal(format!("hashing task: {e}")))?
+}
+
 /// The answer to a password check counted against the account's limit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PasswordCheck {

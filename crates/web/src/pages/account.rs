@@ -12,7 +12,7 @@ use passerelle_domain::FieldErrors;
 use super::see_other;
 use crate::AppState;
 use crate::auth::{
-    CurrentUser, PasswordCheck, check_new_password, check_password_counted, hash_password,
+    CurrentUser, PasswordCheck, check_new_password, check_password_counted, hash_off_thread,
 };
 use crate::error::AppResult;
 use crate::view::PageCtx;
@@ -82,7 +82,7 @@ pub async fn change_password(
     users::set_password(
         &state.db,
         user.user.id,
-        &hash_password(&f.password)?,
+        &hash_off_thread(&f.password).await?,
         Some(user.user.id),
     )
     .await?;

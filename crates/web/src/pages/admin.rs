@@ -15,7 +15,7 @@ use uuid::Uuid;
 use super::persons::Choice;
 use super::{Notice, see_other};
 use crate::AppState;
-use crate::auth::{CurrentUser, check_new_password, hash_password, new_api_token};
+use crate::auth::{CurrentUser, check_new_password, hash_off_thread, new_api_token};
 use crate::error::{AppError, AppResult};
 use crate::view::{PageCtx, fr_datetime};
 
@@ -163,7 +163,7 @@ pub async fn create_user(
     }
     check_new_password(&mut errors, "password", &f.password, &f.confirm, &email);
     if let (true, Some(role)) = (errors.is_empty(), role) {
-        let hash = hash_password(&f.password)?;
+        let hash = hash_off_thread(&f.password).await?;
         match users::create(
             &state.db,
             NewUser {
@@ -279,7 +279,7 @@ pub async fn reset_password(
     users::set_password(
         &state.db,
         id,
-        &hash_password(&f.password)?,
+        &hash_off_thread(&f.password).await?,
         Some(user.user.id),
     )
     .await?;

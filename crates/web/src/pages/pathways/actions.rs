@@ -13,7 +13,6 @@ use passerelle_domain::pathway::step::{
     AppointmentKind, DiagnosisCriterion, ObjectiveStatus, StepFamily,
 };
 use passerelle_domain::pathway::workflow::PathwayEvent;
-use passerelle_domain::validation::{DateError, Horizon, parse_day};
 use uuid::Uuid;
 
 use crate::AppState;
@@ -22,7 +21,7 @@ use crate::error::AppResult;
 use crate::pages::persons::today;
 use crate::pages::see_other;
 
-use super::in_user_scope;
+use super::{day, in_user_scope};
 
 use super::enrolment::{ActionForm, enrolment_page};
 
@@ -43,18 +42,6 @@ async fn act(
             let page = enrolment_page(state, user, id, Some((section.to_owned(), m)), form).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
-    }
-}
-
-/// A typed date under the input policy (1900 to five years ahead; each action adds its own
-/// rule), or the French message naming `what` was expected.
-pub(super) fn day(raw: &str, what: &str) -> Result<time::Date, DbError> {
-    match parse_day(raw, today(), Horizon::Planned) {
-        Ok(d) => Ok(d),
-        Err(DateError::Unreadable) => {
-            Err(DbError::Refused(format!("Indiquez {what} (jj/mm/aaaa).")))
-        }
-        Err(e) => Err(DbError::Refused(format!("{e} ({what})"))),
     }
 }
 

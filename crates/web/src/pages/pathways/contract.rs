@@ -13,8 +13,7 @@ use passerelle_db::contracts::{self, StoredContract};
 use passerelle_domain::pathway::employment::{Contract, ContractKind};
 use uuid::Uuid;
 
-use super::actions::day;
-use super::in_user_scope;
+use super::{day, in_user_scope};
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::error::{AppError, AppResult};
