@@ -272,6 +272,18 @@ async fn the_exit_is_proposed_at_the_exit_date_being_entered() {
             .get(&format!("/parcours/{}?sortie_le=2999-01-01", e.id))
             .await;
         assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let page = b
+            .get(&format!("/parcours/{}?sortie_le=2020-01-01", e.id))
+            .await;
+        assert_eq!(
+            page.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "before the entry"
+        );
+        assert!(
+            page.body.contains("ne peut pas précéder l&#39;entrée")
+                || page.body.contains("ne peut pas précéder l'entrée")
+        );
         // The API too (`?on=`), and it refuses a date in the future.
         let token = app.api_token(Role::Manager).await;
         let get = |on: &'static str| {

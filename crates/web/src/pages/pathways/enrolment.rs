@@ -443,7 +443,20 @@ pub async fn show(
     };
     let mut page = enrolment_page(&state, &user, id, error, form).await?;
     page.ctx = page.ctx.with_notice(n.fait.as_deref());
-    let status = if bad {
+    // A readable past date the page could not use lies before the pathway's entry.
+    let before_entry = !bad
+        && passerelle_domain::french::parse_date(&page.form.on)
+            .is_some_and(|d| d.to_string() != page.proposal_on_iso);
+    if before_entry {
+        page.error = Some((
+            "exit_on".to_owned(),
+            format!(
+                "La sortie ne peut pas précéder l'entrée : la proposition est calculée au {}.",
+                page.proposal_on
+            ),
+        ));
+    }
+    let status = if bad || before_entry {
         StatusCode::UNPROCESSABLE_ENTITY
     } else {
         StatusCode::OK
