@@ -32,25 +32,11 @@ fn control_in(field: &str, errors: &mut FieldErrors, value: &str) {
     }
 }
 
-/// The bytes of a percent-encoded path, decoded (invalid escapes kept as typed).
+/// A percent-encoded path, decoded (invalid escapes kept as typed).
 fn percent_decoded(raw: &str) -> String {
-    let b = raw.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        let hex = |c: u8| (c as char).to_digit(16);
-        if b[i] == b'%'
-            && i + 2 < b.len()
-            && let (Some(h), Some(l)) = (hex(b[i + 1]), hex(b[i + 2]))
-        {
-            out.push((h * 16 + l) as u8);
-            i += 3;
-            continue;
-        }
-        out.push(b[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
+    percent_encoding::percent_decode_str(raw)
+        .decode_utf8_lossy()
+        .into_owned()
 }
 
 fn form_pairs(errors: &mut FieldErrors, bytes: &[u8]) {
