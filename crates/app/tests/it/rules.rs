@@ -309,6 +309,11 @@ async fn the_exit_is_proposed_at_the_exit_date_being_entered() {
         assert_eq!(body["proposed_exit"]["on"], "2021-06-14");
         assert!(get("2021-09-01").await.1["proposed_exit"].is_null());
         assert_eq!(get("2999-01-01").await.0, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(
+            get("2020-01-01").await.0,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "before the entry"
+        );
         // A programme with a window of four months proposes the transition job in September.
         let mut plie = programmes::get(&app.db, app.structure_id, e.programme_id)
             .await

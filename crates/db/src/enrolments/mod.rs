@@ -5,7 +5,7 @@
 use passerelle_domain::Role;
 use passerelle_domain::audit::{Actor, AuditAction, FieldChange};
 use passerelle_domain::pathway::calendar::add_months;
-use passerelle_domain::pathway::exit::{ExitCategory, ExitReason};
+use passerelle_domain::pathway::exit::{ExitCategory, ExitReason, check_exit_date};
 use passerelle_domain::pathway::texts;
 use passerelle_domain::pathway::workflow::{PathwayEvent, PathwayState, next};
 use time::{Date, OffsetDateTime};
@@ -327,17 +327,8 @@ pub async fn transition(
     }
     if event == PathwayEvent::Exit {
         let entered = e.entered_on.unwrap_or(e.referred_on);
-        if occurred_on < entered {
-            return Err(DbError::Refused(format!(
-                "La sortie ne peut pas précéder l'entrée du {}.",
-                passerelle_domain::french::date(entered)
-            )));
-        }
-        if occurred_on > passerelle_domain::clock::today() {
-            return Err(DbError::Refused(
-                "La sortie ne peut pas être datée dans le futur.".into(),
-            ));
-        }
+        check_exit_date(occurred_on, entered, passerelle_domain::clock::today())
+            .map_err(|err| DbError::Refused(err.to_string()))?;
         if let Some((reason, _)) = &data.exit {
             let programme = crate::programmes::get(db, actor.structure_id, e.programme_id).await?;
             if !programme.def.exit_reasons.contains(reason) {

@@ -127,6 +127,27 @@ impl TrainingRules {
     }
 }
 
+/// Why an exit date is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum ExitDateError {
+    #[error("La sortie ne peut pas précéder l'entrée du {}.", french::date(*.0))]
+    BeforeEntry(Date),
+    #[error("La sortie ne peut pas être datée dans le futur.")]
+    InTheFuture,
+}
+
+/// An exit happens between the pathway's entry (`entered`) and today: the date a referent
+/// records, and the date at which the rules propose the exit.
+pub fn check_exit_date(on: Date, entered: Date, today: Date) -> Result<(), ExitDateError> {
+    if on < entered {
+        Err(ExitDateError::BeforeEntry(entered))
+    } else if on > today {
+        Err(ExitDateError::InTheFuture)
+    } else {
+        Ok(())
+    }
+}
+
 /// What the system proposes to the referent, with the reason in French.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Proposal {
@@ -453,6 +474,21 @@ mod tests {
         assert_eq!(
             propose(&[], &[t], ON, &ExitRules::default()).map(|p| p.reason),
             Some(ExitReason::QualifyingTrainingValidated)
+        );
+    }
+
+    #[test]
+    fn an_exit_lies_between_the_entry_and_today() {
+        let entered = date!(2021 - 02 - 05);
+        assert_eq!(check_exit_date(entered, entered, ON), Ok(()));
+        assert_eq!(check_exit_date(ON, entered, ON), Ok(()));
+        assert_eq!(
+            check_exit_date(date!(2021 - 02 - 04), entered, ON),
+            Err(ExitDateError::BeforeEntry(entered))
+        );
+        assert_eq!(
+            check_exit_date(date!(2021 - 12 - 16), entered, ON),
+            Err(ExitDateError::InTheFuture)
         );
     }
 

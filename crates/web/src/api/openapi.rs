@@ -271,7 +271,7 @@ pub fn spec() -> Value {
                 "responses": write_responses(json!({"201": ok("Orientation créée", schema_ref("Enrolment")), "404": err("Personne ou dispositif introuvable"), "422": err("Refusée (déjà en parcours, champs manquants ou trop longs)")}))}},
             "/enrolments/{id}": {"get": {"summary": "Un parcours : état, journal, étapes, référents, sortie proposée", "parameters": [id_param.clone(),
                     {"name": "on", "in": "query", "schema": {"type": "string", "format": "date"}, "description": "Date de sortie envisagée (AAAA-MM-JJ, pas dans le futur) : la sortie est proposée à cette date ; aujourd'hui par défaut"}],
-                "responses": responses(json!({"200": ok("Le parcours", schema_ref("EnrolmentDetail")), "404": err("Introuvable ou hors de votre périmètre"), "422": err("Date de sortie envisagée invalide ou dans le futur")}))}},
+                "responses": responses(json!({"200": ok("Le parcours", schema_ref("EnrolmentDetail")), "404": err("Introuvable ou hors de votre périmètre"), "422": err("Date de sortie envisagée invalide, avant l'entrée ou dans le futur")}))}},
             "/enrolments/{id}/transitions": {"post": {"summary": "Proposer au comité, sortir (motif, justificatif), suivi à 6 mois", "parameters": [id_param.clone()],
                 "requestBody": body(b["transition"].clone()),
                 "responses": write_responses(json!({"200": ok("Nouvel état", schema_ref("Enrolment")), "404": err("Introuvable ou hors de votre périmètre"), "409": err("Modifié entre-temps"), "422": err("Transition refusée, avec la raison")}))}},

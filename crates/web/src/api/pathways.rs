@@ -12,7 +12,7 @@ use passerelle_db::steps::NewStep;
 use passerelle_db::{DbError, contracts, programmes, steps};
 use passerelle_domain::FieldErrors;
 use passerelle_domain::pathway::employment::{Contract, ContractKind};
-use passerelle_domain::pathway::exit::ExitReason;
+use passerelle_domain::pathway::exit::{ExitReason, check_exit_date};
 use passerelle_domain::pathway::step::StepFamily;
 use passerelle_domain::pathway::workflow::PathwayEvent;
 use passerelle_domain::validation::{Horizon, parse_day, unknown_value};
@@ -103,10 +103,15 @@ pub async fn show(
     let (e, _) = in_user_scope(&state, &user, id)
         .await
         .map_err(AppError::api)?;
-    // An exit is dated today or before, as it will be recorded.
+    // An exit date as it could be recorded: between the entry and today.
     let on = match q.on.as_deref() {
         None => today(),
-        Some(raw) => day(raw, "on", Horizon::Past)?,
+        Some(raw) => {
+            let on = day(raw, "on", Horizon::Past)?;
+            check_exit_date(on, e.entered_on.unwrap_or(e.referred_on), today())
+                .map_err(|err| AppError::Invalid(FieldErrors::one("on", err.to_string())).api())?;
+            on
+        }
     };
     let log = enrolments::log(&state.db, s, id).await.map_err(api)?;
     let steps = steps::of_enrolment(&state.db, s, id).await.map_err(api)?;

@@ -12,11 +12,14 @@ use passerelle_domain::Permission;
 use passerelle_domain::french::date as fr;
 use passerelle_domain::pathway::duration::{DurationStatus, duration_status};
 use passerelle_domain::pathway::employment::ContractKind;
+use passerelle_domain::pathway::exit::check_exit_date;
 use passerelle_domain::pathway::referent;
 use passerelle_domain::pathway::step::{
     AppointmentKind, DiagnosisCriterion, ObjectiveStatus, StepFamily,
 };
 use passerelle_domain::pathway::workflow::PathwayState;
+use passerelle_domain::validation::{Horizon, parse_day};
+use time::Date;
 use uuid::Uuid;
 
 use crate::AppState;
@@ -181,10 +184,13 @@ pub(super) async fn enrolment_page(
             note: t.note.unwrap_or_default(),
         })
         .collect();
-    // The proposal at the exit date being entered (a past or present day), else today.
-    let exit_on = passerelle_domain::french::parse_date(&form.on)
-        .filter(|d| *d <= on && *d >= e.entered_on.unwrap_or(e.referred_on))
-        .unwrap_or(on);
+    // The proposal at the exit date being entered, else today; a date the exit could not
+    // take is said next to the field (unless an action's refusal is already shown).
+    let (exit_on, exit_on_error) = match proposal_day(&form.on, &e, on) {
+        Ok(d) => (d.unwrap_or(on), None),
+        Err(m) => (on, Some(("exit_on".to_owned(), m))),
+    };
+    let error = error.or(exit_on_error);
     let proposal = if e.state == PathwayState::Entered {
         enrolments::proposed_exit(&state.db, s, &e, exit_on)
             .await?
@@ -413,6 +419,18 @@ pub(super) async fn enrolment_page(
     })
 }
 
+/// The exit date being entered, read by the input policy's date parser and checked by the
+/// exit's own rule (between the entry and today); `None` when nothing was typed.
+fn proposal_day(raw: &str, e: &Enrolment, today: Date) -> Result<Option<Date>, String> {
+    if raw.trim().is_empty() {
+        return Ok(None);
+    }
+    let d = parse_day(raw, today, Horizon::Past).map_err(|err| err.to_string())?;
+    check_exit_date(d, e.entered_on.unwrap_or(e.referred_on), today)
+        .map(|()| Some(d))
+        .map_err(|err| err.to_string())
+}
+
 /// `?sortie_le=AAAA-MM-JJ`: the exit date being entered, at which the rules' proposal is
 /// computed.
 #[derive(Debug, Default, serde::Deserialize)]
@@ -427,36 +445,13 @@ pub async fn show(
     Query(n): Query<Notice>,
     Query(q): Query<ExitOn>,
 ) -> AppResult<Response> {
-    let asked = q.sortie_le.unwrap_or_default();
-    let bad = !asked.is_empty()
-        && passerelle_domain::french::parse_date(&asked).is_none_or(|d| d > today());
-    let error = bad.then(|| {
-        (
-            "exit_on".to_owned(),
-            "Date de sortie invalide ou dans le futur : indiquez un jour passé (jj/mm/aaaa)."
-                .to_owned(),
-        )
-    });
     let form = ActionForm {
-        on: asked,
+        on: q.sortie_le.unwrap_or_default(),
         ..ActionForm::default()
     };
-    let mut page = enrolment_page(&state, &user, id, error, form).await?;
+    let mut page = enrolment_page(&state, &user, id, None, form).await?;
     page.ctx = page.ctx.with_notice(n.fait.as_deref());
-    // A readable past date the page could not use lies before the pathway's entry.
-    let before_entry = !bad
-        && passerelle_domain::french::parse_date(&page.form.on)
-            .is_some_and(|d| d.to_string() != page.proposal_on_iso);
-    if before_entry {
-        page.error = Some((
-            "exit_on".to_owned(),
-            format!(
-                "La sortie ne peut pas précéder l'entrée : la proposition est calculée au {}.",
-                page.proposal_on
-            ),
-        ));
-    }
-    let status = if bad || before_entry {
+    let status = if page.error.is_some() {
         StatusCode::UNPROCESSABLE_ENTITY
     } else {
         StatusCode::OK
