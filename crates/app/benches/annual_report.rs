@@ -20,8 +20,8 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 use std::time::Instant;
 
-use passerelle_db::{Db, structures};
-use passerelle_domain::indicator::{IndicatorDef, Measure};
+use passerelle_db::{Db, access::structures};
+use passerelle_domain::reports::indicator::{IndicatorDef, Measure};
 use sqlx::SqlitePool;
 use time::{Date, Month};
 use uuid::Uuid;
@@ -425,13 +425,13 @@ async fn main() {
             .filter(|d| !matches!(d.measure, Measure::Percent | Measure::Ratio))
         {
             let t = Instant::now();
-            passerelle_db::indicators::evaluate_periods(&db, structure, d, &both)
+            passerelle_db::reports::indicators::evaluate_periods(&db, structure, d, &both)
                 .await
                 .expect("figure");
             println!("  engine {:<28} {:>8.1} ms (two years)", d.id, ms(t));
             if !d.breakdowns.is_empty() {
                 let t = Instant::now();
-                passerelle_db::indicators::evaluate_breakdowns(
+                passerelle_db::reports::indicators::evaluate_breakdowns(
                     &db,
                     structure,
                     d,

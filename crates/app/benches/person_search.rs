@@ -9,10 +9,10 @@
 
 use std::time::Instant;
 
-use passerelle_db::person_search::{self, PersonFilter};
 use passerelle_db::persons;
-use passerelle_db::{Db, structures, territory};
-use passerelle_domain::person::PersonFields;
+use passerelle_db::persons::search::{self, PersonFilter};
+use passerelle_db::{Db, access::structures, territory};
+use passerelle_domain::persons::PersonFields;
 
 /// A surname as a real register has them: one person in five carries one of a hundred common
 /// names (about 0.2 % each, like Martin or Dupont), the others one of some fifty thousand rarer
@@ -107,7 +107,7 @@ async fn main() {
         let q = match i % 6 {
             0 => last.to_owned(),
             1 => last.to_uppercase(),
-            2 => passerelle_domain::name_search::normalise(last),
+            2 => passerelle_domain::persons::name_search::normalise(last),
             3 => {
                 let mut c: Vec<char> = last.chars().collect();
                 let at = 1 + i % (c.len() - 1);
@@ -134,9 +134,7 @@ async fn main() {
             ..Default::default()
         };
         let t = Instant::now();
-        let page = person_search::search(&db, s.id, &filter)
-            .await
-            .expect("search");
+        let page = search::search(&db, s.id, &filter).await.expect("search");
         let ms = t.elapsed().as_secs_f64() * 1000.0;
         times.push(ms);
         by_kind[if i < 600 { i % 6 } else { 6 }].push(ms);

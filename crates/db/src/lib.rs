@@ -12,26 +12,14 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{PgPool, SqlitePool};
 
-pub mod api_tokens;
+pub mod access;
 pub mod audit;
-pub mod caseload;
-pub mod committees;
-pub mod contracts;
-pub mod enrolments;
-pub mod indicator_files;
-pub mod indicators;
+pub mod modules;
 pub mod params;
-pub mod person_search;
+pub mod pathways;
 pub mod persons;
-pub mod programmes;
-pub mod publications;
-pub mod scope;
-pub mod sessions;
-pub mod situations;
-pub mod steps;
-pub mod structures;
+pub mod reports;
 pub mod territory;
-pub mod users;
 
 /// A connection pool on one of the two supported engines.
 #[derive(Clone, Debug)]

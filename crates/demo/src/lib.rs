@@ -2,10 +2,12 @@
 //! per role. Deterministic (seeded), so tests can rely on it. No real person: names are drawn
 //! independently from lists of common surnames and first names.
 
-use passerelle_db::users::NewUser;
-use passerelle_db::{Db, DbResult, persons, situations, structures, territory, users};
-use passerelle_domain::person::{PersonFields, Sex};
-use passerelle_domain::situation::{Answer, LabourStatus, SituationFields};
+use passerelle_db::access::users::NewUser;
+use passerelle_db::{
+    Db, DbResult, access::structures, access::users, persons, persons::situations, territory,
+};
+use passerelle_domain::persons::situation::{Answer, LabourStatus, SituationFields};
+use passerelle_domain::persons::{PersonFields, Sex};
 use passerelle_domain::territory::Qpv;
 use passerelle_domain::{Role, Team};
 use time::macros::date;
@@ -202,8 +204,8 @@ pub fn population(seed: u64, n: usize, today: Date) -> Vec<(PersonFields, Vec<Si
             let email = (rng.u32(..100) < 60).then(|| {
                 format!(
                     "{}.{}{}@exemple.fr",
-                    passerelle_domain::name_search::normalise(first).replace(' ', "-"),
-                    passerelle_domain::name_search::normalise(last).replace(' ', "-"),
+                    passerelle_domain::persons::name_search::normalise(first).replace(' ', "-"),
+                    passerelle_domain::persons::name_search::normalise(last).replace(' ', "-"),
                     rng.u32(..1000)
                 )
             });
@@ -338,9 +340,9 @@ pub async fn build(db: &Db, population_size: usize, today: Date) -> DbResult<Opt
         plie::build(db, structure.id, manager, &referents, &residents).await?;
         programmes::other_programmes(db, structure.id, manager, &team_referents, &residents)
             .await?;
-        passerelle_db::indicator_files::save(
+        passerelle_db::reports::indicator_files::save(
             db,
-            passerelle_db::indicator_files::Author {
+            passerelle_db::reports::indicator_files::Author {
                 structure_id: structure.id,
                 user: Some(manager),
             },
@@ -371,7 +373,7 @@ mod tests {
             b.iter().map(|p| &p.0).collect::<Vec<_>>()
         );
         for (p, situations) in &a {
-            let age = passerelle_domain::age::age_at(p.birth_date, today);
+            let age = passerelle_domain::persons::age::age_at(p.birth_date, today);
             assert!((18..=65).contains(&age), "age {age}");
             for s in situations {
                 assert!(s.observed_on <= today && s.observed_on >= p.birth_date);

@@ -2,14 +2,14 @@
 
 use std::collections::HashMap;
 
-use passerelle_db::committees::{self, Decision};
-use passerelle_db::enrolments::{self, NewReferral, TransitionData};
-use passerelle_db::scope::Scope;
-use passerelle_db::{Db, DbResult, contracts, programmes};
+use passerelle_db::pathways::committees::{self, Decision};
+use passerelle_db::pathways::enrolments::{self, NewReferral, TransitionData};
+use passerelle_db::pathways::scope::Scope;
+use passerelle_db::{Db, DbResult, pathways::contracts, pathways::programmes};
 use passerelle_domain::audit::Actor;
-use passerelle_domain::pathway::employment::{Contract, ContractKind};
-use passerelle_domain::pathway::exit::ExitReason;
-use passerelle_domain::pathway::workflow::PathwayEvent;
+use passerelle_domain::pathways::employment::{Contract, ContractKind};
+use passerelle_domain::pathways::exit::ExitReason;
+use passerelle_domain::pathways::workflow::PathwayEvent;
 use passerelle_domain::{Role, Team};
 use time::macros::date;
 use time::{Date, Duration};
@@ -39,7 +39,7 @@ pub async fn other_programmes(
     });
     for (k, programme) in all
         .iter()
-        .filter(|p| p.def.code != passerelle_domain::pathway::programme::PLIE)
+        .filter(|p| p.def.code != passerelle_domain::pathways::programme::PLIE)
         .enumerate()
     {
         // Each programme's pathways are held by its own team's referents.

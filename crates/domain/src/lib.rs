@@ -3,20 +3,17 @@
 //! Every other crate depends on this one and never the other way round.
 
 pub mod access;
-pub mod age;
 pub mod audit;
 pub mod clock;
 mod codes;
 pub mod french;
 pub mod id;
-pub mod indicator;
 pub mod iso_date;
-pub mod name_search;
-pub mod pathway;
-pub mod person;
+pub mod modules;
+pub mod pathways;
+pub mod persons;
+pub mod reports;
 pub mod rule;
-pub mod situation;
-pub mod suppression;
 pub mod territory;
 pub mod validation;
 

@@ -1,7 +1,7 @@
 //! A rule of the field refusing a change, typed: callers show its French message next to the
 //! form, and tests assert on which rule refused rather than on the wording.
 
-use crate::pathway::referent::ReferentError;
+use crate::pathways::referent::ReferentError;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum RuleViolation {

@@ -3,7 +3,7 @@
 //! indicator is set aside with the reason; it never takes the others down.
 
 use passerelle_db::{Db, DbError, DbResult};
-use passerelle_domain::indicator::IndicatorDef;
+use passerelle_domain::reports::indicator::IndicatorDef;
 use uuid::Uuid;
 
 /// The definitions shipped with the app.
@@ -252,11 +252,12 @@ pub fn check_file(
 /// The definitions in force for a structure: shipped, then its own files.
 pub async fn for_structure(db: &Db, structure_id: Uuid) -> DbResult<Definitions> {
     let shipped = shipped_definitions().map_err(DbError::Corrupt)?;
-    let files: Vec<(String, String)> = passerelle_db::indicator_files::list(db, structure_id)
-        .await?
-        .into_iter()
-        .map(|f| (f.name, f.source))
-        .collect();
+    let files: Vec<(String, String)> =
+        passerelle_db::reports::indicator_files::list(db, structure_id)
+            .await?
+            .into_iter()
+            .map(|f| (f.name, f.source))
+            .collect();
     Ok(resolve(shipped, &files))
 }
 

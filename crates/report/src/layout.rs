@@ -2,7 +2,7 @@
 //! figures each one lists, and its charts. Checked against the definitions when read, so a
 //! typo in an id is refused with the file and section, not shown as an empty page.
 
-use passerelle_domain::indicator::IndicatorDef;
+use passerelle_domain::reports::indicator::IndicatorDef;
 
 /// The layout shipped with the app.
 pub const SHIPPED_LAYOUT: (&str, &str) =

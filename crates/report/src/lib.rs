@@ -7,7 +7,7 @@ pub mod layout;
 pub mod render;
 
 use passerelle_db::{Db, DbResult};
-use passerelle_domain::indicator::{Breakdown, IndicatorDef, Measure};
+use passerelle_domain::reports::indicator::{Breakdown, IndicatorDef, Measure};
 use passerelle_domain::territory::TerritoryTables;
 use time::{Date, Month};
 use uuid::Uuid;
@@ -101,7 +101,7 @@ async fn raw_values(
     futures_util::future::try_join_all(defs.iter().map(|d| async move {
         match d.measure {
             Measure::Percent | Measure::Ratio => Ok(None),
-            _ => passerelle_db::indicators::evaluate_periods(db, structure_id, d, periods)
+            _ => passerelle_db::reports::indicators::evaluate_periods(db, structure_id, d, periods)
                 .await
                 .map(Some),
         }
@@ -203,7 +203,14 @@ pub async fn with_breakdowns(
         .filter(|(_, d)| !d.breakdowns.is_empty())
         .collect();
     let results = futures_util::future::try_join_all(wanted.iter().map(|(_, d)| {
-        passerelle_db::indicators::evaluate_breakdowns(db, structure_id, d, &d.breakdowns, from, to)
+        passerelle_db::reports::indicators::evaluate_breakdowns(
+            db,
+            structure_id,
+            d,
+            &d.breakdowns,
+            from,
+            to,
+        )
     }))
     .await?;
     let wanted = wanted.into_iter().zip(results).flat_map(|((i, d), all)| {
@@ -237,7 +244,7 @@ pub async fn with_breakdowns(
 /// unknown last; other groups by their code.
 fn group_rank(b: Breakdown, key: &str) -> (usize, String) {
     let position = match b {
-        Breakdown::AgeBand => passerelle_domain::age::AgeBand::ALL
+        Breakdown::AgeBand => passerelle_domain::persons::age::AgeBand::ALL
             .iter()
             .position(|a| a.code() == key),
         _ => None,
@@ -255,24 +262,26 @@ pub fn group_label(territory: &TerritoryTables, b: Breakdown, key: &str) -> Stri
         (_, "inconnu") => "Non renseigné".to_owned(),
         (Breakdown::Commune, code) => territory.commune_name(code),
         (Breakdown::Sex, code) => code
-            .parse::<passerelle_domain::person::Sex>()
+            .parse::<passerelle_domain::persons::Sex>()
             .map(|s| s.label().to_owned())
             .unwrap_or_else(|_| code.to_owned()),
-        (Breakdown::AgeBand, code) => passerelle_domain::age::AgeBand::from_code(code)
+        (Breakdown::AgeBand, code) => passerelle_domain::persons::age::AgeBand::from_code(code)
             .map(|b| b.label().to_owned())
             .unwrap_or_else(|| code.to_owned()),
-        (Breakdown::EducationLevel, code) => passerelle_domain::situation::EDUCATION_LEVELS
-            .iter()
-            .find(|(level, _)| level.to_string() == code)
-            .map(|(_, label)| (*label).to_owned())
-            .unwrap_or_else(|| code.to_owned()),
+        (Breakdown::EducationLevel, code) => {
+            passerelle_domain::persons::situation::EDUCATION_LEVELS
+                .iter()
+                .find(|(level, _)| level.to_string() == code)
+                .map(|(_, label)| (*label).to_owned())
+                .unwrap_or_else(|| code.to_owned())
+        }
         (Breakdown::ExitCategory, "aucune") => "Pas encore sorti".to_owned(),
         (Breakdown::ExitCategory, code) => code
-            .parse::<passerelle_domain::pathway::exit::ExitCategory>()
+            .parse::<passerelle_domain::pathways::exit::ExitCategory>()
             .map(|c| c.label().to_owned())
             .unwrap_or_else(|_| code.to_owned()),
         (Breakdown::ContractKind, code) => code
-            .parse::<passerelle_domain::pathway::employment::ContractKind>()
+            .parse::<passerelle_domain::pathways::employment::ContractKind>()
             .map(|c| c.label().to_owned())
             .unwrap_or_else(|_| code.to_owned()),
         (Breakdown::Team, code) => code
@@ -334,11 +343,11 @@ pub async fn counted(
         })
         .collect();
     // A publication keeps every record of the structure; a reader later sees those in scope.
-    let whole = passerelle_db::scope::Scope::whole_structure(structure_id);
+    let whole = passerelle_db::pathways::scope::Scope::whole_structure(structure_id);
     let listed = futures_util::future::try_join_all(
         counts
             .iter()
-            .map(|d| passerelle_db::indicators::counted_records(db, &whole, d, from, to)),
+            .map(|d| passerelle_db::reports::indicators::counted_records(db, &whole, d, from, to)),
     )
     .await?;
     let records = counts

@@ -3,8 +3,10 @@
 //! breakdown and across figures that overlap (a total and its sub-total); rates follow the
 //! counts they divide, means and sums the count of their records.
 
-use passerelle_domain::indicator::{Breakdown, IndicatorDef, Measure};
-use passerelle_domain::suppression::{CountTable, Published, suppress_tables, total_publishable};
+use passerelle_domain::reports::indicator::{Breakdown, IndicatorDef, Measure};
+use passerelle_domain::reports::suppression::{
+    CountTable, Published, suppress_tables, total_publishable,
+};
 use serde_json::{Value, json};
 
 use crate::{Figure, Report};

@@ -2,9 +2,9 @@
 //! request.
 
 use argon2::{Argon2, PasswordHash, PasswordHasher, PasswordVerifier};
-use passerelle_db::scope::Scope;
-use passerelle_db::sessions::Session;
-use passerelle_db::users::{self, User};
+use passerelle_db::access::sessions::Session;
+use passerelle_db::access::users::{self, User};
+use passerelle_db::pathways::scope::Scope;
 use passerelle_domain::audit::Actor;
 use passerelle_domain::{FieldErrors, Permission};
 use sha2::{Digest, Sha256};

@@ -2,9 +2,9 @@
 //! or page is refused with the values allowed (never silently ignored, which would show a
 //! list that looks filtered and is not).
 
-use passerelle_db::person_search::{PersonFilter, QpvFilter};
+use passerelle_db::persons::search::{PersonFilter, QpvFilter};
 use passerelle_domain::FieldErrors;
-use passerelle_domain::age::AgeBand;
+use passerelle_domain::persons::age::AgeBand;
 use passerelle_domain::territory::TerritoryTables;
 use passerelle_domain::validation::unknown_value;
 use time::Date;

@@ -59,10 +59,11 @@ async fn api_user(state: &AppState, headers: &HeaderMap) -> Result<CurrentUser, 
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
         .ok_or(AppError::Unauthenticated)?;
-    let user_id = passerelle_db::api_tokens::authenticate(&state.db, &token_hash(token.trim()))
-        .await?
-        .ok_or(AppError::Unauthenticated)?;
-    let user = passerelle_db::users::get(&state.db, user_id).await?;
+    let user_id =
+        passerelle_db::access::api_tokens::authenticate(&state.db, &token_hash(token.trim()))
+            .await?
+            .ok_or(AppError::Unauthenticated)?;
+    let user = passerelle_db::access::users::get(&state.db, user_id).await?;
     Ok(CurrentUser {
         user,
         session: None,
@@ -77,7 +78,7 @@ pub async fn session_user(
     let Some(token) = jar.get(SESSION_COOKIE).map(|c| c.value().to_owned()) else {
         return Ok(None);
     };
-    let Some(session) = passerelle_db::sessions::find_live(
+    let Some(session) = passerelle_db::access::sessions::find_live(
         &state.db,
         &token_hash(&token),
         state.config.session_idle,
@@ -86,7 +87,7 @@ pub async fn session_user(
     else {
         return Ok(None);
     };
-    let user = passerelle_db::users::get(&state.db, session.user_id).await?;
+    let user = passerelle_db::access::users::get(&state.db, session.user_id).await?;
     if !user.active {
         return Ok(None);
     }

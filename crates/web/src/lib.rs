@@ -16,6 +16,7 @@ pub mod error;
 pub mod filters;
 pub mod guard;
 pub mod input;
+pub mod modules;
 pub mod pages;
 pub mod request_id;
 pub mod routes;

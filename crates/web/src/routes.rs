@@ -1,15 +1,14 @@
-//! Every route, with the one permission it requires. The router is built from this table and
-//! the tests walk the same table for every role, so no route can escape the guard.
+//! The route table: the shell's routes and those each module registers, every one with the one
+//! permission it requires. The router is built from this table and the tests walk the same
+//! table for every role, so no route can escape the guard.
 
 use axum::Router;
+use axum::handler::Handler;
 use axum::middleware::from_fn_with_state;
 use axum::routing::{MethodRouter, get, post, put};
 use passerelle_domain::Permission;
 
-use crate::pages::{
-    account, admin, audit, committees, home, indicators, pathways, persons, programmes,
-    report_files, reports, signin, situations, territory,
-};
+use crate::modules::MODULES;
 use crate::{AppState, api, assets, guard};
 
 /// A route as the permission test sees it.
@@ -21,477 +20,79 @@ pub struct RouteSpec {
     pub permission: Option<Permission>,
 }
 
-struct Route {
+/// A route a module registers: its method, path and permission, and its handler.
+pub struct Route {
     spec: RouteSpec,
     handler: MethodRouter<AppState>,
 }
 
-fn route(
-    method: &'static str,
-    path: &'static str,
-    permission: Option<Permission>,
-    handler: MethodRouter<AppState>,
-) -> Route {
-    Route {
-        spec: RouteSpec {
-            method,
-            path,
-            permission,
-        },
-        handler,
+impl Route {
+    fn new(
+        method: &'static str,
+        path: &'static str,
+        permission: Option<Permission>,
+        handler: MethodRouter<AppState>,
+    ) -> Route {
+        Route {
+            spec: RouteSpec {
+                method,
+                path,
+                permission,
+            },
+            handler,
+        }
+    }
+
+    pub fn get<H: Handler<T, AppState>, T: 'static>(
+        path: &'static str,
+        permission: Permission,
+        h: H,
+    ) -> Route {
+        Route::new("GET", path, Some(permission), get(h))
+    }
+
+    pub fn post<H: Handler<T, AppState>, T: 'static>(
+        path: &'static str,
+        permission: Permission,
+        h: H,
+    ) -> Route {
+        Route::new("POST", path, Some(permission), post(h))
+    }
+
+    pub fn put<H: Handler<T, AppState>, T: 'static>(
+        path: &'static str,
+        permission: Permission,
+        h: H,
+    ) -> Route {
+        Route::new("PUT", path, Some(permission), put(h))
+    }
+
+    /// A route open without signing in: only the sign-in page (and the shell's assets).
+    pub fn public_get<H: Handler<T, AppState>, T: 'static>(path: &'static str, h: H) -> Route {
+        Route::new("GET", path, None, get(h))
+    }
+
+    pub fn public_post<H: Handler<T, AppState>, T: 'static>(path: &'static str, h: H) -> Route {
+        Route::new("POST", path, None, post(h))
     }
 }
 
-fn table() -> Vec<Route> {
-    use Permission::*;
+/// The routes of the application shell, outside any module.
+fn shell() -> Vec<Route> {
     vec![
-        route("GET", "/static/passerelle.css", None, get(assets::css)),
-        route("GET", "/static/htmx.min.js", None, get(assets::htmx)),
-        route("GET", "/connexion", None, get(signin::form)),
-        route("POST", "/connexion", None, post(signin::submit)),
-        route(
-            "POST",
-            "/deconnexion",
-            Some(SignedIn),
-            post(signin::sign_out),
-        ),
-        route("GET", "/", Some(SignedIn), get(home::show)),
-        route(
-            "GET",
-            "/compte/mot-de-passe",
-            Some(SignedIn),
-            get(account::password_form),
-        ),
-        route(
-            "POST",
-            "/compte/mot-de-passe",
-            Some(SignedIn),
-            post(account::change_password),
-        ),
-        route("GET", "/personnes", Some(PersonRead), get(persons::list)),
-        route(
-            "GET",
-            "/personnes/nouvelle",
-            Some(PersonWrite),
-            get(persons::new_form),
-        ),
-        route(
-            "POST",
-            "/personnes",
-            Some(PersonWrite),
-            post(persons::create),
-        ),
-        route(
-            "GET",
-            "/personnes/{id}",
-            Some(PersonRead),
-            get(persons::show),
-        ),
-        route(
-            "GET",
-            "/personnes/{id}/modifier",
-            Some(PersonWrite),
-            get(persons::edit_form),
-        ),
-        route(
-            "POST",
-            "/personnes/{id}",
-            Some(PersonWrite),
-            post(persons::update),
-        ),
-        route(
-            "POST",
-            "/personnes/{id}/supprimer",
-            Some(PersonDelete),
-            post(persons::delete),
-        ),
-        route(
-            "GET",
-            "/personnes/{id}/situations/nouvelle",
-            Some(SituationWrite),
-            get(situations::new_form),
-        ),
-        route(
-            "POST",
-            "/personnes/{id}/situations",
-            Some(SituationWrite),
-            post(situations::create),
-        ),
-        route(
-            "GET",
-            "/parcours",
-            Some(PathwayRead),
-            get(pathways::caseload),
-        ),
-        route(
-            "GET",
-            "/parcours/orienter",
-            Some(PathwayWrite),
-            get(pathways::referral_form),
-        ),
-        route(
-            "POST",
-            "/parcours",
-            Some(PathwayWrite),
-            post(pathways::refer),
-        ),
-        route(
-            "GET",
-            "/parcours/{id}",
-            Some(PathwayRead),
-            get(pathways::show),
-        ),
-        route(
-            "POST",
-            "/parcours/{id}/proposer",
-            Some(PathwayWrite),
-            post(pathways::propose),
-        ),
-        route(
-            "POST",
-            "/parcours/{id}/sortie",
-            Some(PathwayWrite),
-            post(pathways::exit),
-        ),
-        route(
-            "POST",
-            "/parcours/{id}/suivi",
-            Some(PathwayWrite),
-            post(pathways::follow_up),
-        ),
-        route(
-            "POST",
-            "/parcours/{id}/referent",
-            Some(ReferentAssign),
-            post(pathways::assign),
-        ),
-        route(
-            "POST",
-            "/parcours/{id}/rendez-vous",
-            Some(PathwayWrite),
-            post(pathways::add_appointment),
-        ),
-        route(
-            "POST",
-            "/parcours/{id}/diagnostic",
-            Some(PathwayWrite),
-            post(pathways::add_diagnosis),
-        ),
-        route(
-            "POST",
-            "/parcours/{id}/objectifs/{objective}/etat",
-            Some(PathwayWrite),
-            post(pathways::set_objective_status),
-        ),
-        route(
-            "POST",
-            "/parcours/{id}/objectifs",
-            Some(PathwayWrite),
-            post(pathways::add_objective),
-        ),
-        route(
-            "POST",
-            "/parcours/{id}/etapes",
-            Some(PathwayWrite),
-            post(pathways::add_step),
-        ),
-        route(
-            "POST",
-            "/parcours/{id}/contrats",
-            Some(PathwayWrite),
-            post(pathways::add_contract),
-        ),
-        route(
-            "GET",
-            "/parcours/{id}/contrats/{contract}",
-            Some(PathwayWrite),
-            get(pathways::edit_contract),
-        ),
-        route(
-            "POST",
-            "/parcours/{id}/contrats/{contract}",
-            Some(PathwayWrite),
-            post(pathways::update_contract),
-        ),
-        route(
-            "GET",
-            "/comites",
-            Some(CommitteeManage),
-            get(committees::list),
-        ),
-        route(
-            "POST",
-            "/comites",
-            Some(CommitteeManage),
-            post(committees::create),
-        ),
-        route(
-            "GET",
-            "/comites/{id}",
-            Some(CommitteeManage),
-            get(committees::show),
-        ),
-        route(
-            "POST",
-            "/comites/{id}/sorties",
-            Some(CommitteeManage),
-            post(committees::review_exit),
-        ),
-        route(
-            "POST",
-            "/comites/{id}/decisions",
-            Some(CommitteeManage),
-            post(committees::decide),
-        ),
-        route(
-            "GET",
-            "/admin/dispositifs",
-            Some(ProgrammeManage),
-            get(programmes::list),
-        ),
-        route(
-            "GET",
-            "/admin/dispositifs/{id}",
-            Some(ProgrammeManage),
-            get(programmes::edit),
-        ),
-        route(
-            "POST",
-            "/admin/dispositifs/{id}",
-            Some(ProgrammeManage),
-            post(programmes::update),
-        ),
-        route("GET", "/rapports", Some(ReportRead), get(reports::show)),
-        route(
-            "GET",
-            "/rapports/indicateurs",
-            Some(IndicatorManage),
-            get(indicators::list),
-        ),
-        route(
-            "POST",
-            "/rapports/indicateurs",
-            Some(IndicatorManage),
-            post(indicators::create),
-        ),
-        route(
-            "GET",
-            "/rapports/indicateurs/{id}",
-            Some(IndicatorManage),
-            get(indicators::edit),
-        ),
-        route(
-            "POST",
-            "/rapports/indicateurs/{id}",
-            Some(IndicatorManage),
-            post(indicators::update),
-        ),
-        route(
-            "POST",
-            "/rapports/indicateurs/{id}/supprimer",
-            Some(IndicatorManage),
-            post(indicators::delete),
-        ),
-        route(
-            "GET",
-            "/rapports/{year}/rapport.html",
-            Some(ReportRead),
-            get(report_files::html),
-        ),
-        route(
-            "GET",
-            "/rapports/{year}/rapport.pdf",
-            Some(ReportRead),
-            get(report_files::pdf),
-        ),
-        route(
-            "GET",
-            "/rapports/{year}/rapport.xlsx",
-            Some(ReportRead),
-            get(report_files::xlsx),
-        ),
-        route(
-            "POST",
-            "/rapports/{year}/publier",
-            Some(ReportPublish),
-            post(reports::publish),
-        ),
-        route(
-            "GET",
-            "/rapports/publications/{id}",
-            Some(ReportExplain),
-            get(reports::publication),
-        ),
-        route(
-            "GET",
-            "/rapports/publications/{id}/{figure}",
-            Some(ReportExplain),
-            get(reports::published_figure),
-        ),
-        route(
-            "GET",
-            "/rapports/{year}/{id}",
-            Some(ReportRead),
-            get(reports::explain),
-        ),
-        route("GET", "/admin/journal", Some(AuditRead), get(audit::list)),
-        route(
-            "GET",
-            "/admin/utilisateurs",
-            Some(UserManage),
-            get(admin::users),
-        ),
-        route(
-            "POST",
-            "/admin/utilisateurs",
-            Some(UserManage),
-            post(admin::create_user),
-        ),
-        route(
-            "POST",
-            "/admin/utilisateurs/{id}",
-            Some(UserManage),
-            post(admin::update_user),
-        ),
-        route(
-            "POST",
-            "/admin/utilisateurs/{id}/revoquer-sessions",
-            Some(UserManage),
-            post(admin::revoke_sessions),
-        ),
-        route(
-            "POST",
-            "/admin/utilisateurs/{id}/mot-de-passe",
-            Some(UserManage),
-            post(admin::reset_password),
-        ),
-        route(
-            "GET",
-            "/admin/jetons",
-            Some(ApiTokenManage),
-            get(admin::tokens),
-        ),
-        route(
-            "POST",
-            "/admin/jetons",
-            Some(ApiTokenManage),
-            post(admin::create_token),
-        ),
-        route(
-            "POST",
-            "/admin/jetons/{id}/revoquer",
-            Some(ApiTokenManage),
-            post(admin::revoke_token),
-        ),
-        route(
-            "GET",
-            "/admin/territoire",
-            Some(ReferenceDataManage),
-            get(territory::show),
-        ),
-        route(
-            "POST",
-            "/admin/territoire/qpv",
-            Some(ReferenceDataManage),
-            post(territory::import_qpv),
-        ),
-        route(
-            "POST",
-            "/admin/territoire/communes",
-            Some(ReferenceDataManage),
-            post(territory::import_communes),
-        ),
-        route(
-            "GET",
-            "/api/v1/reports/{year}",
-            Some(ReportRead),
-            get(api::reports::annual),
-        ),
-        route(
-            "GET",
-            "/api/v1/programmes",
-            Some(PathwayRead),
-            get(api::pathways::programmes_list),
-        ),
-        route(
-            "GET",
-            "/api/v1/persons/{id}/enrolments",
-            Some(PathwayRead),
-            get(api::pathways::of_person),
-        ),
-        route(
-            "POST",
-            "/api/v1/enrolments",
-            Some(PathwayWrite),
-            post(api::pathways::refer),
-        ),
-        route(
-            "GET",
-            "/api/v1/enrolments/{id}",
-            Some(PathwayRead),
-            get(api::pathways::show),
-        ),
-        route(
-            "POST",
-            "/api/v1/enrolments/{id}/transitions",
-            Some(PathwayWrite),
-            post(api::pathways::transition),
-        ),
-        route(
-            "POST",
-            "/api/v1/enrolments/{id}/steps",
-            Some(PathwayWrite),
-            post(api::pathways::add_step),
-        ),
-        route(
-            "POST",
-            "/api/v1/enrolments/{id}/contracts",
-            Some(PathwayWrite),
-            post(api::pathways::add_contract),
-        ),
-        route(
-            "POST",
-            "/api/v1/committees",
-            Some(CommitteeManage),
-            post(api::pathways::create_meeting),
-        ),
-        route(
-            "POST",
-            "/api/v1/committees/{id}/decisions",
-            Some(CommitteeManage),
-            post(api::pathways::decide),
-        ),
-        route(
-            "GET",
-            "/api/v1/openapi.json",
-            None,
-            get(api::openapi::document),
-        ),
-        route(
-            "GET",
-            "/api/v1/persons",
-            Some(PersonRead),
-            get(api::persons::list),
-        ),
-        route(
-            "POST",
-            "/api/v1/persons",
-            Some(PersonWrite),
-            post(api::persons::create),
-        ),
-        route(
-            "GET",
-            "/api/v1/persons/{id}",
-            Some(PersonRead),
-            get(api::persons::show),
-        ),
-        route(
-            "PUT",
-            "/api/v1/persons/{id}",
-            Some(PersonWrite),
-            put(api::persons::update),
-        ),
+        Route::public_get("/static/passerelle.css", assets::css),
+        Route::public_get("/static/htmx.min.js", assets::htmx),
+        Route::public_get("/api/v1/openapi.json", api::openapi::document),
     ]
+}
+
+/// The shell's routes and those every module registers.
+fn table() -> Vec<Route> {
+    let mut routes = shell();
+    for m in MODULES {
+        routes.extend((m.routes)());
+    }
+    routes
 }
 
 /// Every route with its permission, for tests and documentation.

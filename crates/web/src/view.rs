@@ -3,9 +3,9 @@
 
 use askama::Template;
 use axum::http::StatusCode;
-use passerelle_domain::Permission;
 
 use crate::auth::CurrentUser;
+use crate::modules::MenuLink;
 
 /// The layout's data, built once per request from the signed-in user.
 #[derive(Debug, Clone, Default)]
@@ -14,14 +14,8 @@ pub struct PageCtx {
     pub user_name: String,
     pub role_label: String,
     pub csrf: String,
-    pub can_persons: bool,
-    pub can_audit: bool,
-    pub can_users: bool,
-    pub can_tokens: bool,
-    pub can_territory: bool,
-    pub can_pathways: bool,
-    pub can_committees: bool,
-    pub can_reports: bool,
+    /// The main navigation bar: what the modules register for this user's role.
+    pub menu: Vec<MenuLink>,
     /// The menu entry to mark as current.
     pub section: &'static str,
     /// A confirmation to show once (after a redirect).
@@ -35,14 +29,7 @@ impl PageCtx {
             user_name: user.user.display_name.clone(),
             role_label: user.user.role.label().to_owned(),
             csrf: user.csrf().to_owned(),
-            can_persons: user.can(Permission::PersonRead),
-            can_audit: user.can(Permission::AuditRead),
-            can_users: user.can(Permission::UserManage),
-            can_tokens: user.can(Permission::ApiTokenManage),
-            can_territory: user.can(Permission::ReferenceDataManage),
-            can_pathways: user.can(Permission::PathwayRead),
-            can_committees: user.can(Permission::CommitteeManage),
-            can_reports: user.can(Permission::ReportRead),
+            menu: crate::modules::main_menu(user),
             section,
             notice: None,
         }
@@ -55,10 +42,6 @@ impl PageCtx {
 
     pub fn is(&self, section: &str) -> bool {
         self.section == section
-    }
-
-    pub fn can_admin(&self) -> bool {
-        self.can_audit || self.can_users || self.can_tokens || self.can_territory
     }
 }
 

@@ -5,12 +5,12 @@
 
 use std::path::Path;
 
-use passerelle_db::users::{self, NewUser};
-use passerelle_db::{Db, persons, programmes, structures, territory};
-use passerelle_domain::pathway::calendar::add_months;
-use passerelle_domain::pathway::employment::ContractKind;
-use passerelle_domain::pathway::exit::ExitReason;
-use passerelle_domain::pathway::step::StepFamily;
+use passerelle_db::access::users::{self, NewUser};
+use passerelle_db::{Db, access::structures, pathways::programmes, persons, territory};
+use passerelle_domain::pathways::calendar::add_months;
+use passerelle_domain::pathways::employment::ContractKind;
+use passerelle_domain::pathways::exit::ExitReason;
+use passerelle_domain::pathways::step::StepFamily;
 use passerelle_domain::{Role, Team};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use time::macros::{date, time};

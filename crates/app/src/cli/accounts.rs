@@ -4,8 +4,8 @@ use std::io::BufRead;
 
 use anyhow::bail;
 use clap::Subcommand;
-use passerelle_db::users::{self, NewUser};
-use passerelle_db::{api_tokens, structures};
+use passerelle_db::access::users::{self, NewUser};
+use passerelle_db::{access::api_tokens, access::structures};
 use passerelle_domain::audit::Actor;
 use passerelle_domain::{Role, Team};
 use passerelle_web::auth;

@@ -6,8 +6,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
 use clap::{Args, Parser, Subcommand};
-use passerelle_db::{Db, structures};
-use passerelle_domain::suppression::check_threshold;
+use passerelle_db::{Db, access::structures};
+use passerelle_domain::reports::suppression::check_threshold;
 use passerelle_web::{AppState, WebConfig, build_app};
 
 mod accounts;
@@ -95,7 +95,7 @@ pub enum Command {
         #[arg(long)]
         public: bool,
         /// Smallest count shown in a public export.
-        #[arg(long, default_value_t = passerelle_domain::suppression::DEFAULT_THRESHOLD)]
+        #[arg(long, default_value_t = passerelle_domain::reports::suppression::DEFAULT_THRESHOLD)]
         threshold: i64,
     },
     /// The structure's own indicator definitions (TOML files in the shipped format).
@@ -170,7 +170,7 @@ async fn structure_of(
 }
 
 async fn indicators(storage: &Storage, cmd: IndicatorsCommand) -> anyhow::Result<()> {
-    use passerelle_db::indicator_files;
+    use passerelle_db::reports::indicator_files;
     match cmd {
         IndicatorsCommand::List { structure } => {
             let db = open(storage).await?;

@@ -117,7 +117,7 @@ async fn api_permissions_follow_the_matrix_and_revoked_tokens_stop_working() {
             assert_eq!(write, expect_write, "{role:?} write");
         }
         let token = token_for(&app, &mut admin, Role::Referent).await;
-        let tokens = passerelle_db::api_tokens::list(&app.db, app.structure_id).await.unwrap();
+        let tokens = passerelle_db::access::api_tokens::list(&app.db, app.structure_id).await.unwrap();
         let t = tokens.iter().find(|t| t.revoked_at.is_none() && t.last_used_at.is_none()).unwrap();
         assert_eq!(admin.post(&format!("/admin/jetons/{}/revoquer", t.id), &[]).await.status, StatusCode::SEE_OTHER);
         let (s, _) = call(&app, "GET", "/api/v1/persons", Some(&token), None).await;
@@ -178,10 +178,10 @@ async fn pathways_through_the_api_follow_scope_and_permissions() {
         assert_eq!(e["entered_on"], "2021-03-09");
 
         // Once the referent of the other tool is named, the first referent's tool loses sight.
-        let other_user = passerelle_db::api_tokens::list(&app.db, app.structure_id).await.unwrap().into_iter().find(|t| t.last_used_at.is_none() && t.name == "outil de test").map(|t| t.user_id);
+        let other_user = passerelle_db::access::api_tokens::list(&app.db, app.structure_id).await.unwrap().into_iter().find(|t| t.last_used_at.is_none() && t.name == "outil de test").map(|t| t.user_id);
         let other_user = other_user.unwrap();
         let actor = passerelle_domain::audit::Actor { structure_id: app.structure_id, user_id: other_user };
-        passerelle_db::enrolments::assign_referent(&app.db, &actor, id.parse().unwrap(), other_user, time::macros::date!(2021 - 03 - 09)).await.unwrap();
+        passerelle_db::pathways::enrolments::assign_referent(&app.db, &actor, id.parse().unwrap(), other_user, time::macros::date!(2021 - 03 - 09)).await.unwrap();
         let (s, _) = call(&app, "GET", &format!("/api/v1/enrolments/{id}"), Some(&other_referent), None).await;
         let (s2, _) = call(&app, "GET", &format!("/api/v1/enrolments/{id}"), Some(&referent), None).await;
         assert_eq!((s, s2), (StatusCode::OK, StatusCode::NOT_FOUND), "only the named referent sees it");
@@ -230,7 +230,7 @@ async fn an_admins_token_acts_as_the_admin_and_cannot_read_a_person() {
         )
         .await;
         let director = app.staff(Role::Director).await;
-        let (director, _) = passerelle_db::users::by_email(&app.db, &director)
+        let (director, _) = passerelle_db::access::users::by_email(&app.db, &director)
             .await
             .unwrap()
             .unwrap();
@@ -251,7 +251,7 @@ async fn an_admins_token_acts_as_the_admin_and_cannot_read_a_person() {
         assert_eq!(page.status, StatusCode::CREATED, "{}", page.body);
         let at = page.body.find("pas_").unwrap();
         let token = page.body[at..at + 68].to_owned();
-        let tokens = passerelle_db::api_tokens::list(&app.db, app.structure_id)
+        let tokens = passerelle_db::access::api_tokens::list(&app.db, app.structure_id)
             .await
             .unwrap();
         let admin_id = tokens[0].user_id;
@@ -322,7 +322,7 @@ async fn a_token_stops_working_when_its_owners_password_changes() {
 
         // The same when an admin resets the password.
         let token = app.api_token_of(&email).await;
-        let (u, _) = passerelle_db::users::by_email(&app.db, &email)
+        let (u, _) = passerelle_db::access::users::by_email(&app.db, &email)
             .await
             .unwrap()
             .unwrap();

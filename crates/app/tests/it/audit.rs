@@ -140,7 +140,7 @@ async fn a_deletion_keeps_its_trace() {
 async fn account_changes_are_audited_without_secrets() {
     on_each_backend(|app: TestApp| async move {
         let email = app.staff(Role::Reception).await;
-        let (u, _) = passerelle_db::users::by_email(&app.db, &email)
+        let (u, _) = passerelle_db::access::users::by_email(&app.db, &email)
             .await
             .unwrap()
             .unwrap();

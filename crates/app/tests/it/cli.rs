@@ -333,7 +333,7 @@ async fn an_operator_creates_a_token_on_the_command_line_that_works_and_is_audit
         api_status(&router, &token).await,
         axum::http::StatusCode::OK
     );
-    let (owner, _) = passerelle_db::users::by_email(&db, "outil@mie.fr")
+    let (owner, _) = passerelle_db::access::users::by_email(&db, "outil@mie.fr")
         .await
         .unwrap()
         .unwrap();

@@ -3,7 +3,7 @@
 //! definitions written by hand, and the generator never hands over its totals.
 
 use passerelle_db::{Db, with_pool};
-use passerelle_domain::pathway::calendar::months_between;
+use passerelle_domain::pathways::calendar::months_between;
 use time::Date;
 use time::macros::date;
 use uuid::Uuid;
@@ -41,7 +41,7 @@ async fn the_demo_plie_activity_gives_the_2021_report_figures() {
         .await
         .unwrap()
         .unwrap();
-        let plie = passerelle_db::programmes::by_code(&db, summary.structure_id, "plie")
+        let plie = passerelle_db::pathways::programmes::by_code(&db, summary.structure_id, "plie")
             .await
             .unwrap()
             .id;
@@ -211,9 +211,9 @@ async fn the_demo_plie_activity_gives_the_2021_report_figures() {
         assert_eq!(accompanied["value"], 662);
         // Explain this number: the records behind a figure are exactly those it counts.
         let entries_def = defs.iter().find(|d| d.id == "plie.entries").unwrap();
-        let counted = passerelle_db::indicators::counted_records(
+        let counted = passerelle_db::reports::indicators::counted_records(
             &db,
-            &passerelle_db::scope::Scope::whole_structure(summary.structure_id),
+            &passerelle_db::pathways::scope::Scope::whole_structure(summary.structure_id),
             entries_def,
             y1,
             y2,
@@ -232,9 +232,9 @@ async fn the_demo_plie_activity_gives_the_2021_report_figures() {
             .iter()
             .find(|d| d.id == "plie.avg_duration_months")
             .unwrap();
-        let lengths: Vec<f64> = passerelle_db::indicators::counted_records(
+        let lengths: Vec<f64> = passerelle_db::reports::indicators::counted_records(
             &db,
-            &passerelle_db::scope::Scope::whole_structure(summary.structure_id),
+            &passerelle_db::pathways::scope::Scope::whole_structure(summary.structure_id),
             duration_def,
             y1,
             y2,
@@ -259,9 +259,9 @@ async fn the_demo_plie_activity_gives_the_2021_report_figures() {
         );
         let people_def = defs.iter().find(|d| d.id == "plie.accompanied").unwrap();
         assert_eq!(
-            passerelle_db::indicators::counted_records(
+            passerelle_db::reports::indicators::counted_records(
                 &db,
-                &passerelle_db::scope::Scope::whole_structure(summary.structure_id),
+                &passerelle_db::pathways::scope::Scope::whole_structure(summary.structure_id),
                 people_def,
                 y1,
                 y2
@@ -296,7 +296,9 @@ async fn the_demo_plie_activity_gives_the_2021_report_figures() {
         for (f, d) in with.figures.iter().zip(&defs) {
             for b in &f.breakdowns {
                 let person_level = matches!(b.dimension.as_str(), "commune" | "sex" | "qpv");
-                if d.measure == passerelle_domain::indicator::Measure::Count || person_level {
+                if d.measure == passerelle_domain::reports::indicator::Measure::Count
+                    || person_level
+                {
                     let sum: i64 = b.cells.iter().map(|c| c.value).sum();
                     assert_eq!(sum as f64, f.value, "{} by {} adds up", f.id, b.dimension);
                 }
@@ -335,7 +337,7 @@ async fn the_demo_plie_activity_gives_the_2021_report_figures() {
             structure_id: summary.structure_id,
             user_id,
         };
-        let pub_id = passerelle_db::publications::publish(
+        let pub_id = passerelle_db::reports::publications::publish(
             &db,
             &actor,
             2021,
@@ -358,7 +360,7 @@ async fn the_demo_plie_activity_gives_the_2021_report_figures() {
         let now = passerelle_report::snapshot(&db, summary.structure_id, &defs, 2021)
             .await
             .unwrap();
-        let stored = passerelle_db::publications::get(&db, summary.structure_id, pub_id)
+        let stored = passerelle_db::reports::publications::get(&db, summary.structure_id, pub_id)
             .await
             .unwrap();
         let frozen = passerelle_report::Snapshot {

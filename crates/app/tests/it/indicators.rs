@@ -3,7 +3,7 @@
 //! to a role that may not see them.
 
 use axum::http::StatusCode;
-use passerelle_db::indicator_files::{self, Author};
+use passerelle_db::reports::indicator_files::{self, Author};
 use passerelle_domain::Role;
 
 use crate::report_properties::{Pathway, Person, record};

@@ -18,7 +18,7 @@ use crate::support::{TestApp, on_each_backend};
 /// A token acting as a new account of `role`, created in storage as an operator would.
 pub async fn token(app: &TestApp, role: Role) -> String {
     let email = app.staff(role).await;
-    let (u, _) = passerelle_db::users::by_email(&app.db, &email)
+    let (u, _) = passerelle_db::access::users::by_email(&app.db, &email)
         .await
         .unwrap()
         .unwrap();
@@ -28,7 +28,7 @@ pub async fn token(app: &TestApp, role: Role) -> String {
         user_id: u.id,
     };
     let hash = passerelle_web::auth::token_hash(&secret);
-    passerelle_db::api_tokens::create(&app.db, &actor, true, "conformité", &hash)
+    passerelle_db::access::api_tokens::create(&app.db, &actor, true, "conformité", &hash)
         .await
         .unwrap();
     secret

@@ -63,23 +63,23 @@ async fn every_route_answers_each_role_as_the_matrix_says() {
         manager.refresh_csrf().await;
         let person =
             create_person(&mut manager, &person_form("Matrice", "Test", "1990-01-01")).await;
-        let target_user = passerelle_db::users::by_email(&app.db, &app.staff(Role::ReadOnly).await)
+        let target_user = passerelle_db::access::users::by_email(&app.db, &app.staff(Role::ReadOnly).await)
             .await
             .unwrap()
             .unwrap()
             .0;
         // A pathway waiting for a referent (in every PLIE staff member's scope) and a committee.
-        passerelle_db::programmes::ensure_defaults(&app.db, app.structure_id)
+        passerelle_db::pathways::programmes::ensure_defaults(&app.db, app.structure_id)
             .await
             .unwrap();
-        let plie = passerelle_db::programmes::by_code(&app.db, app.structure_id, "plie")
+        let plie = passerelle_db::pathways::programmes::by_code(&app.db, app.structure_id, "plie")
             .await
             .unwrap();
         let actor = passerelle_domain::audit::Actor {
             structure_id: app.structure_id,
             user_id: target_user.id,
         };
-        let referral = passerelle_db::enrolments::NewReferral {
+        let referral = passerelle_db::pathways::enrolments::NewReferral {
             person_id: person,
             programme_id: plie.id,
             prescriber_organisation: "Mission locale",
@@ -87,13 +87,13 @@ async fn every_route_answers_each_role_as_the_matrix_says() {
             referred_on: time::macros::date!(2021 - 03 - 01),
             reason: "Test",
         };
-        let enrolment = passerelle_db::enrolments::refer(&app.db, &actor, referral)
+        let enrolment = passerelle_db::pathways::enrolments::refer(&app.db, &actor, referral)
             .await
             .unwrap();
-        let meeting = passerelle_db::committees::create_meeting(
+        let meeting = passerelle_db::pathways::committees::create_meeting(
             &app.db,
             &actor,
-            &passerelle_db::scope::Scope::whole_structure(app.structure_id),
+            &passerelle_db::pathways::scope::Scope::whole_structure(app.structure_id),
             plie.id,
             time::macros::date!(2021 - 03 - 10),
             None,
@@ -107,12 +107,12 @@ async fn every_route_answers_each_role_as_the_matrix_says() {
             enrolment: enrolment.id.to_string(),
             meeting: meeting.id.to_string(),
             programme: plie.id.to_string(),
-            contract: passerelle_db::contracts::add(
+            contract: passerelle_db::pathways::contracts::add(
                 &app.db,
                 &actor,
                 person,
-                &passerelle_domain::pathway::employment::Contract {
-                    kind: passerelle_domain::pathway::employment::ContractKind::Cdi,
+                &passerelle_domain::pathways::employment::Contract {
+                    kind: passerelle_domain::pathways::employment::ContractKind::Cdi,
                     employer: "Employeur".into(),
                     start: time::macros::date!(2021 - 04 - 01),
                     end: None,
@@ -123,7 +123,7 @@ async fn every_route_answers_each_role_as_the_matrix_says() {
             .await
             .unwrap()
             .to_string(),
-            indicator_file: passerelle_db::indicator_files::save(
+            indicator_file: passerelle_db::reports::indicator_files::save(
                 &app.db,
                 (&actor).into(),
                 "perso.toml",
@@ -133,7 +133,7 @@ async fn every_route_answers_each_role_as_the_matrix_says() {
             .await
             .unwrap()
             .to_string(),
-            publication: passerelle_db::publications::publish(
+            publication: passerelle_db::reports::publications::publish(
                 &app.db,
                 &actor,
                 2021,

@@ -277,7 +277,7 @@ async fn sensitive_fields_are_hidden_from_reception() {
             )
             .await;
         assert_eq!(again.status, StatusCode::SEE_OTHER);
-        let history = passerelle_db::situations::history(&app.db, app.structure_id, id)
+        let history = passerelle_db::persons::situations::history(&app.db, app.structure_id, id)
             .await
             .unwrap();
         assert_eq!(history.len(), 2);
@@ -308,7 +308,7 @@ async fn a_situation_with_bad_dates_is_refused_in_french() {
         assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(res.body.contains("précède la naissance"));
         assert!(
-            passerelle_db::situations::history(&app.db, app.structure_id, id)
+            passerelle_db::persons::situations::history(&app.db, app.structure_id, id)
                 .await
                 .unwrap()
                 .is_empty()

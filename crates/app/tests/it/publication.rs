@@ -68,7 +68,7 @@ async fn a_correction_after_publication_moves_today_s_figure_not_the_published_o
         assert!(listed.body.contains("Personne0"));
         let published = director.post("/rapports/2021/publier", &[]).await;
         assert_eq!(published.status, StatusCode::SEE_OTHER);
-        let publication = passerelle_db::publications::list(&app.db, app.structure_id)
+        let publication = passerelle_db::reports::publications::list(&app.db, app.structure_id)
             .await
             .unwrap()[0]
             .id;

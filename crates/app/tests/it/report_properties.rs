@@ -6,9 +6,9 @@
 
 use passerelle_db::params::{Param, Params};
 use passerelle_db::{Db, bind_params, with_pool};
-use passerelle_domain::indicator::{Breakdown, Filters, IndicatorDef, Measure, Quantity};
-use passerelle_domain::pathway::exit::ExitCategory;
-use passerelle_domain::pathway::step::StepFamily;
+use passerelle_domain::pathways::exit::ExitCategory;
+use passerelle_domain::pathways::step::StepFamily;
+use passerelle_domain::reports::indicator::{Breakdown, Filters, IndicatorDef, Measure, Quantity};
 use proptest::prelude::*;
 use time::macros::date;
 use time::{Date, Duration, Month};
@@ -115,10 +115,10 @@ fn day(offset: i64) -> Date {
 /// Records the activity of `world` for a structure, as the repositories would store it.
 pub async fn record(db: &Db, structure: Uuid, world: &[Person]) {
     use Param::{Bool, Date as D, Text, Uuid as U};
-    passerelle_db::programmes::ensure_defaults(db, structure)
+    passerelle_db::pathways::programmes::ensure_defaults(db, structure)
         .await
         .unwrap();
-    let programmes: Vec<Uuid> = passerelle_db::programmes::list(db, structure)
+    let programmes: Vec<Uuid> = passerelle_db::pathways::programmes::list(db, structure)
         .await
         .unwrap()
         .into_iter()
@@ -128,9 +128,9 @@ pub async fn record(db: &Db, structure: Uuid, world: &[Person]) {
     let mut referents = Vec::new();
     for i in 0..3 {
         let email = format!("referent{i}-{}@test.fr", Uuid::now_v7().simple());
-        let user = passerelle_db::users::create(
+        let user = passerelle_db::access::users::create(
             db,
-            passerelle_db::users::NewUser {
+            passerelle_db::access::users::NewUser {
                 structure_id: structure,
                 email: &email,
                 display_name: &format!("Référent {i}"),
@@ -224,7 +224,7 @@ async fn check_world(world: Vec<Person>) {
         passerelle_db::territory::ensure_default_communes(&db)
             .await
             .unwrap();
-        let structure = passerelle_db::structures::create(&db, "Structure générée")
+        let structure = passerelle_db::access::structures::create(&db, "Structure générée")
             .await
             .unwrap()
             .id;
@@ -242,13 +242,15 @@ async fn check_world(world: Vec<Person>) {
                 Measure::Count | Measure::DistinctPersons | Measure::MeanMonths
             )
         }) {
-            let together = passerelle_db::indicators::evaluate_periods(&db, structure, def, &years)
-                .await
-                .unwrap();
-            for ((from, to), value) in years.iter().zip(&together) {
-                let alone = passerelle_db::indicators::evaluate(&db, structure, def, *from, *to)
+            let together =
+                passerelle_db::reports::indicators::evaluate_periods(&db, structure, def, &years)
                     .await
                     .unwrap();
+            for ((from, to), value) in years.iter().zip(&together) {
+                let alone =
+                    passerelle_db::reports::indicators::evaluate(&db, structure, def, *from, *to)
+                        .await
+                        .unwrap();
                 assert!(
                     (alone - value).abs() < 1e-9,
                     "{} from {from}: {value} with the year before, {alone} alone, on {}",
@@ -266,11 +268,12 @@ async fn check_world(world: Vec<Person>) {
             breakdowns: Vec::new(),
             ..contracts.clone()
         };
-        let summed = passerelle_db::indicators::evaluate_periods(&db, structure, &hours, &years)
-            .await
-            .unwrap();
+        let summed =
+            passerelle_db::reports::indicators::evaluate_periods(&db, structure, &hours, &years)
+                .await
+                .unwrap();
         let counted =
-            passerelle_db::indicators::evaluate_periods(&db, structure, contracts, &years)
+            passerelle_db::reports::indicators::evaluate_periods(&db, structure, contracts, &years)
                 .await
                 .unwrap();
         assert_eq!(
@@ -286,10 +289,11 @@ async fn check_world(world: Vec<Person>) {
                 .iter()
                 .filter(|d| matches!(d.measure, Measure::Count | Measure::DistinctPersons))
             {
-                let total = passerelle_db::indicators::evaluate(&db, structure, def, from, to)
-                    .await
-                    .unwrap() as i64;
-                let all = passerelle_db::indicators::evaluate_breakdowns(
+                let total =
+                    passerelle_db::reports::indicators::evaluate(&db, structure, def, from, to)
+                        .await
+                        .unwrap() as i64;
+                let all = passerelle_db::reports::indicators::evaluate_breakdowns(
                     &db,
                     structure,
                     def,
@@ -300,7 +304,7 @@ async fn check_world(world: Vec<Person>) {
                 .await
                 .unwrap();
                 for (b, groups) in def.breakdowns.iter().zip(&all) {
-                    let alone = passerelle_db::indicators::evaluate_breakdown(
+                    let alone = passerelle_db::reports::indicators::evaluate_breakdown(
                         &db, structure, def, *b, from, to,
                     )
                     .await
@@ -326,7 +330,7 @@ async fn check_world(world: Vec<Person>) {
                             },
                             _ => continue,
                         };
-                        let value = passerelle_db::indicators::evaluate(
+                        let value = passerelle_db::reports::indicators::evaluate(
                             &db, structure, &filtered, from, to,
                         )
                         .await
@@ -350,8 +354,9 @@ async fn check_world(world: Vec<Person>) {
                         db.backend_name()
                     );
                 }
-                let whole_structure = passerelle_db::scope::Scope::whole_structure(structure);
-                let counted = passerelle_db::indicators::counted_records(
+                let whole_structure =
+                    passerelle_db::pathways::scope::Scope::whole_structure(structure);
+                let counted = passerelle_db::reports::indicators::counted_records(
                     &db,
                     &whole_structure,
                     def,
@@ -362,7 +367,7 @@ async fn check_world(world: Vec<Person>) {
                 .unwrap()
                 .records;
                 assert_eq!(counted.len() as i64, total, "{} {year} listed", def.id);
-                let excluded = passerelle_db::indicators::excluded_records(
+                let excluded = passerelle_db::reports::indicators::excluded_records(
                     &db,
                     &whole_structure,
                     def,
@@ -373,10 +378,15 @@ async fn check_world(world: Vec<Person>) {
                 .unwrap()
                 .records;
                 assert!(excluded.iter().all(|r| !r.reasons.is_empty()));
-                let whole =
-                    passerelle_db::indicators::evaluate(&db, structure, &unfiltered(def), from, to)
-                        .await
-                        .unwrap() as i64;
+                let whole = passerelle_db::reports::indicators::evaluate(
+                    &db,
+                    structure,
+                    &unfiltered(def),
+                    from,
+                    to,
+                )
+                .await
+                .unwrap() as i64;
                 assert_eq!(
                     total + excluded.len() as i64,
                     whole,

@@ -4,16 +4,18 @@
 
 use axum::http::StatusCode;
 use passerelle_db::audit::{self, AuditFilter};
-use passerelle_db::committees;
-use passerelle_db::enrolments::{self, Enrolment, NewReferral, TransitionData};
-use passerelle_db::steps::NewStep;
-use passerelle_db::{DbError, contracts, programmes, steps, users};
+use passerelle_db::pathways::committees;
+use passerelle_db::pathways::enrolments::{self, Enrolment, NewReferral, TransitionData};
+use passerelle_db::pathways::steps::NewStep;
+use passerelle_db::{
+    DbError, access::users, pathways::contracts, pathways::programmes, pathways::steps,
+};
 use passerelle_domain::audit::{Actor, AuditAction};
-use passerelle_domain::pathway::employment::{Contract, ContractKind};
-use passerelle_domain::pathway::exit::ExitReason;
-use passerelle_domain::pathway::referent::ReferentError;
-use passerelle_domain::pathway::step::StepFamily;
-use passerelle_domain::pathway::workflow::PathwayEvent;
+use passerelle_domain::pathways::employment::{Contract, ContractKind};
+use passerelle_domain::pathways::exit::ExitReason;
+use passerelle_domain::pathways::referent::ReferentError;
+use passerelle_domain::pathways::step::StepFamily;
+use passerelle_domain::pathways::workflow::PathwayEvent;
 use passerelle_domain::{Role, RuleViolation, Team};
 use time::Date;
 use time::macros::date;
@@ -69,7 +71,7 @@ pub(crate) async fn entered_pathway(app: &TestApp, manager: &Actor, last_name: &
     let meeting = committees::create_meeting(
         &app.db,
         manager,
-        &passerelle_db::scope::Scope::whole_structure(app.structure_id),
+        &passerelle_db::pathways::scope::Scope::whole_structure(app.structure_id),
         plie.id,
         date!(2021 - 02 - 05),
         None,
@@ -85,7 +87,7 @@ pub(crate) async fn entered_pathway(app: &TestApp, manager: &Actor, last_name: &
         &app.db,
         manager,
         Role::Manager,
-        &passerelle_db::scope::Scope::whole_structure(app.structure_id),
+        &passerelle_db::pathways::scope::Scope::whole_structure(app.structure_id),
         meeting.id,
         e.id,
         d,
@@ -341,7 +343,7 @@ async fn the_exit_is_proposed_at_the_exit_date_being_entered() {
         assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
         let exited = enrolments::get(
             &app.db,
-            &passerelle_db::scope::Scope::whole_structure(app.structure_id),
+            &passerelle_db::pathways::scope::Scope::whole_structure(app.structure_id),
             e.id,
         )
         .await
@@ -417,7 +419,7 @@ async fn a_committee_meeting_and_its_exit_review_leave_audit_rows() {
         let meeting = committees::create_meeting(
             &app.db,
             &manager,
-            &passerelle_db::scope::Scope::whole_structure(app.structure_id),
+            &passerelle_db::pathways::scope::Scope::whole_structure(app.structure_id),
             e.programme_id,
             date!(2021 - 07 - 15),
             None,
@@ -449,7 +451,7 @@ async fn a_committee_meeting_and_its_exit_review_leave_audit_rows() {
         committees::review_exit(
             &app.db,
             &manager,
-            &passerelle_db::scope::Scope::whole_structure(app.structure_id),
+            &passerelle_db::pathways::scope::Scope::whole_structure(app.structure_id),
             meeting.id,
             e.id,
             true,

@@ -10,7 +10,7 @@ mod fixture;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use http_body_util::BodyExt;
-use passerelle_db::scope::Scope;
+use passerelle_db::pathways::scope::Scope;
 use passerelle_domain::{Role, Team};
 use passerelle_web::{RouteSpec, route_specs};
 use serde_json::{Value, json};
@@ -407,7 +407,7 @@ async fn a_plie_manager_cannot_hold_la_fabrik_committees() {
         );
 
         let whole = Scope::whole_structure(app.structure_id);
-        let before = passerelle_db::committees::list(&app.db, &whole)
+        let before = passerelle_db::pathways::committees::list(&app.db, &whole)
             .await
             .unwrap()
             .len();
@@ -429,7 +429,7 @@ async fn a_plie_manager_cannot_hold_la_fabrik_committees() {
             fields: vec![("programme_id", programme.clone())],
         };
         assert_eq!(send(&app, &mut m, &c).await.0, StatusCode::NOT_FOUND);
-        let after = passerelle_db::committees::list(&app.db, &whole)
+        let after = passerelle_db::pathways::committees::list(&app.db, &whole)
             .await
             .unwrap()
             .len();
@@ -535,9 +535,10 @@ async fn a_referral_to_another_team_hands_the_pathway_over() {
         let back = format!("/personnes/{person}?fait=oriente");
         assert_eq!(sent.location.as_deref(), Some(back.as_str()));
         let whole = Scope::whole_structure(app.structure_id);
-        let all = passerelle_db::enrolments::of_person(&app.db, &whole, world.plie.person)
-            .await
-            .unwrap();
+        let all =
+            passerelle_db::pathways::enrolments::of_person(&app.db, &whole, world.plie.person)
+                .await
+                .unwrap();
         let referred = all
             .iter()
             .find(|e| e.programme_id == world.fabrik.programme)

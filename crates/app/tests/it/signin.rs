@@ -3,7 +3,7 @@
 
 use axum::http::StatusCode;
 use passerelle_db::audit::{self, AuditFilter};
-use passerelle_db::{sessions, users, with_pool};
+use passerelle_db::{access::sessions, access::users, with_pool};
 use passerelle_domain::Role;
 use passerelle_web::WebConfig;
 use passerelle_web::auth::{SESSION_COOKIE, verify_password};

@@ -1,7 +1,7 @@
 //! Storage-level behaviour on both engines: the demo population, search scale, backups.
 
-use passerelle_db::person_search::{self, PersonFilter};
 use passerelle_db::persons;
+use passerelle_db::persons::search::{self, PersonFilter};
 use passerelle_domain::Role;
 
 use crate::support::{TestApp, databases, on_each_backend};
@@ -32,7 +32,7 @@ async fn the_demo_builds_its_population_and_one_account_per_role() {
                 .unwrap()
                 .is_none()
         );
-        let dupont = person_search::search(
+        let dupont = search::search(
             &db,
             summary.structure_id,
             &PersonFilter {
@@ -57,7 +57,7 @@ async fn the_demo_builds_its_population_and_one_account_per_role() {
 #[tokio::test]
 async fn records_of_another_structure_are_invisible() {
     on_each_backend(|app: TestApp| async move {
-        let other = passerelle_db::structures::create(&app.db, "Autre MiE")
+        let other = passerelle_db::access::structures::create(&app.db, "Autre MiE")
             .await
             .unwrap();
         let actor = passerelle_domain::audit::Actor {
@@ -130,12 +130,12 @@ async fn search_pages_and_combined_words() {
             offset,
             ..Default::default()
         };
-        let both = person_search::search(&app.db, app.structure_id, &f("marie martin", 50, 0))
+        let both = search::search(&app.db, app.structure_id, &f("marie martin", 50, 0))
             .await
             .unwrap();
         assert_eq!(both.total, 1);
         assert_eq!(both.persons[0].full_name(), "Martin Marie");
-        let martin = person_search::search(&app.db, app.structure_id, &f("martin", 50, 0))
+        let martin = search::search(&app.db, app.structure_id, &f("martin", 50, 0))
             .await
             .unwrap();
         assert_eq!(martin.total, 3, "Martin ×2 and Martinez by prefix");
@@ -143,19 +143,19 @@ async fn search_pages_and_combined_words() {
             martin.persons[2].fields.last_name, "Martinez",
             "exact names first"
         );
-        let page2 = person_search::search(&app.db, app.structure_id, &f("martin", 2, 2))
+        let page2 = search::search(&app.db, app.structure_id, &f("martin", 2, 2))
             .await
             .unwrap();
         assert_eq!((page2.total, page2.persons.len()), (3, 1));
-        let past = person_search::search(&app.db, app.structure_id, &f("martin", 2, 10))
+        let past = search::search(&app.db, app.structure_id, &f("martin", 2, 10))
             .await
             .unwrap();
         assert_eq!((past.total, past.persons.len()), (3, 0));
-        let none = person_search::search(&app.db, app.structure_id, &f("zzzz", 50, 0))
+        let none = search::search(&app.db, app.structure_id, &f("zzzz", 50, 0))
             .await
             .unwrap();
         assert_eq!(none.total, 0);
-        let all = person_search::search(&app.db, app.structure_id, &f("", 2, 0))
+        let all = search::search(&app.db, app.structure_id, &f("", 2, 0))
             .await
             .unwrap();
         assert_eq!((all.total, all.persons.len()), (4, 2));

@@ -7,9 +7,9 @@ use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use http_body_util::BodyExt;
-use passerelle_db::users::NewUser;
-use passerelle_db::{Db, structures, territory, users};
-use passerelle_domain::person::PersonInput;
+use passerelle_db::access::users::NewUser;
+use passerelle_db::{Db, access::structures, access::users, territory};
+use passerelle_domain::persons::PersonInput;
 use passerelle_domain::{Role, Team};
 use passerelle_web::{AppState, WebConfig, auth, build_app};
 use tower::ServiceExt;
@@ -107,7 +107,7 @@ impl TestApp {
             user_id: u.id,
         };
         let (token, hash) = auth::new_api_token().unwrap();
-        passerelle_db::api_tokens::create(&self.db, &owner, true, "outil de test", &hash)
+        passerelle_db::access::api_tokens::create(&self.db, &owner, true, "outil de test", &hash)
             .await
             .unwrap();
         token

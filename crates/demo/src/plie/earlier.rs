@@ -4,14 +4,14 @@
 //! figures the demo aims at stay as recorded.
 
 use passerelle_db::DbResult;
-use passerelle_db::enrolments::{self, TransitionData};
-use passerelle_db::steps::{self, NewStep};
+use passerelle_db::pathways::enrolments::{self, TransitionData};
+use passerelle_db::pathways::steps::{self, NewStep};
 use passerelle_domain::Role;
-use passerelle_domain::pathway::calendar::add_months;
-use passerelle_domain::pathway::employment::ContractKind;
-use passerelle_domain::pathway::exit::ExitReason;
-use passerelle_domain::pathway::step::StepFamily;
-use passerelle_domain::pathway::workflow::PathwayEvent;
+use passerelle_domain::pathways::calendar::add_months;
+use passerelle_domain::pathways::employment::ContractKind;
+use passerelle_domain::pathways::exit::ExitReason;
+use passerelle_domain::pathways::step::StepFamily;
+use passerelle_domain::pathways::workflow::PathwayEvent;
 use time::Duration;
 use time::macros::date;
 

@@ -4,18 +4,18 @@
 
 use std::collections::HashMap;
 
-use passerelle_db::enrolments::{self, TransitionData};
-use passerelle_db::steps::NewStep;
-use passerelle_db::{Db, DbResult, programmes, situations, steps};
+use passerelle_db::pathways::enrolments::{self, TransitionData};
+use passerelle_db::pathways::steps::NewStep;
+use passerelle_db::{Db, DbResult, pathways::programmes, pathways::steps, persons::situations};
 use passerelle_domain::Role;
 use passerelle_domain::audit::Actor;
-use passerelle_domain::pathway::calendar::add_months;
-use passerelle_domain::pathway::employment::ContractKind;
-use passerelle_domain::pathway::exit::ExitReason;
-use passerelle_domain::pathway::step::StepFamily;
-use passerelle_domain::pathway::workflow::PathwayEvent;
-use passerelle_domain::person::PersonFields;
-use passerelle_domain::situation::{LabourStatus, SituationFields};
+use passerelle_domain::pathways::calendar::add_months;
+use passerelle_domain::pathways::employment::ContractKind;
+use passerelle_domain::pathways::exit::ExitReason;
+use passerelle_domain::pathways::step::StepFamily;
+use passerelle_domain::pathways::workflow::PathwayEvent;
+use passerelle_domain::persons::PersonFields;
+use passerelle_domain::persons::situation::{LabourStatus, SituationFields};
 use time::macros::date;
 use time::{Date, Duration, Month};
 use uuid::Uuid;
@@ -121,7 +121,7 @@ pub async fn build(
     let programme = programmes::by_code(
         db,
         structure_id,
-        passerelle_domain::pathway::programme::PLIE,
+        passerelle_domain::pathways::programme::PLIE,
     )
     .await?
     .id;

@@ -3,15 +3,15 @@
 
 use std::collections::HashMap;
 
-use passerelle_db::committees::{self, Decision};
-use passerelle_db::enrolments::{self, NewReferral, TransitionData};
-use passerelle_db::scope::Scope;
-use passerelle_db::{Db, DbResult, contracts};
+use passerelle_db::pathways::committees::{self, Decision};
+use passerelle_db::pathways::enrolments::{self, NewReferral, TransitionData};
+use passerelle_db::pathways::scope::Scope;
+use passerelle_db::{Db, DbResult, pathways::contracts};
 use passerelle_domain::Role;
 use passerelle_domain::audit::Actor;
-use passerelle_domain::pathway::employment::{Contract, ContractKind};
-use passerelle_domain::pathway::exit::ExitReason;
-use passerelle_domain::pathway::workflow::PathwayEvent;
+use passerelle_domain::pathways::employment::{Contract, ContractKind};
+use passerelle_domain::pathways::exit::ExitReason;
+use passerelle_domain::pathways::workflow::PathwayEvent;
 use time::{Date, Duration};
 use uuid::Uuid;
 
@@ -129,7 +129,7 @@ impl Ctx<'_> {
         referent: usize,
     ) -> DbResult<()> {
         let proof = match reason.category() {
-            passerelle_domain::pathway::exit::ExitCategory::WithoutResult => {
+            passerelle_domain::pathways::exit::ExitCategory::WithoutResult => {
                 "Compte rendu d'entretien"
             }
             _ => "Contrat de travail ou attestation",

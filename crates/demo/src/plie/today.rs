@@ -2,11 +2,11 @@
 //! appointment and a roadmap objective, the others raising the no-appointment alert), and a
 //! few proposals awaiting the next committee.
 
-use passerelle_db::enrolments::{self, NewReferral, TransitionData};
-use passerelle_db::{DbResult, steps};
+use passerelle_db::pathways::enrolments::{self, NewReferral, TransitionData};
+use passerelle_db::{DbResult, pathways::steps};
 use passerelle_domain::Role;
-use passerelle_domain::pathway::step::AppointmentKind;
-use passerelle_domain::pathway::workflow::PathwayEvent;
+use passerelle_domain::pathways::step::AppointmentKind;
+use passerelle_domain::pathways::workflow::PathwayEvent;
 use time::macros::date;
 use time::{Date, Duration};
 

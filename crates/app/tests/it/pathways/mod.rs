@@ -1,17 +1,19 @@
 //! A PLIE pathway through the storage layer: referral, committee, referent, steps, contracts,
 //! exit by the rules, on both engines.
 
-use passerelle_db::committees::{self, Decision};
-use passerelle_db::enrolments::{self, NewReferral, TransitionData};
-use passerelle_db::scope::Scope;
-use passerelle_db::steps::NewStep;
-use passerelle_db::{DbError, contracts, programmes, steps, with_pool};
+use passerelle_db::pathways::committees::{self, Decision};
+use passerelle_db::pathways::enrolments::{self, NewReferral, TransitionData};
+use passerelle_db::pathways::scope::Scope;
+use passerelle_db::pathways::steps::NewStep;
+use passerelle_db::{
+    DbError, pathways::contracts, pathways::programmes, pathways::steps, with_pool,
+};
 use passerelle_domain::Role;
 use passerelle_domain::audit::Actor;
-use passerelle_domain::pathway::employment::{Contract, ContractKind};
-use passerelle_domain::pathway::exit::ExitReason;
-use passerelle_domain::pathway::step::StepFamily;
-use passerelle_domain::pathway::workflow::{PathwayEvent, PathwayState};
+use passerelle_domain::pathways::employment::{Contract, ContractKind};
+use passerelle_domain::pathways::exit::ExitReason;
+use passerelle_domain::pathways::step::StepFamily;
+use passerelle_domain::pathways::workflow::{PathwayEvent, PathwayState};
 use time::macros::date;
 
 use crate::support::{TestApp, on_each_backend, person_form};
@@ -32,11 +34,11 @@ async fn a_leers_resident_enters_the_plie_from_february_2021_and_exits_to_a_dura
         programmes::ensure_defaults(&app.db, s).await.unwrap();
         let plie = programmes::by_code(&app.db, s, "plie").await.unwrap();
         let manager_email = app.staff(Role::Manager).await;
-        let manager = passerelle_db::users::by_email(&app.db, &manager_email).await.unwrap().unwrap().0;
+        let manager = passerelle_db::access::users::by_email(&app.db, &manager_email).await.unwrap().unwrap().0;
         let referent_email = app.staff(Role::Referent).await;
-        let referent = passerelle_db::users::by_email(&app.db, &referent_email).await.unwrap().unwrap().0;
+        let referent = passerelle_db::access::users::by_email(&app.db, &referent_email).await.unwrap().unwrap().0;
         let other_email = app.staff(Role::Referent).await;
-        let other = passerelle_db::users::by_email(&app.db, &other_email).await.unwrap().unwrap().0;
+        let other = passerelle_db::access::users::by_email(&app.db, &other_email).await.unwrap().unwrap().0;
         let as_manager = Actor { structure_id: s, user_id: manager.id };
         let as_referent = Actor { structure_id: s, user_id: referent.id };
 
@@ -229,11 +231,12 @@ async fn an_admin_edits_the_plie_towns_and_the_committee_applies_them() {
         );
         let plie = programmes::get(&app.db, s, plie.id).await.unwrap();
         assert_eq!(plie.def.eligibility.situation_any.len(), 1);
-        let manager = passerelle_db::users::by_email(&app.db, &app.staff(Role::Manager).await)
-            .await
-            .unwrap()
-            .unwrap()
-            .0;
+        let manager =
+            passerelle_db::access::users::by_email(&app.db, &app.staff(Role::Manager).await)
+                .await
+                .unwrap()
+                .unwrap()
+                .0;
         let as_manager = Actor {
             structure_id: s,
             user_id: manager.id,

@@ -12,7 +12,7 @@ use crate::support::{TestApp, on_each_backend, person_form};
 async fn a_pathway_through_the_pages_from_referral_to_exit() {
     on_each_backend(|app: TestApp| async move {
         let referent_email = app.staff(Role::Referent).await;
-        let referent_user = passerelle_db::users::by_email(&app.db, &referent_email)
+        let referent_user = passerelle_db::access::users::by_email(&app.db, &referent_email)
             .await
             .unwrap()
             .unwrap()

@@ -2,13 +2,13 @@
 //! team's), and a PLIE pathway followed by another referent; staff of every role in the PLIE
 //! team, each with a browser and an API token.
 
-use passerelle_db::committees::{self, Decision};
-use passerelle_db::enrolments::{self, NewReferral, TransitionData};
-use passerelle_db::scope::Scope;
-use passerelle_db::{contracts, persons, programmes, steps};
+use passerelle_db::pathways::committees::{self, Decision};
+use passerelle_db::pathways::enrolments::{self, NewReferral, TransitionData};
+use passerelle_db::pathways::scope::Scope;
+use passerelle_db::{pathways::contracts, pathways::programmes, pathways::steps, persons};
 use passerelle_domain::audit::Actor;
-use passerelle_domain::pathway::employment::{Contract, ContractKind};
-use passerelle_domain::pathway::workflow::PathwayEvent;
+use passerelle_domain::pathways::employment::{Contract, ContractKind};
+use passerelle_domain::pathways::workflow::PathwayEvent;
 use passerelle_domain::{Role, Team};
 use time::macros::date;
 use uuid::Uuid;
@@ -56,7 +56,7 @@ pub struct World {
 }
 
 pub async fn user_id(app: &TestApp, email: &str) -> Uuid {
-    passerelle_db::users::by_email(&app.db, email)
+    passerelle_db::access::users::by_email(&app.db, email)
         .await
         .unwrap()
         .unwrap()
@@ -205,7 +205,10 @@ pub async fn world(app: &TestApp) -> World {
     b.refresh_csrf().await;
     let published = b.post("/rapports/2021/publier", &[]).await;
     assert_eq!(published.status, axum::http::StatusCode::SEE_OTHER);
-    let publication = passerelle_db::publications::list(&app.db, s).await.unwrap()[0].id;
+    let publication = passerelle_db::reports::publications::list(&app.db, s)
+        .await
+        .unwrap()[0]
+        .id;
     let mut fabrik = fabrik;
     pathway(
         app,
@@ -217,7 +220,7 @@ pub async fn world(app: &TestApp) -> World {
     .await;
     fabrik.names.push("Ajoutfabrik".to_owned());
 
-    let indicator_file = passerelle_db::indicator_files::save(
+    let indicator_file = passerelle_db::reports::indicator_files::save(
         &app.db,
         (&director).into(),
         "perso.toml",
@@ -255,7 +258,7 @@ pub async fn walker(app: &TestApp, role: Role) -> Walker {
         structure_id: app.structure_id,
         user_id: id,
     };
-    passerelle_db::api_tokens::create(
+    passerelle_db::access::api_tokens::create(
         &app.db,
         &actor,
         true,

@@ -4,12 +4,12 @@
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use passerelle_db::enrolments::{self, NewReferral, TransitionData};
-use passerelle_db::{programmes, with_pool};
+use passerelle_db::pathways::enrolments::{self, NewReferral, TransitionData};
+use passerelle_db::{pathways::programmes, with_pool};
 use passerelle_domain::Role;
 use passerelle_domain::audit::Actor;
-use passerelle_domain::pathway::exit::ExitReason;
-use passerelle_domain::pathway::workflow::PathwayEvent;
+use passerelle_domain::pathways::exit::ExitReason;
+use passerelle_domain::pathways::workflow::PathwayEvent;
 use passerelle_web::route_specs;
 use serde_json::Value;
 use time::macros::date;
@@ -107,10 +107,10 @@ impl Walk {
         .await
         .unwrap();
         let held = date!(2021 - 01 - 20);
-        let m = passerelle_db::committees::create_meeting(
+        let m = passerelle_db::pathways::committees::create_meeting(
             &app.db,
             &self.director,
-            &passerelle_db::scope::Scope::whole_structure(app.structure_id),
+            &passerelle_db::pathways::scope::Scope::whole_structure(app.structure_id),
             self.plie,
             held,
             None,

@@ -1,10 +1,12 @@
 //! The valid request for each write route, with the records it needs.
 
 use axum::http::StatusCode;
-use passerelle_db::enrolments;
-use passerelle_db::{committees, contracts, programmes, steps};
+use passerelle_db::pathways::enrolments;
+use passerelle_db::{
+    pathways::committees, pathways::contracts, pathways::programmes, pathways::steps,
+};
 use passerelle_domain::Role;
-use passerelle_domain::pathway::employment::{Contract, ContractKind};
+use passerelle_domain::pathways::employment::{Contract, ContractKind};
 use serde_json::json;
 use time::macros::date;
 use uuid::Uuid;
@@ -82,7 +84,7 @@ pub(super) async fn plan(app: &TestApp, w: &Walk, method: &str, path: &str) -> (
             let m = committees::create_meeting(
                 &app.db,
                 &w.director,
-                &passerelle_db::scope::Scope::whole_structure(app.structure_id),
+                &passerelle_db::pathways::scope::Scope::whole_structure(app.structure_id),
                 w.plie,
                 date!(2021 - 07 - 15),
                 None,
@@ -236,7 +238,7 @@ async fn pathway_write(app: &TestApp, w: &Walk, path: &str) -> (String, Send) {
         "/contrats/{contract}" => {
             let e = enrolments::get(
                 &app.db,
-                &passerelle_db::scope::Scope::whole_structure(app.structure_id),
+                &passerelle_db::pathways::scope::Scope::whole_structure(app.structure_id),
                 entered().await,
             )
             .await
@@ -324,13 +326,13 @@ async fn admin_or_api_write(app: &TestApp, w: &Walk, method: &str, path: &str) -
         ("POST", "/admin/jetons/{id}/revoquer") => {
             let owner = account().await;
             app.api_token_of(
-                &passerelle_db::users::get(&app.db, owner)
+                &passerelle_db::access::users::get(&app.db, owner)
                     .await
                     .unwrap()
                     .email,
             )
             .await;
-            let t = passerelle_db::api_tokens::list(&app.db, app.structure_id)
+            let t = passerelle_db::access::api_tokens::list(&app.db, app.structure_id)
                 .await
                 .unwrap()
                 .into_iter()
@@ -389,13 +391,14 @@ async fn admin_or_api_write(app: &TestApp, w: &Walk, method: &str, path: &str) -
         ("POST", "/rapports/indicateurs/{id}")
         | ("POST", "/rapports/indicateurs/{id}/supprimer") => {
             let name = format!("w{}.toml", Uuid::now_v7().simple());
-            let author = passerelle_db::indicator_files::Author {
+            let author = passerelle_db::reports::indicator_files::Author {
                 structure_id: app.structure_id,
                 user: Some(w.director.user_id),
             };
-            let id = passerelle_db::indicator_files::save(&app.db, author, &name, OWN, None)
-                .await
-                .unwrap();
+            let id =
+                passerelle_db::reports::indicator_files::save(&app.db, author, &name, OWN, None)
+                    .await
+                    .unwrap();
             let path = path.replace("{id}", &id.to_string());
             let f = [("name", name.as_str()), ("source", OWN), ("version", "1")];
             (path, form(Director, &f))

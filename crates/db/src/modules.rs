@@ -1,0 +1,67 @@
+//! The business modules of the storage layer and what each registers for the others: the
+//! records of theirs that refer to a person. Whether a person's record may be deleted is
+//! answered from this list, not by the persons module knowing the others' tables; adding a
+//! module is one line in [`MODULES`].
+
+use uuid::Uuid;
+
+use crate::{Db, DbResult, with_pool};
+
+/// Records of one table that refer to a person (`person_id`) and keep their record: they
+/// count in the activity reports.
+#[derive(Debug, Clone, Copy)]
+pub struct PersonReference {
+    /// A table name, written here as a constant: the query below is built only from these.
+    pub table: &'static str,
+    /// How the refusal names these records (« des parcours »).
+    pub label: &'static str,
+}
+
+/// What a module registers.
+pub struct StorageModule {
+    /// The module's name, the same in every layer.
+    pub name: &'static str,
+    pub person_references: &'static [PersonReference],
+}
+
+pub const MODULES: &[StorageModule] = &[
+    crate::persons::MODULE,
+    crate::pathways::MODULE,
+    crate::reports::MODULE,
+    crate::access::MODULE,
+    crate::territory::MODULE,
+    crate::audit::MODULE,
+];
+
+/// The kinds of record that still refer to `person_id`, as their modules name them.
+pub async fn references_to_person(db: &Db, person_id: Uuid) -> DbResult<Vec<&'static str>> {
+    let refs: Vec<&PersonReference> = MODULES
+        .iter()
+        .flat_map(|m| m.person_references.iter())
+        .collect();
+    if refs.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = refs
+        .iter()
+        .map(|r| format!("(SELECT COUNT(*) FROM {} WHERE person_id = $1)", r.table))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let sql = format!("SELECT {sql}");
+    let counts: Vec<i64> = with_pool!(db, |p| {
+        use sqlx::Row;
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(person_id)
+            .fetch_one(p)
+            .await?;
+        (0..refs.len())
+            .map(|i| row.try_get::<i64, _>(i))
+            .collect::<Result<_, _>>()?
+    });
+    Ok(refs
+        .iter()
+        .zip(counts)
+        .filter(|(_, n)| *n > 0)
+        .map(|(r, _)| r.label)
+        .collect())
+}

@@ -1,0 +1,204 @@
+//! Programmes of a structure, as data (defaults installed once, then edited by an admin).
+
+use passerelle_domain::Team;
+use passerelle_domain::pathways::PROGRAMME;
+use passerelle_domain::pathways::eligibility::Eligibility;
+use passerelle_domain::pathways::programme::{ProgrammeDef, default_programmes};
+use uuid::Uuid;
+
+use passerelle_domain::audit::{Actor, AuditAction, FieldChange};
+
+use crate::{Db, DbError, DbResult, insert_audit, parse_code, with_pool};
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Programme {
+    pub id: Uuid,
+    pub def: ProgrammeDef,
+    pub active: bool,
+}
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    id: Uuid,
+    code: String,
+    name: String,
+    team: String,
+    eligibility: String,
+    exit_reasons: String,
+    max_duration_months: Option<i64>,
+    alert_months: i64,
+    transition_window_months: i64,
+    active: bool,
+}
+
+impl TryFrom<Row> for Programme {
+    type Error = DbError;
+    fn try_from(r: Row) -> DbResult<Programme> {
+        let team: Team = parse_code(&r.team)?;
+        let eligibility: Eligibility =
+            serde_json::from_str(&r.eligibility).map_err(|e| DbError::Corrupt(e.to_string()))?;
+        Ok(Programme {
+            id: r.id,
+            def: ProgrammeDef {
+                code: r.code,
+                name: r.name,
+                team,
+                eligibility,
+                max_duration_months: r.max_duration_months.map(|m| m as i32),
+                exit_reasons: if r.exit_reasons.trim().is_empty() {
+                    passerelle_domain::pathways::exit::ExitReason::VARIANTS.to_vec()
+                } else {
+                    r.exit_reasons
+                        .split_whitespace()
+                        .map(parse_code)
+                        .collect::<DbResult<_>>()?
+                },
+                alert_months: r.alert_months as i32,
+                transition_window_months: r.transition_window_months as i32,
+            },
+            active: r.active,
+        })
+    }
+}
+
+const COLUMNS: &str = "id, code, name, team, eligibility, exit_reasons, max_duration_months, alert_months, transition_window_months, active";
+
+fn reasons_text(def: &ProgrammeDef) -> String {
+    def.exit_reasons
+        .iter()
+        .map(|r| r.code())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Installs the shipped programmes a structure does not have yet.
+pub async fn ensure_defaults(db: &Db, structure_id: Uuid) -> DbResult<()> {
+    for p in default_programmes() {
+        let eligibility =
+            serde_json::to_string(&p.eligibility).map_err(|e| DbError::Corrupt(e.to_string()))?;
+        with_pool!(db, |pool| {
+            sqlx::query(
+                "INSERT INTO programmes (id, structure_id, code, name, team, eligibility, max_duration_months, alert_months, exit_reasons, transition_window_months)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (structure_id, code) DO NOTHING",
+            )
+            .bind(passerelle_domain::new_id())
+            .bind(structure_id)
+            .bind(&p.code)
+            .bind(&p.name)
+            .bind(p.team.code())
+            .bind(eligibility)
+            .bind(p.max_duration_months.map(i64::from))
+            .bind(i64::from(p.alert_months))
+            .bind(reasons_text(&p))
+            .bind(i64::from(p.transition_window_months))
+            .execute(pool)
+            .await?;
+        });
+    }
+    Ok(())
+}
+
+pub async fn list(db: &Db, structure_id: Uuid) -> DbResult<Vec<Programme>> {
+    let rows: Vec<Row> = with_pool!(db, |p| {
+        sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {COLUMNS} FROM programmes WHERE structure_id = $1 ORDER BY CASE WHEN code = 'plie' THEN 0 ELSE 1 END, name"
+        )))
+        .bind(structure_id)
+        .fetch_all(p)
+        .await?
+    });
+    rows.into_iter().map(Programme::try_from).collect()
+}
+
+pub async fn get(db: &Db, structure_id: Uuid, id: Uuid) -> DbResult<Programme> {
+    let row: Option<Row> = with_pool!(db, |p| {
+        sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {COLUMNS} FROM programmes WHERE structure_id = $1 AND id = $2"
+        )))
+        .bind(structure_id)
+        .bind(id)
+        .fetch_optional(p)
+        .await?
+    });
+    row.ok_or(DbError::NotFound)?.try_into()
+}
+
+pub async fn by_code(db: &Db, structure_id: Uuid, code: &str) -> DbResult<Programme> {
+    let row: Option<Row> = with_pool!(db, |p| {
+        sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {COLUMNS} FROM programmes WHERE structure_id = $1 AND code = $2"
+        )))
+        .bind(structure_id)
+        .bind(code)
+        .fetch_optional(p)
+        .await?
+    });
+    row.ok_or(DbError::NotFound)?.try_into()
+}
+
+/// Saves an admin's edit of a programme (its code stays: figures and imports refer to it).
+pub async fn update(
+    db: &Db,
+    actor: &Actor,
+    id: Uuid,
+    def: &ProgrammeDef,
+    active: bool,
+) -> DbResult<()> {
+    let before = get(db, actor.structure_id, id).await?;
+    let eligibility =
+        serde_json::to_string(&def.eligibility).map_err(|e| DbError::Corrupt(e.to_string()))?;
+    let show = |p: &ProgrammeDef, active: bool| {
+        vec![
+            ("name", p.name.clone()),
+            ("team", p.team.code().to_owned()),
+            (
+                "eligibility",
+                serde_json::to_string(&p.eligibility).unwrap_or_default(),
+            ),
+            (
+                "max_duration_months",
+                p.max_duration_months
+                    .map(|m| m.to_string())
+                    .unwrap_or_default(),
+            ),
+            ("alert_months", p.alert_months.to_string()),
+            (
+                "transition_window_months",
+                p.transition_window_months.to_string(),
+            ),
+            ("active", active.to_string()),
+            ("exit_reasons", reasons_text(p)),
+        ]
+    };
+    let changes: Vec<FieldChange> =
+        passerelle_domain::audit::diff(&show(&before.def, before.active), &show(def, active));
+    with_pool!(db, |p| {
+        let mut tx = p.begin().await?;
+        sqlx::query(
+            "UPDATE programmes SET name = $3, team = $4, eligibility = $5, max_duration_months = $6, alert_months = $7,
+                active = $8, exit_reasons = $9, transition_window_months = $10, version = version + 1 WHERE id = $1 AND structure_id = $2",
+        )
+        .bind(id)
+        .bind(actor.structure_id)
+        .bind(&def.name)
+        .bind(def.team.code())
+        .bind(eligibility)
+        .bind(def.max_duration_months.map(i64::from))
+        .bind(i64::from(def.alert_months))
+        .bind(active)
+        .bind(reasons_text(def))
+        .bind(i64::from(def.transition_window_months))
+        .execute(&mut *tx)
+        .await?;
+        insert_audit!(
+            &mut *tx,
+            actor,
+            AuditAction::Update,
+            PROGRAMME.code,
+            id,
+            &changes
+        )?;
+        tx.commit().await?;
+    });
+    Ok(())
+}

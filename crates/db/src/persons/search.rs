@@ -1,0 +1,361 @@
+//! Searching the register: name words by prefix or within one typo, town, QPV and age band.
+//! See `ARCHITECTURE.md` for why the name tokens live in their own table.
+
+use passerelle_domain::persons::Person;
+use passerelle_domain::persons::age::AgeBand;
+use passerelle_domain::persons::name_search::{
+    prefix_upper_bound, tokens, variants, within_one_typo,
+};
+use time::Date;
+use uuid::Uuid;
+
+use crate::params::{Param, Params};
+use crate::persons::{COLUMNS, Row};
+use crate::{Db, DbResult, bind_params, with_pool};
+
+/// What the register's list page and the API filter on.
+#[derive(Debug, Clone, Default)]
+pub struct PersonFilter {
+    /// Name words: each must match a name (last, birth or first) by prefix or within one typo.
+    pub query: String,
+    pub commune_code: Option<String>,
+    pub qpv: QpvFilter,
+    pub age_band: Option<AgeBand>,
+    /// The date ages are computed at (today, normally).
+    pub on: Option<Date>,
+    pub limit: i64,
+    pub offset: i64,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum QpvFilter {
+    #[default]
+    Any,
+    /// Lives in a priority neighbourhood, whichever.
+    InAnyQpv,
+    NotInQpv,
+    Code(String),
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct PersonPage {
+    pub persons: Vec<Person>,
+    pub total: i64,
+}
+
+/// Dictionary tokens within one typo of `token`.
+async fn fuzzy_tokens(db: &Db, structure_id: Uuid, token: &str) -> DbResult<Vec<String>> {
+    let vs = variants(token);
+    if vs.len() <= 1 {
+        return Ok(Vec::new());
+    }
+    let mut params = Params::default();
+    let s = params.push(Param::Uuid(structure_id));
+    let list: Vec<String> = vs
+        .into_iter()
+        .map(|v| params.push(Param::Text(v)))
+        .collect();
+    let sql = format!(
+        "SELECT DISTINCT token FROM name_token_variants WHERE structure_id = {s} AND variant IN ({})",
+        list.join(", ")
+    );
+    let found: Vec<String> = with_pool!(db, |p| {
+        bind_params!(
+            sqlx::query_scalar::<_, String>(sqlx::AssertSqlSafe(sql)),
+            params
+        )
+        .fetch_all(p)
+        .await?
+    });
+    Ok(found
+        .into_iter()
+        .filter(|t| within_one_typo(token, t))
+        .collect())
+}
+
+/// The condition "this token row matches the searched word": by prefix, or one of the
+/// dictionary tokens within one typo of it.
+fn token_condition(params: &mut Params, alias: &str, token: &str, fuzzy: &[String]) -> String {
+    let lo = params.push(Param::Text(token.to_owned()));
+    let hi = params.push(Param::Text(prefix_upper_bound(token)));
+    let range = format!("({alias}.token >= {lo} AND {alias}.token < {hi})");
+    if fuzzy.is_empty() {
+        return range;
+    }
+    let list: Vec<String> = fuzzy
+        .iter()
+        .map(|t| params.push(Param::Text(t.clone())))
+        .collect();
+    format!("({range} OR {alias}.token IN ({}))", list.join(", "))
+}
+
+/// Matches counted to rank the searched words by rarity; counting further would only cost time.
+const RARITY_CAP: i64 = 5000;
+
+/// Below this many names matching a word as typed, names within one typo are added.
+const FUZZY_BELOW: i64 = 100;
+
+/// How many name tokens of the structure match a searched word, counted up to a cap: enough to
+/// start the search from the rarest word without paying for counting a common first name.
+async fn token_matches(
+    db: &Db,
+    structure_id: Uuid,
+    token: &str,
+    fuzzy: &[String],
+) -> DbResult<i64> {
+    let mut params = Params::default();
+    let s = params.push(Param::Uuid(structure_id));
+    let cond = token_condition(&mut params, "t", token, fuzzy);
+    let sql = format!(
+        "SELECT COUNT(*) FROM (SELECT 1 FROM person_name_tokens t WHERE t.structure_id = {s} AND {cond} LIMIT {RARITY_CAP}) c"
+    );
+    Ok(with_pool!(db, |p| {
+        bind_params!(
+            sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql)),
+            params
+        )
+        .fetch_one(p)
+        .await?
+    }))
+}
+
+#[derive(sqlx::FromRow)]
+struct RowWithTotal {
+    #[sqlx(flatten)]
+    row: Row,
+    total: i64,
+}
+
+/// Searches the register of a structure: people whose name is exactly a searched word first,
+/// then the others by name. Each word must match a name (last, birth or first) by prefix or
+/// within one typo. The search starts from the rarest word and checks the others person by
+/// person, so a common first name does not slow down a search on a rare surname.
+pub async fn search(db: &Db, structure_id: Uuid, f: &PersonFilter) -> DbResult<PersonPage> {
+    let words = tokens(&f.query);
+    let mut matched = Vec::with_capacity(words.len());
+    for w in &words {
+        // A typo is looked for only when the word as typed finds few names: "dupond" then also
+        // finds Dupont, while a search for Martin is not flooded with Martins and Marins.
+        let typed = token_matches(db, structure_id, w, &[]).await?;
+        let fuzzy = if typed < FUZZY_BELOW {
+            fuzzy_tokens(db, structure_id, w).await?
+        } else {
+            Vec::new()
+        };
+        let n = if fuzzy.is_empty() {
+            typed
+        } else {
+            token_matches(db, structure_id, w, &fuzzy).await?
+        };
+        if n == 0 {
+            return Ok(PersonPage {
+                persons: Vec::new(),
+                total: 0,
+            });
+        }
+        matched.push((n, w.clone(), fuzzy));
+    }
+    // Rarest word first; among words too common to count, the longest.
+    matched.sort_by_key(|(n, w, _)| (*n, std::cmp::Reverse(w.chars().count())));
+    let name_only = f.commune_code.is_none() && f.qpv == QpvFilter::Any && f.age_band.is_none();
+    if !matched.is_empty() && name_only {
+        return search_by_name(db, structure_id, &words, &matched, f.limit, f.offset).await;
+    }
+
+    let mut params = Params::default();
+    let mut clauses = vec![format!(
+        "p.structure_id = {}",
+        params.push(Param::Uuid(structure_id))
+    )];
+    for (i, (_, word, fuzzy)) in matched.iter().enumerate() {
+        let cond = token_condition(&mut params, "t", word, fuzzy);
+        if i == 0 {
+            let s = params.push(Param::Uuid(structure_id));
+            clauses.push(format!(
+                "p.id IN (SELECT t.person_id FROM person_name_tokens t WHERE t.structure_id = {s} AND {cond})"
+            ));
+        } else {
+            clauses.push(format!(
+                "EXISTS (SELECT 1 FROM person_name_tokens t WHERE t.person_id = p.id AND {cond})"
+            ));
+        }
+    }
+    if let Some(c) = &f.commune_code {
+        clauses.push(format!(
+            "p.commune_code = {}",
+            params.push(Param::Text(c.clone()))
+        ));
+    }
+    match &f.qpv {
+        QpvFilter::Any => {}
+        QpvFilter::InAnyQpv => clauses.push("p.qpv_code IS NOT NULL".to_owned()),
+        QpvFilter::NotInQpv => clauses.push("p.qpv_code IS NULL".to_owned()),
+        QpvFilter::Code(c) => clauses.push(format!(
+            "p.qpv_code = {}",
+            params.push(Param::Text(c.clone()))
+        )),
+    }
+    if let (Some(band), Some(on)) = (f.age_band, f.on) {
+        let (earliest, latest) = band.birth_dates(on);
+        if let Some(e) = earliest {
+            clauses.push(format!("p.birth_date >= {}", params.push(Param::Date(e))));
+        }
+        if let Some(l) = latest {
+            clauses.push(format!("p.birth_date <= {}", params.push(Param::Date(l))));
+        }
+    }
+    let where_sql = clauses.join(" AND ");
+    let where_params = params.0.len();
+    let exact_first = if words.is_empty() {
+        String::new()
+    } else {
+        let list: Vec<String> = words
+            .iter()
+            .map(|w| params.push(Param::Text(w.clone())))
+            .collect();
+        let list = list.join(", ");
+        format!(
+            "CASE WHEN p.last_name_norm IN ({list}) OR p.birth_name_norm IN ({list}) THEN 0 ELSE 1 END, "
+        )
+    };
+    let limit = params.push(Param::Int(f.limit.clamp(1, 500)));
+    let offset = params.push(Param::Int(f.offset.max(0)));
+    // One pass gives the page and the total (window count over every match).
+    let sql = format!(
+        "SELECT {COLUMNS}, COUNT(*) OVER () AS total FROM persons p WHERE {where_sql}
+         ORDER BY {exact_first}p.last_name_norm, p.first_names_norm, p.id LIMIT {limit} OFFSET {offset}"
+    );
+    let rows: Vec<RowWithTotal> = with_pool!(db, |p| {
+        bind_params!(
+            sqlx::query_as::<_, RowWithTotal>(sqlx::AssertSqlSafe(sql)),
+            params
+        )
+        .fetch_all(p)
+        .await?
+    });
+    let total = match rows.first() {
+        Some(r) => r.total,
+        // A page past the end: count on its own.
+        None if f.offset > 0 => {
+            let mut count_params = Params(params.0.clone());
+            count_params.0.truncate(where_params);
+            let count_sql = format!("SELECT COUNT(*) FROM persons p WHERE {where_sql}");
+            with_pool!(db, |p| {
+                bind_params!(
+                    sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(count_sql)),
+                    count_params
+                )
+                .fetch_one(p)
+                .await?
+            })
+        }
+        None => 0,
+    };
+    Ok(PersonPage {
+        persons: rows
+            .into_iter()
+            .map(|r| Person::try_from(r.row))
+            .collect::<DbResult<_>>()?,
+        total,
+    })
+}
+
+/// A name search without other filters, ranked and paged on the token table alone (it carries
+/// the sort keys); only the persons of the page are then read.
+async fn search_by_name(
+    db: &Db,
+    structure_id: Uuid,
+    words: &[String],
+    matched: &[(i64, String, Vec<String>)],
+    limit: i64,
+    offset: i64,
+) -> DbResult<PersonPage> {
+    let mut params = Params::default();
+    let s = params.push(Param::Uuid(structure_id));
+    let mut where_sql = String::new();
+    for (i, (_, word, fuzzy)) in matched.iter().enumerate() {
+        if i == 0 {
+            let cond = token_condition(&mut params, "t", word, fuzzy);
+            where_sql = format!("t.structure_id = {s} AND {cond}");
+        } else {
+            let cond = token_condition(&mut params, "t2", word, fuzzy);
+            where_sql += &format!(
+                " AND EXISTS (SELECT 1 FROM person_name_tokens t2 WHERE t2.person_id = t.person_id AND {cond})"
+            );
+        }
+    }
+    let where_params = params.0.len();
+    let list: Vec<String> = words
+        .iter()
+        .map(|w| params.push(Param::Text(w.clone())))
+        .collect();
+    let list = list.join(", ");
+    let lim = params.push(Param::Int(limit.clamp(1, 500)));
+    let off = params.push(Param::Int(offset.max(0)));
+    let sql = format!(
+        "SELECT m.person_id, COUNT(*) OVER () AS total FROM (
+            SELECT t.person_id, t.last_name_norm, t.first_names_norm,
+                MIN(CASE WHEN t.last_name_norm IN ({list}) OR t.birth_name_norm IN ({list}) THEN 0 ELSE 1 END) AS exact
+            FROM person_name_tokens t WHERE {where_sql}
+            GROUP BY t.person_id, t.last_name_norm, t.first_names_norm
+         ) m
+         ORDER BY m.exact, m.last_name_norm, m.first_names_norm, m.person_id LIMIT {lim} OFFSET {off}"
+    );
+    let page: Vec<(Uuid, i64)> = with_pool!(db, |p| {
+        bind_params!(
+            sqlx::query_as::<_, (Uuid, i64)>(sqlx::AssertSqlSafe(sql)),
+            params
+        )
+        .fetch_all(p)
+        .await?
+    });
+    let total = match page.first() {
+        Some((_, total)) => *total,
+        None if offset > 0 => {
+            let mut count_params = Params(params.0.clone());
+            count_params.0.truncate(where_params);
+            let count_sql = format!(
+                "SELECT COUNT(DISTINCT t.person_id) FROM person_name_tokens t WHERE {where_sql}"
+            );
+            with_pool!(db, |p| {
+                bind_params!(
+                    sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(count_sql)),
+                    count_params
+                )
+                .fetch_one(p)
+                .await?
+            })
+        }
+        None => 0,
+    };
+    if page.is_empty() {
+        return Ok(PersonPage {
+            persons: Vec::new(),
+            total,
+        });
+    }
+    let mut params = Params::default();
+    let s = params.push(Param::Uuid(structure_id));
+    let ids: Vec<String> = page
+        .iter()
+        .map(|(id, _)| params.push(Param::Uuid(*id)))
+        .collect();
+    let sql = format!(
+        "SELECT {COLUMNS} FROM persons p WHERE p.structure_id = {s} AND p.id IN ({})",
+        ids.join(", ")
+    );
+    let rows: Vec<Row> = with_pool!(db, |p| {
+        bind_params!(sqlx::query_as::<_, Row>(sqlx::AssertSqlSafe(sql)), params)
+            .fetch_all(p)
+            .await?
+    });
+    let mut found: Vec<Person> = rows
+        .into_iter()
+        .map(Person::try_from)
+        .collect::<DbResult<_>>()?;
+    found.sort_by_key(|p| page.iter().position(|(id, _)| *id == p.id));
+    Ok(PersonPage {
+        persons: found,
+        total,
+    })
+}

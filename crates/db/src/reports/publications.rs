@@ -1,0 +1,91 @@
+//! Published reports: a frozen copy of the figures and of the records each one counted. The
+//! application never updates them; a later correction of the data shows as a difference.
+
+use passerelle_domain::audit::{Actor, AuditAction, FieldChange};
+use passerelle_domain::reports::PUBLISHED_REPORT;
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use crate::{Db, DbError, DbResult, insert_audit, with_pool};
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Publication {
+    pub id: Uuid,
+    pub year: i32,
+    pub published_at: OffsetDateTime,
+    pub published_by: Option<String>,
+    /// The report as published (JSON).
+    pub content: String,
+    /// Figure id → the keys of the records it counted (JSON).
+    pub record_keys: String,
+}
+
+/// Freezes a report; its publication time is the data cut-off.
+pub async fn publish(
+    db: &Db,
+    actor: &Actor,
+    year: i32,
+    content: &str,
+    record_keys: &str,
+) -> DbResult<Uuid> {
+    let id = passerelle_domain::new_id();
+    let change = [FieldChange {
+        field: "published".into(),
+        before: None,
+        after: Some(year.to_string()),
+    }];
+    with_pool!(db, |p| {
+        let mut tx = p.begin().await?;
+        sqlx::query(
+            "INSERT INTO published_reports (id, structure_id, year, published_at, published_by, content, record_keys)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(id)
+        .bind(actor.structure_id)
+        .bind(year)
+        .bind(OffsetDateTime::now_utc())
+        .bind(actor.user_id)
+        .bind(content)
+        .bind(record_keys)
+        .execute(&mut *tx)
+        .await?;
+        insert_audit!(
+            &mut *tx,
+            actor,
+            AuditAction::Create,
+            PUBLISHED_REPORT.code,
+            id,
+            &change
+        )?;
+        tx.commit().await?;
+    });
+    Ok(id)
+}
+
+const SELECT: &str =
+    "SELECT r.id, r.year, r.published_at, u.display_name AS published_by, r.content, r.record_keys
+     FROM published_reports r LEFT JOIN users u ON u.id = r.published_by";
+
+pub async fn list(db: &Db, structure_id: Uuid) -> DbResult<Vec<Publication>> {
+    Ok(with_pool!(db, |p| {
+        sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "{SELECT} WHERE r.structure_id = $1 ORDER BY r.published_at DESC"
+        )))
+        .bind(structure_id)
+        .fetch_all(p)
+        .await?
+    }))
+}
+
+pub async fn get(db: &Db, structure_id: Uuid, id: Uuid) -> DbResult<Publication> {
+    let found: Option<Publication> = with_pool!(db, |p| {
+        sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "{SELECT} WHERE r.structure_id = $1 AND r.id = $2"
+        )))
+        .bind(structure_id)
+        .bind(id)
+        .fetch_optional(p)
+        .await?
+    });
+    found.ok_or(DbError::NotFound)
+}

@@ -1,0 +1,193 @@
+//! Correcting a contract (a wrong date, type or employer): the form shows the stored values; a
+//! stale edit shows both versions and saves nothing. Figures computed after the correction
+//! count it at once; a published report keeps what it counted and lists the move.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::{Extension, Form};
+use passerelle_db::DbError;
+use passerelle_db::pathways::contracts::{self, StoredContract};
+use passerelle_domain::pathways::employment::{Contract, ContractKind};
+use uuid::Uuid;
+
+use super::{day, in_user_scope};
+use crate::AppState;
+use crate::auth::CurrentUser;
+use crate::error::{AppError, AppResult};
+use crate::pages::Choice;
+use crate::pages::see_other;
+use crate::view::{PageCtx, fr_date};
+
+/// A contract from the typed fields, or the first thing to correct, in French.
+pub(super) fn contract_from(
+    kind: &str,
+    employer: &str,
+    start: &str,
+    end: &str,
+    weekly_hours: &str,
+) -> Result<Contract, DbError> {
+    let kind: ContractKind = kind
+        .parse()
+        .map_err(|_| DbError::Refused("Choisissez le type de contrat.".into()))?;
+    let start = day(start, "la date de début du contrat")?;
+    let end = match end.trim() {
+        "" => None,
+        raw => Some(day(raw, "une date de fin valide")?),
+    };
+    let weekly_hours: f64 = weekly_hours.trim().replace(',', ".").parse().map_err(|_| {
+        DbError::Refused(
+            "Indiquez la durée hebdomadaire en heures (par exemple 35 ou 24,5).".into(),
+        )
+    })?;
+    Ok(Contract {
+        kind,
+        employer: employer.trim().to_owned(),
+        start,
+        end,
+        weekly_hours,
+    })
+}
+
+#[derive(Debug, Default, Clone, serde::Deserialize)]
+pub struct ContractForm {
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    employer: String,
+    #[serde(default)]
+    start: String,
+    #[serde(default)]
+    end: String,
+    #[serde(default)]
+    weekly_hours: String,
+    #[serde(default)]
+    trial: Option<String>,
+    #[serde(default)]
+    version: String,
+}
+
+fn form_of(c: &StoredContract) -> ContractForm {
+    ContractForm {
+        kind: c.contract.kind.code().to_owned(),
+        employer: c.contract.employer.clone(),
+        start: c.contract.start.to_string(),
+        end: c.contract.end.map(|d| d.to_string()).unwrap_or_default(),
+        weekly_hours: c.contract.weekly_hours.to_string().replace('.', ","),
+        trial: c.trial_period_validated.then(|| "on".to_owned()),
+        version: c.version.to_string(),
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "pathways/contract_form.html")]
+pub struct ContractPage {
+    ctx: PageCtx,
+    enrolment: Uuid,
+    id: Uuid,
+    form: ContractForm,
+    kinds: Vec<Choice>,
+    error: Option<String>,
+    /// On a conflict: the contract as saved meanwhile, in words.
+    saved_meanwhile: Option<String>,
+}
+
+fn page(
+    user: &CurrentUser,
+    enrolment: Uuid,
+    id: Uuid,
+    form: ContractForm,
+    error: Option<String>,
+    saved_meanwhile: Option<String>,
+) -> ContractPage {
+    ContractPage {
+        ctx: PageCtx::new(user, "parcours"),
+        enrolment,
+        id,
+        form,
+        kinds: ContractKind::VARIANTS
+            .iter()
+            .map(|k| Choice {
+                code: k.code().to_owned(),
+                label: k.label().to_owned(),
+            })
+            .collect(),
+        error,
+        saved_meanwhile,
+    }
+}
+
+/// The contract, if it belongs to the person of a pathway in the user's scope.
+async fn in_scope(
+    state: &AppState,
+    user: &CurrentUser,
+    enrolment: Uuid,
+    id: Uuid,
+) -> AppResult<StoredContract> {
+    let (e, _) = in_user_scope(state, user, enrolment).await?;
+    let c = contracts::get(&state.db, user.user.structure_id, id).await?;
+    if c.person_id != e.person_id {
+        return Err(AppError::NotFound);
+    }
+    Ok(c)
+}
+
+pub async fn edit(
+    State(state): State<AppState>,
+    Extension(user): Extension<CurrentUser>,
+    Path((enrolment, id)): Path<(Uuid, Uuid)>,
+) -> AppResult<ContractPage> {
+    let c = in_scope(&state, &user, enrolment, id).await?;
+    Ok(page(&user, enrolment, id, form_of(&c), None, None))
+}
+
+pub async fn update(
+    State(state): State<AppState>,
+    Extension(user): Extension<CurrentUser>,
+    Path((enrolment, id)): Path<(Uuid, Uuid)>,
+    Form(f): Form<ContractForm>,
+) -> AppResult<Response> {
+    in_scope(&state, &user, enrolment, id).await?;
+    let version = f.version.trim().parse::<i64>().unwrap_or(0);
+    let result = match contract_from(&f.kind, &f.employer, &f.start, &f.end, &f.weekly_hours) {
+        Ok(c) => {
+            contracts::update(&state.db, &user.actor(), id, version, &c, f.trial.is_some()).await
+        }
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(()) => Ok(see_other(&format!("/parcours/{enrolment}"), "enregistre").into_response()),
+        Err(DbError::Refused(m)) => Ok((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            page(&user, enrolment, id, f, Some(m), None),
+        )
+            .into_response()),
+        Err(DbError::Conflict) => {
+            let stored = contracts::get(&state.db, user.user.structure_id, id).await?;
+            let c = &stored.contract;
+            let saved = format!(
+                "{} chez {}, du {}{}, {} h par semaine",
+                c.kind.label(),
+                c.employer,
+                fr_date(&c.start),
+                c.end
+                    .map(|d| format!(" au {}", fr_date(&d)))
+                    .unwrap_or_default(),
+                c.weekly_hours.to_string().replace('.', ",")
+            );
+            let f = ContractForm {
+                version: stored.version.to_string(),
+                ..f
+            };
+            let message = "Ce contrat a été modifié par quelqu'un d'autre depuis que vous l'avez ouvert : rien n'est enregistré. Vos valeurs sont conservées ci-dessous ; comparez avec l'enregistrement actuel, puis enregistrez à nouveau.".to_owned();
+            Ok((
+                StatusCode::CONFLICT,
+                page(&user, enrolment, id, f, Some(message), Some(saved)),
+            )
+                .into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}

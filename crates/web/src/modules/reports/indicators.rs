@@ -1,0 +1,237 @@
+//! A structure's own indicator definitions: the director adds or overrides indicators in the
+//! format of the shipped files. A file is checked before it is saved (every problem shown next
+//! to the text, nothing saved); at each report, an indicator that no longer checks is set aside
+//! with the reason and the others are computed.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Extension;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use passerelle_db::DbError;
+use passerelle_db::reports::indicator_files::{self, IndicatorFile};
+use passerelle_domain::FieldErrors;
+use passerelle_domain::reports::indicator::IndicatorDef;
+use uuid::Uuid;
+
+use crate::AppState;
+use crate::auth::CurrentUser;
+use crate::error::{AppError, AppResult};
+use crate::pages::{Notice, see_other};
+use crate::view::{PageCtx, fr_datetime};
+
+/// What a new file starts from: one indicator, with every key explained by the shipped files.
+const EXAMPLE: &str = r#"[[indicator]]
+id = "structure.entrees_roubaix"
+version = 1
+title = "Entrées dans le PLIE des habitants de Roubaix"
+definition = "Parcours PLIE entrés dans l'année, personnes résidant à Roubaix."
+population = "enrolments"
+period = "entered"
+measure = "count"
+filters = { programme = "plie", commune = "59512" }
+breakdowns = ["sex", "age_band", "qpv"]
+"#;
+
+#[derive(Debug, Default, Clone, serde::Deserialize)]
+pub struct FileForm {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    source: String,
+    /// The version the text was read at (empty for a new file).
+    #[serde(default)]
+    version: String,
+}
+
+pub struct InForce {
+    pub def: IndicatorDef,
+    pub custom: bool,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "reports/indicators.html")]
+pub struct IndicatorsPage {
+    ctx: PageCtx,
+    files: Vec<(IndicatorFile, String)>,
+    problems: Vec<String>,
+    in_force: Vec<InForce>,
+    /// The file being edited, if any.
+    editing: Option<Uuid>,
+    form: FileForm,
+    errors: FieldErrors,
+    /// On a conflict: the text saved meanwhile by someone else.
+    saved_meanwhile: Option<String>,
+}
+
+async fn page(
+    state: &AppState,
+    user: &CurrentUser,
+    editing: Option<Uuid>,
+    form: FileForm,
+    errors: FieldErrors,
+    saved_meanwhile: Option<String>,
+) -> AppResult<IndicatorsPage> {
+    let s = user.user.structure_id;
+    let defs = passerelle_report::for_structure(&state.db, s).await?;
+    let files = indicator_files::list(&state.db, s)
+        .await?
+        .into_iter()
+        .map(|f| {
+            let at = fr_datetime(&f.updated_at);
+            (f, at)
+        })
+        .collect();
+    Ok(IndicatorsPage {
+        ctx: PageCtx::new(user, "rapports"),
+        files,
+        problems: defs.problems.iter().map(|p| p.message.clone()).collect(),
+        in_force: defs
+            .defs
+            .iter()
+            .map(|d| InForce {
+                custom: defs.is_custom(&d.id),
+                def: d.clone(),
+            })
+            .collect(),
+        editing,
+        form,
+        errors,
+        saved_meanwhile,
+    })
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    Extension(user): Extension<CurrentUser>,
+    Query(n): Query<Notice>,
+) -> AppResult<IndicatorsPage> {
+    let form = FileForm {
+        name: "structure.toml".into(),
+        source: EXAMPLE.into(),
+        version: String::new(),
+    };
+    let mut p = page(&state, &user, None, form, FieldErrors::new(), None).await?;
+    p.ctx = p.ctx.with_notice(n.fait.as_deref());
+    Ok(p)
+}
+
+pub async fn edit(
+    State(state): State<AppState>,
+    Extension(user): Extension<CurrentUser>,
+    Path(id): Path<Uuid>,
+) -> AppResult<IndicatorsPage> {
+    let f = indicator_files::get(&state.db, user.user.structure_id, id).await?;
+    let form = FileForm {
+        name: f.name,
+        source: f.source,
+        version: f.version.to_string(),
+    };
+    page(&state, &user, Some(id), form, FieldErrors::new(), None).await
+}
+
+/// Saves a new file (`id` absent) or a new text for one; refused with the problems next to the
+/// text, nothing saved.
+async fn save(
+    state: AppState,
+    user: CurrentUser,
+    id: Option<Uuid>,
+    form: FileForm,
+) -> AppResult<Response> {
+    let s = user.user.structure_id;
+    let mut errors = FieldErrors::new();
+    let form = FileForm {
+        name: form.name.trim().to_owned(),
+        ..form
+    };
+    let expected = match id {
+        Some(id) => {
+            let stored = indicator_files::get(&state.db, s, id).await?;
+            if stored.name != form.name {
+                errors.add("name", "Le nom d'un fichier enregistré ne change pas.");
+            }
+            form.version.trim().parse::<i64>().ok()
+        }
+        None => None,
+    };
+    if let Err(m) = passerelle_report::definitions::check_file_name(&form.name) {
+        errors.add("name", m);
+    }
+    let others: Vec<(String, String)> = indicator_files::list(&state.db, s)
+        .await?
+        .into_iter()
+        .map(|f| (f.name, f.source))
+        .collect();
+    if id.is_none() && others.iter().any(|(n, _)| n == &form.name) {
+        errors.add(
+            "name",
+            "Un fichier porte déjà ce nom : ouvrez-le pour le modifier.",
+        );
+    }
+    if errors.is_empty()
+        && let Err(problems) =
+            passerelle_report::definitions::check_file(&others, &form.name, &form.source)
+    {
+        errors.add("source", problems.join(" · "));
+    }
+    if !errors.is_empty() {
+        let p = page(&state, &user, id, form, errors, None).await?;
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, p).into_response());
+    }
+    match indicator_files::save(
+        &state.db,
+        (&user.actor()).into(),
+        &form.name,
+        &form.source,
+        expected,
+    )
+    .await
+    {
+        Ok(_) => Ok(see_other("/rapports/indicateurs", "indicateurs").into_response()),
+        Err(DbError::Conflict) => {
+            let Some(id) = id else {
+                return Err(AppError::NotFound);
+            };
+            let stored = indicator_files::get(&state.db, s, id).await?;
+            let mut errors = FieldErrors::new();
+            errors.add(
+                "source",
+                "Ce fichier a été modifié par quelqu'un d'autre depuis que vous l'avez ouvert : rien n'est enregistré. Votre texte est conservé ici ; le texte enregistré est affiché dessous.",
+            );
+            let form = FileForm {
+                version: stored.version.to_string(),
+                ..form
+            };
+            let p = page(&state, &user, Some(id), form, errors, Some(stored.source)).await?;
+            Ok((StatusCode::CONFLICT, p).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    Extension(user): Extension<CurrentUser>,
+    axum::Form(form): axum::Form<FileForm>,
+) -> AppResult<Response> {
+    save(state, user, None, form).await
+}
+
+pub async fn update(
+    State(state): State<AppState>,
+    Extension(user): Extension<CurrentUser>,
+    Path(id): Path<Uuid>,
+    axum::Form(form): axum::Form<FileForm>,
+) -> AppResult<Response> {
+    save(state, user, Some(id), form).await
+}
+
+pub async fn delete(
+    State(state): State<AppState>,
+    Extension(user): Extension<CurrentUser>,
+    Path(id): Path<Uuid>,
+) -> AppResult<Response> {
+    indicator_files::delete(&state.db, &user.actor(), id).await?;
+    Ok(see_other("/rapports/indicateurs", "indicateurs-supprime").into_response())
+}
