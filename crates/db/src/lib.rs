@@ -20,6 +20,9 @@ pub mod pathways;
 pub mod persons;
 pub mod reports;
 pub mod territory;
+mod tx;
+
+pub use tx::Tx;
 
 /// A connection pool on one of the two supported engines.
 #[derive(Clone, Debug)]

@@ -3,6 +3,7 @@
 //! storage tests run in seconds from a warm cache.
 
 mod schema;
+mod tx;
 
 use passerelle_db::Db;
 use uuid::Uuid;
