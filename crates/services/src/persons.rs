@@ -1,0 +1,1 @@
+//! The persons use cases.
