@@ -22,6 +22,8 @@ pub struct Module {
     pub name: &'static str,
     pub routes: fn() -> Vec<Route>,
     pub menu: &'static [MenuEntry],
+    /// Its part of the OpenAPI document, if it has API routes.
+    pub api_doc: Option<fn() -> crate::api::openapi::ApiDoc>,
 }
 
 /// Every module, in menu order.

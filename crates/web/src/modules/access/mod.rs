@@ -12,6 +12,7 @@ use crate::routes::Route;
 pub const MODULE: Module = Module {
     name: "access",
     routes,
+    api_doc: None,
     menu: &[
         MenuEntry {
             label: "Comptes et sessions",

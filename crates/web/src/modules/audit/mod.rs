@@ -10,6 +10,7 @@ use crate::routes::Route;
 pub const MODULE: Module = Module {
     name: "audit",
     routes,
+    api_doc: None,
     menu: &[MenuEntry {
         label: "Journal d'audit",
         href: "/admin/journal",

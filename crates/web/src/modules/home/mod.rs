@@ -10,6 +10,7 @@ use crate::routes::Route;
 pub const MODULE: Module = Module {
     name: "home",
     routes,
+    api_doc: None,
     menu: &[MenuEntry {
         label: "Accueil",
         href: "/",

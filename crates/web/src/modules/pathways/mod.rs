@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod committees;
+mod openapi;
 pub mod pages;
 pub mod programmes;
 
@@ -14,6 +15,7 @@ use crate::routes::Route;
 pub const MODULE: Module = Module {
     name: "pathways",
     routes,
+    api_doc: Some(openapi::api_doc),
     menu: &[
         MenuEntry {
             label: "Parcours",

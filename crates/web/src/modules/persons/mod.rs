@@ -1,6 +1,7 @@
 //! Persons: the register, its dated situations and the persons API.
 
 pub mod api;
+mod openapi;
 pub mod pages;
 pub mod situations;
 
@@ -12,6 +13,7 @@ use crate::routes::Route;
 pub const MODULE: Module = Module {
     name: "persons",
     routes,
+    api_doc: Some(openapi::api_doc),
     menu: &[MenuEntry {
         label: "Personnes",
         href: "/personnes",

@@ -4,6 +4,7 @@
 pub mod api;
 pub mod files;
 pub mod indicators;
+mod openapi;
 pub mod pages;
 
 use passerelle_domain::Permission;
@@ -14,6 +15,7 @@ use crate::routes::Route;
 pub const MODULE: Module = Module {
     name: "reports",
     routes,
+    api_doc: Some(openapi::api_doc),
     menu: &[MenuEntry {
         label: "Rapports",
         href: "/rapports",

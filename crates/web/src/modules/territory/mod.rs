@@ -10,6 +10,7 @@ use crate::routes::Route;
 pub const MODULE: Module = Module {
     name: "territory",
     routes,
+    api_doc: None,
     menu: &[MenuEntry {
         label: "Territoire : communes et quartiers prioritaires",
         href: "/admin/territoire",
