@@ -1,20 +1,19 @@
 //! The audit trail: append-only rows of who created, changed, deleted or viewed which record.
 //! The database refuses updates and deletes of these rows (triggers in the migrations).
 
-use crate::modules::StorageModule;
-
-pub const MODULE: StorageModule = StorageModule {
-    name: "audit",
-    person_references: &[],
-};
-
 use passerelle_domain::audit::{Actor, AuditAction, AuditDetail, FieldChange, access_kinds};
 use passerelle_domain::reports::REPORT_FIGURE;
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
+use crate::modules::StorageModule;
 use crate::params::{Param, Params};
 use crate::{Db, DbResult, bind_params, parse_code, with_pool};
+
+pub const MODULE: StorageModule = StorageModule {
+    name: "audit",
+    person_references: &[],
+};
 
 /// Inserts one audit row with the executor given (a transaction, so that the change and its
 /// trace commit together). `user: None` is the system (a command run on the server).

@@ -1,6 +1,14 @@
 //! Pathways: programmes, enrolments and their transition log, steps, contracts, access
 //! committees, the caseload and the record scope that narrows them to a reader.
 
+pub mod caseload;
+pub mod committees;
+pub mod contracts;
+pub mod enrolments;
+pub mod programmes;
+pub mod scope;
+pub mod steps;
+
 use crate::modules::{PersonReference, StorageModule};
 
 /// A person with pathways, contracts or appointments is kept: that work counts in the reports.
@@ -21,11 +29,3 @@ pub const MODULE: StorageModule = StorageModule {
         },
     ],
 };
-
-pub mod caseload;
-pub mod committees;
-pub mod contracts;
-pub mod enrolments;
-pub mod programmes;
-pub mod scope;
-pub mod steps;

@@ -1,13 +1,6 @@
 //! The person register: create, read, update with optimistic locking, delete, search and
 //! duplicate detection. Every change is audited in the same transaction.
 
-use crate::modules::StorageModule;
-
-pub const MODULE: StorageModule = StorageModule {
-    name: "persons",
-    person_references: &[],
-};
-
 pub mod search;
 pub mod situations;
 
@@ -18,8 +11,14 @@ use passerelle_domain::persons::{Person, PersonFields};
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
+use crate::modules::StorageModule;
 use crate::params::{Param, Params};
 use crate::{Db, DbError, DbResult, bind_params, insert_audit, parse_code, with_pool};
+
+pub const MODULE: StorageModule = StorageModule {
+    name: "persons",
+    person_references: &[],
+};
 
 #[derive(sqlx::FromRow)]
 pub(crate) struct Row {

@@ -1,12 +1,5 @@
 //! Reference tables of the territory: towns and dated QPV lists.
 
-use crate::modules::StorageModule;
-
-pub const MODULE: StorageModule = StorageModule {
-    name: "territory",
-    person_references: &[],
-};
-
 use passerelle_domain::territory::TERRITORY;
 use passerelle_domain::territory::{
     Commune, DEFAULT_COMMUNES_CSV, Qpv, TerritoryTables, parse_communes_csv,
@@ -15,9 +8,13 @@ use time::Date;
 
 use passerelle_domain::audit::{Actor, AuditAction, FieldChange};
 
+use crate::modules::StorageModule;
 use crate::{Db, DbError, DbResult, insert_audit, with_pool};
 
-/// The audit trail's name for an import of towns or of a QPV list (shared reference data).
+pub const MODULE: StorageModule = StorageModule {
+    name: "territory",
+    person_references: &[],
+};
 
 /// Loads both tables, for validation and pickers.
 pub async fn load(db: &Db) -> DbResult<TerritoryTables> {

@@ -1,5 +1,8 @@
 //! Who may do what: staff roles, teams, and the permission matrix checked on every route.
 
+use std::fmt;
+use std::str::FromStr;
+
 use crate::audit::RecordKind;
 use crate::modules::DomainModule;
 
@@ -23,9 +26,6 @@ pub const MODULE: DomainModule = DomainModule {
     name: "access",
     record_kinds: &[USER, API_TOKEN, SESSION],
 };
-
-use std::fmt;
-use std::str::FromStr;
 
 /// A staff member's role. One role per account; least privilege first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]

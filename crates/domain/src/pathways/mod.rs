@@ -3,6 +3,18 @@
 //!
 //! Pure functions of recorded facts; storage and pages come on top (issue 3).
 
+pub mod calendar;
+pub mod duration;
+pub mod eligibility;
+pub mod employment;
+pub mod exit;
+pub mod programme;
+pub mod referent;
+pub mod scope;
+pub mod step;
+pub mod texts;
+pub mod workflow;
+
 use crate::audit::RecordKind;
 use crate::modules::DomainModule;
 
@@ -27,15 +39,3 @@ pub const MODULE: DomainModule = DomainModule {
     name: "pathways",
     record_kinds: &[ENROLMENT, COMMITTEE_MEETING, PROGRAMME],
 };
-
-pub mod calendar;
-pub mod duration;
-pub mod eligibility;
-pub mod employment;
-pub mod exit;
-pub mod programme;
-pub mod referent;
-pub mod scope;
-pub mod step;
-pub mod texts;
-pub mod workflow;

@@ -1,5 +1,12 @@
 //! Persons: the register's identity record, its dated situations, name search and age.
 
+pub mod age;
+pub mod name_search;
+pub mod situation;
+
+mod model;
+pub use model::*;
+
 use crate::audit::RecordKind;
 use crate::modules::DomainModule;
 
@@ -18,10 +25,3 @@ pub const MODULE: DomainModule = DomainModule {
     name: "persons",
     record_kinds: &[PERSON, SITUATION],
 };
-
-pub mod age;
-pub mod name_search;
-pub mod situation;
-
-mod model;
-pub use model::*;

@@ -1,5 +1,8 @@
 //! Reports: indicator definitions as data and the statistical secret of public exports.
 
+pub mod indicator;
+pub mod suppression;
+
 use crate::audit::RecordKind;
 use crate::modules::DomainModule;
 
@@ -24,6 +27,3 @@ pub const MODULE: DomainModule = DomainModule {
     name: "reports",
     record_kinds: &[INDICATOR_FILE, PUBLISHED_REPORT, REPORT_FIGURE],
 };
-
-pub mod indicator;
-pub mod suppression;

@@ -1,8 +1,11 @@
 //! The territory: towns (communes, by INSEE code) and priority neighbourhoods (QPV) as dated
 //! versions of an official list.
 
+use time::Date;
+
 use crate::audit::RecordKind;
 use crate::modules::DomainModule;
+use crate::validation::FieldErrors;
 
 pub const TERRITORY: RecordKind = RecordKind {
     code: "territory",
@@ -14,10 +17,6 @@ pub const MODULE: DomainModule = DomainModule {
     name: "territory",
     record_kinds: &[TERRITORY],
 };
-
-use time::Date;
-
-use crate::validation::FieldErrors;
 
 /// The default town table: the 95 towns of the Métropole européenne de Lille (Etalab
 /// "découpage administratif", Licence Ouverte). An admin may replace it.
