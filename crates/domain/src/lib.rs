@@ -5,7 +5,7 @@
 pub mod access;
 pub mod audit;
 pub mod clock;
-mod codes;
+pub mod codes;
 pub mod french;
 pub mod id;
 pub mod iso_date;
@@ -18,6 +18,7 @@ pub mod territory;
 pub mod validation;
 
 pub use access::{Permission, Role, Team};
+pub use codes::Coded;
 pub use id::new_id;
 pub use rule::RuleViolation;
 pub use validation::FieldErrors;

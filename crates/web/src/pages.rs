@@ -15,7 +15,25 @@ pub struct Notice {
     pub fait: Option<String>,
 }
 
+/// One option of a select list or a group of radio buttons.
 pub struct Choice {
     pub code: String,
     pub label: String,
+}
+
+/// The options of a select list of a coded enum: every value, its code and French label,
+/// generated from the domain's list so that no form writes one by hand.
+pub fn choices<T: passerelle_domain::Coded>() -> Vec<Choice> {
+    choices_of(T::ALL.iter().copied())
+}
+
+/// The options for some values of a coded enum (those a programme allows…), in the order given.
+pub fn choices_of<T: passerelle_domain::Coded>(values: impl IntoIterator<Item = T>) -> Vec<Choice> {
+    values
+        .into_iter()
+        .map(|v| Choice {
+            code: v.code().to_owned(),
+            label: v.label().to_owned(),
+        })
+        .collect()
 }

@@ -256,6 +256,10 @@ impl Permission {
     }
 }
 
+crate::codes::coded!(Role, &Role::ALL);
+
+crate::codes::coded!(Team, &Team::ALL);
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -133,6 +133,8 @@ impl AuditDetail {
     }
 }
 
+crate::codes::coded!(AuditAction, &AuditAction::ALL);
+
 #[cfg(test)]
 mod tests {
     use super::*;

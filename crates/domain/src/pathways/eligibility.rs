@@ -220,6 +220,8 @@ impl Eligibility {
     }
 }
 
+crate::codes::coded!(SituationCriterion, SituationCriterion::VARIANTS);
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -218,6 +218,8 @@ impl EmploymentRules {
     }
 }
 
+crate::codes::coded!(ContractKind, ContractKind::VARIANTS);
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -258,6 +258,10 @@ fn transition_job(contracts: &[Contract], on: Date, window_months: i32) -> Optio
     })
 }
 
+crate::codes::coded!(ExitCategory, ExitCategory::VARIANTS);
+
+crate::codes::coded!(ExitReason, ExitReason::VARIANTS);
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -13,6 +13,8 @@ macro_rules! coded_enum {
             pub const ALL: &'static [$name] = Self::VARIANTS;
             pub fn label(self) -> &'static str { match self { $($name::$variant => $label),+ } }
         }
+
+        crate::codes::coded!($name, $name::VARIANTS);
     };
 }
 

@@ -112,6 +112,8 @@ pub fn replay(events: &[PathwayEvent]) -> Option<PathwayState> {
     })
 }
 
+crate::codes::coded!(PathwayState, &PathwayState::ALL);
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -90,6 +90,8 @@ fn shift_years(d: Date, years: i32) -> Option<Date> {
         .ok()
 }
 
+crate::codes::coded!(AgeBand, &AgeBand::ALL);
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -359,6 +359,8 @@ fn check_name(e: &mut FieldErrors, field: &str, value: &str) -> bool {
     true
 }
 
+crate::codes::coded!(Sex, &Sex::ALL);
+
 #[cfg(test)]
 mod tests {
     use super::*;

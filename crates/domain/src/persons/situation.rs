@@ -302,6 +302,10 @@ impl SituationInput {
     }
 }
 
+crate::codes::coded!(LabourStatus, &LabourStatus::ALL);
+
+crate::codes::coded!(Answer, &Answer::ALL);
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -406,6 +406,8 @@ impl IndicatorDef {
     }
 }
 
+crate::codes::coded!(Breakdown, Breakdown::VARIANTS);
+
 #[cfg(test)]
 mod tests {
     use super::*;
