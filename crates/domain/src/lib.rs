@@ -19,6 +19,9 @@ pub mod validation;
 
 pub use access::{Permission, Role, Team};
 pub use codes::Coded;
-pub use id::new_id;
+pub use id::{
+    ApiTokenId, AppointmentId, ContractId, EnrolmentId, MeetingId, ObjectiveId, PersonId,
+    ProgrammeId, PublicationId, SituationId, StepId, StructureId, UserId, new_id,
+};
 pub use rule::RuleViolation;
 pub use validation::FieldErrors;
