@@ -17,7 +17,7 @@ pub mod rule;
 pub mod territory;
 pub mod validation;
 
-pub use access::{Permission, Role, Team};
+pub use access::{Permission, Principal, Role, Team};
 pub use codes::Coded;
 pub use id::{
     ApiTokenId, AppointmentId, ContractId, EnrolmentId, MeetingId, ObjectiveId, PersonId,

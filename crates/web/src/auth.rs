@@ -173,6 +173,16 @@ impl CurrentUser {
         self.user.role.allows(p)
     }
 
+    /// The signed-in staff member as the services take them.
+    pub fn principal(&self) -> passerelle_domain::Principal {
+        passerelle_domain::Principal {
+            structure_id: self.user.structure_id.into(),
+            user_id: self.user.id.into(),
+            role: self.user.role,
+            teams: self.user.teams.clone(),
+        }
+    }
+
     /// The record scope of this reader: every read of pathways, committees, or persons through
     /// their pathways takes it (`passerelle_db` requires one).
     pub fn scope(&self) -> Scope {

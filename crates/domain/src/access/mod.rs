@@ -97,6 +97,30 @@ impl fmt::Display for Role {
     }
 }
 
+/// Who acts, with what they may do: a staff member of a structure, their role and teams. Every
+/// service takes one; the audit row's actor and the reader's record scope are derived from it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Principal {
+    pub structure_id: crate::StructureId,
+    pub user_id: crate::UserId,
+    pub role: Role,
+    pub teams: Vec<Team>,
+}
+
+impl Principal {
+    pub fn can(&self, p: Permission) -> bool {
+        self.role.allows(p)
+    }
+
+    /// The actor of the audit rows this principal's writes and views leave.
+    pub fn actor(&self) -> crate::audit::Actor {
+        crate::audit::Actor {
+            structure_id: self.structure_id.uuid(),
+            user_id: self.user_id.uuid(),
+        }
+    }
+}
+
 /// A code read from storage or input that names no known value.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("code inconnu : {0}")]

@@ -32,6 +32,11 @@ pub struct Scope {
 }
 
 impl Scope {
+    /// The record scope of a principal.
+    pub fn of(p: &crate::Principal) -> Scope {
+        Scope::of_reader(p.structure_id.uuid(), p.role, p.user_id.uuid(), &p.teams)
+    }
+
     /// The scope of a signed-in staff member.
     pub fn of_reader(structure_id: Uuid, role: Role, user_id: Uuid, teams: &[Team]) -> Scope {
         let reach = match role {
