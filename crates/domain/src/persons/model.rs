@@ -142,80 +142,12 @@ impl PersonInput {
             check_name(&mut e, "birth_name", b);
         }
 
-        let birth_date = match optional_text(&self.birth_date) {
-            None => {
-                e.add("birth_date", "La date de naissance est obligatoire.");
-                None
-            }
-            Some(raw) => match parse_day(&raw, today, Horizon::Past) {
-                Err(DateError::InTheFuture) => {
-                    e.add(
-                        "birth_date",
-                        "La date de naissance ne peut pas être dans le futur.",
-                    );
-                    None
-                }
-                Err(DateError::BeforeEarliest) => {
-                    e.add(
-                        "birth_date",
-                        format!("Cette date donne plus de {MAX_AGE} ans : vérifiez l'année."),
-                    );
-                    None
-                }
-                Err(other) => {
-                    e.add("birth_date", other.to_string());
-                    None
-                }
-                Ok(d) if age_at(d, today) > MAX_AGE => {
-                    e.add(
-                        "birth_date",
-                        format!("Cette date donne plus de {MAX_AGE} ans : vérifiez l'année."),
-                    );
-                    None
-                }
-                Ok(d) => Some(d),
-            },
-        };
+        let birth_date = birth_date(&mut e, &self.birth_date, today);
 
-        let sex = match self.sex.trim() {
-            "" => {
-                e.add("sex", "Indiquez le sexe.");
-                None
-            }
-            s => match s.parse::<Sex>() {
-                Ok(x) => Some(x),
-                Err(_) => {
-                    e.add(
-                        "sex",
-                        "Valeur inconnue : choisissez Femme, Homme ou Non binaire.",
-                    );
-                    None
-                }
-            },
-        };
+        let sex = sex(&mut e, &self.sex);
 
-        let phone = optional_text(&self.phone).and_then(|p| match normalise_french_phone(&p) {
-            Some(n) => Some(n),
-            None => {
-                e.add(
-                    "phone",
-                    "Numéro invalide : 10 chiffres commençant par 0 (ou +33).",
-                );
-                None
-            }
-        });
-
-        let email = e
-            .text("email", &self.email, TextRule::line(EMAIL_MAX))
-            .map(|m| m.to_lowercase());
-        if let Some(m) = &email
-            && !is_plausible_email(m)
-        {
-            e.add(
-                "email",
-                "Adresse e-mail invalide (exemple : prenom.nom@exemple.fr).",
-            );
-        }
+        let phone = phone(&mut e, &self.phone);
+        let email = email(&mut e, &self.email);
 
         let address = e.text("address", &self.address, TextRule::lines(ADDRESS_MAX));
 
@@ -254,6 +186,94 @@ impl PersonInput {
             _ => Err(e),
         }
     }
+}
+
+/// The birth date typed: required, not in the future, and not more than [`MAX_AGE`] years ago.
+fn birth_date(e: &mut FieldErrors, raw: &str, today: Date) -> Option<Date> {
+    match optional_text(raw) {
+        None => {
+            e.add("birth_date", "La date de naissance est obligatoire.");
+            None
+        }
+        Some(raw) => match parse_day(&raw, today, Horizon::Past) {
+            Err(DateError::InTheFuture) => {
+                e.add(
+                    "birth_date",
+                    "La date de naissance ne peut pas être dans le futur.",
+                );
+                None
+            }
+            Err(DateError::BeforeEarliest) => {
+                e.add(
+                    "birth_date",
+                    format!("Cette date donne plus de {MAX_AGE} ans : vérifiez l'année."),
+                );
+                None
+            }
+            Err(other) => {
+                e.add("birth_date", other.to_string());
+                None
+            }
+            Ok(d) if age_at(d, today) > MAX_AGE => {
+                e.add(
+                    "birth_date",
+                    format!("Cette date donne plus de {MAX_AGE} ans : vérifiez l'année."),
+                );
+                None
+            }
+            Ok(d) => Some(d),
+        },
+    }
+}
+
+/// The sex chosen among the coded values.
+fn sex(e: &mut FieldErrors, raw: &str) -> Option<Sex> {
+    match raw.trim() {
+        "" => {
+            e.add("sex", "Indiquez le sexe.");
+            None
+        }
+        s => match s.parse::<Sex>() {
+            Ok(x) => Some(x),
+            Err(_) => {
+                e.add(
+                    "sex",
+                    "Valeur inconnue : choisissez Femme, Homme ou Non binaire.",
+                );
+                None
+            }
+        },
+    }
+}
+
+/// A French phone number, normalised, if one was typed.
+fn phone(e: &mut FieldErrors, raw: &str) -> Option<String> {
+    optional_text(raw).and_then(|p| match normalise_french_phone(&p) {
+        Some(n) => Some(n),
+        None => {
+            e.add(
+                "phone",
+                "Numéro invalide : 10 chiffres commençant par 0 (ou +33).",
+            );
+            None
+        }
+    })
+}
+
+/// An e-mail address, lower-cased, if one was typed.
+fn email(e: &mut FieldErrors, raw: &str) -> Option<String> {
+    let email = e
+        .text("email", raw, TextRule::line(EMAIL_MAX))
+        .map(|m| m.to_lowercase());
+    if let Some(m) = &email
+        && !is_plausible_email(m)
+    {
+        e.add(
+            "email",
+            "Adresse e-mail invalide (exemple : prenom.nom@exemple.fr).",
+        );
+    }
+    email
 }
 
 impl From<&PersonFields> for PersonInput {

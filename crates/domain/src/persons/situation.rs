@@ -199,34 +199,77 @@ fn answer(e: &mut FieldErrors, field: &str, raw: &str) -> Option<Answer> {
     }
 }
 
-impl SituationInput {
-    /// Validates an observation of a person born on `birth_date`, on `today`.
-    pub fn validate(&self, birth_date: Date, today: Date) -> Result<SituationFields, FieldErrors> {
-        let mut e = FieldErrors::new();
-        let observed_on = match french::parse_date(&self.observed_on) {
+/// The date of the observation: required, not in the future, not before the birth.
+fn observed_on(e: &mut FieldErrors, raw: &str, birth_date: Date, today: Date) -> Option<Date> {
+    match french::parse_date(raw) {
+        None => {
+            e.add(
+                "observed_on",
+                "Indiquez la date de la situation (jj/mm/aaaa).",
+            );
+            None
+        }
+        Some(d) if d > today => {
+            e.add(
+                "observed_on",
+                "La situation ne peut pas être datée dans le futur.",
+            );
+            None
+        }
+        Some(d) if d < birth_date => {
+            e.add(
+                "observed_on",
+                "Cette date précède la naissance de la personne.",
+            );
+            None
+        }
+        Some(d) => Some(d),
+    }
+}
+
+/// Registered as a job seeker since, if typed: not after the observation.
+fn jobseeker_since(e: &mut FieldErrors, raw: &str, observed_on: Option<Date>) -> Option<Date> {
+    match optional_text(raw) {
+        None => None,
+        Some(raw) => match french::parse_date(&raw) {
             None => {
                 e.add(
-                    "observed_on",
-                    "Indiquez la date de la situation (jj/mm/aaaa).",
+                    "jobseeker_since",
+                    "Date invalide : saisissez-la au format jj/mm/aaaa.",
                 );
                 None
             }
-            Some(d) if d > today => {
+            Some(d) if observed_on.is_some_and(|o| d > o) => {
                 e.add(
-                    "observed_on",
-                    "La situation ne peut pas être datée dans le futur.",
-                );
-                None
-            }
-            Some(d) if d < birth_date => {
-                e.add(
-                    "observed_on",
-                    "Cette date précède la naissance de la personne.",
+                    "jobseeker_since",
+                    "L'inscription ne peut pas être postérieure à la date de la situation.",
                 );
                 None
             }
             Some(d) => Some(d),
-        };
+        },
+    }
+}
+
+/// The education level (1 to 8), if chosen.
+fn education_level(e: &mut FieldErrors, raw: &str) -> Option<i16> {
+    match optional_text(raw) {
+        None => None,
+        Some(raw) => match raw.parse::<i16>() {
+            Ok(n) if (1..=8).contains(&n) => Some(n),
+            _ => {
+                e.add("education_level", "Choisissez un niveau de 1 à 8.");
+                None
+            }
+        },
+    }
+}
+
+impl SituationInput {
+    /// Validates an observation of a person born on `birth_date`, on `today`.
+    pub fn validate(&self, birth_date: Date, today: Date) -> Result<SituationFields, FieldErrors> {
+        let mut e = FieldErrors::new();
+        let observed_on = observed_on(&mut e, &self.observed_on, birth_date, today);
         let labour_status = match self.labour_status.parse::<LabourStatus>() {
             Ok(s) => Some(s),
             Err(_) => {
@@ -234,42 +277,14 @@ impl SituationInput {
                 None
             }
         };
-        let jobseeker_since = match optional_text(&self.jobseeker_since) {
-            None => None,
-            Some(raw) => match french::parse_date(&raw) {
-                None => {
-                    e.add(
-                        "jobseeker_since",
-                        "Date invalide : saisissez-la au format jj/mm/aaaa.",
-                    );
-                    None
-                }
-                Some(d) if observed_on.is_some_and(|o| d > o) => {
-                    e.add(
-                        "jobseeker_since",
-                        "L'inscription ne peut pas être postérieure à la date de la situation.",
-                    );
-                    None
-                }
-                Some(d) => Some(d),
-            },
-        };
+        let jobseeker_since = jobseeker_since(&mut e, &self.jobseeker_since, observed_on);
         if jobseeker_since.is_some() && labour_status == Some(LabourStatus::Inactive) {
             e.add(
                 "jobseeker_since",
                 "Une personne inscrite comme demandeuse d'emploi n'est pas inactive.",
             );
         }
-        let education_level = match optional_text(&self.education_level) {
-            None => None,
-            Some(raw) => match raw.parse::<i16>() {
-                Ok(n) if (1..=8).contains(&n) => Some(n),
-                _ => {
-                    e.add("education_level", "Choisissez un niveau de 1 à 8.");
-                    None
-                }
-            },
-        };
+        let education_level = education_level(&mut e, &self.education_level);
         let rqth = answer(&mut e, "rqth", &self.rqth);
         let foreign_background = answer(&mut e, "foreign_background", &self.foreign_background);
         let justice_supervision = answer(&mut e, "justice_supervision", &self.justice_supervision);

@@ -283,6 +283,17 @@ impl IndicatorDef {
     /// Checks what the types cannot: the period fits the population, a percent names its two
     /// indicators among `known`, filters fit the population. The message says where.
     pub fn check(&self, known: &[&str]) -> Result<(), String> {
+        self.check_period()?;
+        self.check_parts_named(known)?;
+        self.check_measure()?;
+        self.check_step_filters()?;
+        self.check_breakdowns()?;
+        self.check_list_roles()?;
+        self.check_exit_categories()
+    }
+
+    /// The period rule fits the population.
+    fn check_period(&self) -> Result<(), String> {
         use PeriodRule::*;
         use Population::*;
         let fits = matches!(
@@ -298,6 +309,11 @@ impl IndicatorDef {
                 self.id, self.period, self.population
             ));
         }
+        Ok(())
+    }
+
+    /// A percent or a ratio names its two parts among `known`, neither itself.
+    fn check_parts_named(&self, known: &[&str]) -> Result<(), String> {
         if matches!(self.measure, Measure::Percent | Measure::Ratio) {
             for (what, id) in [
                 ("numérateur", &self.numerator),
@@ -310,6 +326,12 @@ impl IndicatorDef {
                 }
             }
         }
+        Ok(())
+    }
+
+    /// A sum names a quantity of its population; a mean of months is over exited pathways.
+    fn check_measure(&self) -> Result<(), String> {
+        use Population::*;
         match (self.measure, self.quantity) {
             (Measure::Sum, None) => {
                 return Err(format!(
@@ -334,15 +356,20 @@ impl IndicatorDef {
             }
         }
         if self.measure == Measure::MeanMonths
-            && (self.population, self.period) != (Enrolments, Exited)
+            && (self.population, self.period) != (Enrolments, PeriodRule::Exited)
         {
             return Err(format!(
                 "{} : la durée moyenne porte sur les parcours sortis dans la période",
                 self.id
             ));
         }
+        Ok(())
+    }
+
+    /// Step filters apply to steps, with known families.
+    fn check_step_filters(&self) -> Result<(), String> {
         if (!self.filters.step_families.is_empty() || self.filters.validated.is_some())
-            && self.population != Steps
+            && self.population != Population::Steps
         {
             return Err(format!(
                 "{} : les filtres d'étape ne s'appliquent qu'aux étapes",
@@ -354,6 +381,12 @@ impl IndicatorDef {
                 return Err(format!("{} : famille d'étape inconnue « {f} »", self.id));
             }
         }
+        Ok(())
+    }
+
+    /// Each breakdown fits the population, and only counts are broken down.
+    fn check_breakdowns(&self) -> Result<(), String> {
+        use Population::*;
         for b in &self.breakdowns {
             let fits = match b {
                 Breakdown::ExitCategory => self.population == Enrolments,
@@ -381,6 +414,11 @@ impl IndicatorDef {
                 self.id
             ));
         }
+        Ok(())
+    }
+
+    /// The roles a structure opens the list to may see names.
+    fn check_list_roles(&self) -> Result<(), String> {
         for code in &self.list_roles {
             match code.parse::<crate::Role>() {
                 Err(_) => return Err(format!("{} : rôle inconnu « {code} »", self.id)),
@@ -394,6 +432,11 @@ impl IndicatorDef {
                 Ok(_) => {}
             }
         }
+        Ok(())
+    }
+
+    /// The exit categories filtered on exist.
+    fn check_exit_categories(&self) -> Result<(), String> {
         for c in &self.filters.exit_categories {
             if c.parse::<crate::pathways::exit::ExitCategory>().is_err() {
                 return Err(format!(
