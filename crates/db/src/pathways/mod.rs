@@ -25,6 +25,7 @@ pub const MODULE: StorageModule = StorageModule {
 pub mod caseload;
 pub mod committees;
 pub mod contracts;
+pub mod enrolment_page;
 pub mod enrolments;
 pub mod programmes;
 pub mod scope;
