@@ -69,7 +69,28 @@ fn write_responses(own: Value) -> Value {
     r
 }
 
+/// Every schema of the document, by name.
 fn schemas() -> Value {
+    merged([
+        person_schemas(),
+        pathway_schemas(),
+        json!({"Report": report_schema()}),
+        common_schemas(),
+    ])
+}
+
+/// The objects of `parts`, as one object.
+fn merged<const N: usize>(parts: [Value; N]) -> Value {
+    let mut all = serde_json::Map::new();
+    for part in parts {
+        if let Value::Object(m) = part {
+            all.extend(m);
+        }
+    }
+    Value::Object(all)
+}
+
+fn person_schemas() -> Value {
     let person_input = json!({
         "type": "object",
         "required": ["last_name", "first_names", "birth_date", "sex", "commune_code"],
@@ -100,6 +121,21 @@ fn schemas() -> Value {
             "updated_at": {"type": "string", "format": "date-time"}
         }
     });
+    json!({
+        "PersonInput": person_input,
+        "Person": person,
+        "PersonList": {"type": "object", "required": ["items", "total", "page", "per_page"], "properties": {
+            "items": {"type": "array", "items": schema_ref("Person")},
+            "total": {"type": "integer"}, "page": {"type": "integer"}, "per_page": {"type": "integer"}
+        }},
+        "Duplicates": {"type": "object", "required": ["error", "duplicates"], "properties": {
+            "error": {"type": "string"}, "duplicates": {"type": "array", "items": schema_ref("Person")}}},
+        "StaleVersion": {"type": "object", "required": ["error", "current"], "properties": {
+            "error": {"type": "string"}, "current": schema_ref("Person")}}
+    })
+}
+
+fn pathway_schemas() -> Value {
     let enrolment = json!({
         "type": "object",
         "required": ["id", "person_id", "programme_id", "state", "prescriber_organisation", "referred_on", "referral_reason", "version"],
@@ -142,8 +178,18 @@ fn schemas() -> Value {
             "active": {"type": "boolean"}
         }
     });
+    json!({
+        "Enrolment": enrolment,
+        "EnrolmentDetail": detail,
+        "Programme": programme,
+        "Meeting": {"type": "object", "required": ["id", "programme_id", "held_on"], "properties": {
+            "id": uuid(), "programme_id": uuid(), "held_on": date()}}
+    })
+}
+
+fn report_schema() -> Value {
     let figure_value = json!({"type": ["number", "null"]});
-    let report = json!({
+    json!({
         "type": "object",
         "required": ["figures", "set_aside"],
         "properties": {
@@ -157,25 +203,13 @@ fn schemas() -> Value {
                         "key": {"type": "string"}, "label": {"type": "string"}, "value": figure_value, "hidden": {"type": "boolean"}}}}}}}}}},
             "set_aside": {"type": "array", "items": {"type": "object", "properties": {"file": {"type": "string"}, "message": {"type": "string"}}}}
         }
-    });
+    })
+}
+
+/// What several operations answer: a new record's id, and every error.
+fn common_schemas() -> Value {
     json!({
-        "PersonInput": person_input,
-        "Person": person,
-        "PersonList": {"type": "object", "required": ["items", "total", "page", "per_page"], "properties": {
-            "items": {"type": "array", "items": schema_ref("Person")},
-            "total": {"type": "integer"}, "page": {"type": "integer"}, "per_page": {"type": "integer"}
-        }},
-        "Duplicates": {"type": "object", "required": ["error", "duplicates"], "properties": {
-            "error": {"type": "string"}, "duplicates": {"type": "array", "items": schema_ref("Person")}}},
-        "StaleVersion": {"type": "object", "required": ["error", "current"], "properties": {
-            "error": {"type": "string"}, "current": schema_ref("Person")}},
-        "Enrolment": enrolment,
-        "EnrolmentDetail": detail,
-        "Programme": programme,
-        "Report": report,
         "Created": {"type": "object", "required": ["id"], "properties": {"id": uuid()}},
-        "Meeting": {"type": "object", "required": ["id", "programme_id", "held_on"], "properties": {
-            "id": uuid(), "programme_id": uuid(), "held_on": date()}},
         "Error": {
             "type": "object",
             "required": ["error", "fields"],
@@ -215,83 +249,103 @@ fn bodies() -> Value {
 }
 
 pub fn spec() -> Value {
-    let b = bodies();
-    let id_param = json!({"name": "id", "in": "path", "required": true, "schema": uuid()});
     json!({
         "openapi": "3.1.0",
         "info": {"title": "Passerelle API", "version": "1", "description": "Registre des personnes et parcours. Authentification : en-tête Authorization: Bearer <jeton> ; un jeton agit au nom du compte qui le possède, avec ses seuls droits (créé sur le serveur : passerelle token create). Chaque lecture de fiche et chaque modification est tracée au journal d'audit. Toute erreur répond en JSON {error, fields}, en français ; les dates sont au format AAAA-MM-JJ."},
         "servers": [{"url": "/api/v1"}],
         "security": [{"bearer": []}],
-        "paths": {
-            "/persons": {
-                "get": {
-                    "summary": "Rechercher des personnes",
-                    "parameters": [
-                        {"name": "q", "in": "query", "schema": {"type": "string", "maxLength": 200}, "description": "Nom ou prénom ; accents, casse et une faute de frappe tolérés"},
-                        {"name": "commune", "in": "query", "schema": {"type": "string"}, "description": "Code INSEE d'une commune du territoire"},
-                        {"name": "qpv", "in": "query", "schema": {"type": "string"}, "description": "oui, non, ou un code QPV"},
-                        {"name": "age_band", "in": "query", "schema": {"type": "string", "enum": ["moins-26", "26-44", "45-49", "50-plus"]}},
-                        {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100_000}},
-                        {"name": "per_page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 200}}
-                    ],
-                    "responses": responses(json!({"200": ok("Une page de personnes", schema_ref("PersonList")), "422": err("Filtre inconnu, avec les valeurs permises")}))
-                },
-                "post": {
-                    "summary": "Inscrire une personne",
-                    "parameters": [{"name": "allow_duplicate", "in": "query", "schema": {"type": "boolean"}}],
-                    "requestBody": body(schema_ref("PersonInput")),
-                    "responses": write_responses(json!({"201": ok("Créée", schema_ref("Person")), "409": ok("Ressemble à une fiche existante", schema_ref("Duplicates")), "422": err("Champs invalides")}))
-                }
-            },
-            "/persons/{id}": {
-                "get": {
-                    "summary": "Lire une fiche (consultation tracée)",
-                    "parameters": [id_param.clone()],
-                    "responses": responses(json!({"200": ok("La fiche", schema_ref("Person")), "404": err("Introuvable")}))
-                },
-                "put": {
-                    "summary": "Modifier une fiche",
-                    "parameters": [id_param.clone()],
-                    "requestBody": body(json!({"allOf": [schema_ref("PersonInput"), {"type": "object", "required": ["version"], "properties": {"version": {"type": "integer"}}}]})),
-                    "responses": write_responses(json!({"200": ok("Modifiée", schema_ref("Person")), "404": err("Introuvable"), "409": ok("Modifiée entre-temps : la réponse contient la version actuelle", schema_ref("StaleVersion")), "422": err("Champs invalides")}))
-                }
-            },
-            "/reports/{year}": {"get": {"summary": "Chiffres du rapport d'activité de l'année, avec l'année précédente et les répartitions (jamais de noms)",
-                "parameters": [{"name": "year", "in": "path", "required": true, "schema": {"type": "integer", "minimum": 2000, "maximum": 2100}},
-                    {"name": "public", "in": "query", "schema": {"type": "boolean"}, "description": "Export public : petits effectifs masqués (secret statistique)"},
-                    {"name": "threshold", "in": "query", "schema": {"type": "integer", "minimum": 1, "default": 5}}],
-                "responses": responses(json!({"200": ok("Chaque chiffre : id, value, previous, unit, version, definition, breakdowns ; set_aside : indicateurs de la structure écartés et pourquoi", schema_ref("Report")),
-                    "404": err("Année hors de 2000 à 2100"), "422": err("Seuil invalide")}))}},
-            "/programmes": {"get": {"summary": "Dispositifs (critères, durées)",
-                "responses": responses(json!({"200": ok("Liste", json!({"type": "array", "items": schema_ref("Programme")}))}))}},
-            "/persons/{id}/enrolments": {"get": {"summary": "Parcours d'une personne (dans votre périmètre)", "parameters": [id_param.clone()],
-                "responses": responses(json!({"200": ok("Liste", json!({"type": "array", "items": schema_ref("Enrolment")})), "404": err("Personne introuvable")}))}},
-            "/enrolments": {"post": {"summary": "Orienter une personne vers un dispositif",
-                "requestBody": body(b["referral"].clone()),
-                "responses": write_responses(json!({"201": ok("Orientation créée", schema_ref("Enrolment")), "404": err("Personne ou dispositif introuvable"), "422": err("Refusée (déjà en parcours, champs manquants ou trop longs)")}))}},
-            "/enrolments/{id}": {"get": {"summary": "Un parcours : état, journal, étapes, référents, sortie proposée", "parameters": [id_param.clone(),
-                    {"name": "on", "in": "query", "schema": {"type": "string", "format": "date"}, "description": "Date de sortie envisagée (AAAA-MM-JJ, pas dans le futur) : la sortie est proposée à cette date ; aujourd'hui par défaut"}],
-                "responses": responses(json!({"200": ok("Le parcours", schema_ref("EnrolmentDetail")), "404": err("Introuvable ou hors de votre périmètre"), "422": err("Date de sortie envisagée invalide, avant l'entrée ou dans le futur")}))}},
-            "/enrolments/{id}/transitions": {"post": {"summary": "Proposer au comité, sortir (motif, justificatif), suivi à 6 mois", "parameters": [id_param.clone()],
-                "requestBody": body(b["transition"].clone()),
-                "responses": write_responses(json!({"200": ok("Nouvel état", schema_ref("Enrolment")), "404": err("Introuvable ou hors de votre périmètre"), "409": err("Modifié entre-temps"), "422": err("Transition refusée, avec la raison")}))}},
-            "/enrolments/{id}/steps": {"post": {"summary": "Ajouter une étape (dans les dates du parcours)", "parameters": [id_param.clone()],
-                "requestBody": body(b["step"].clone()),
-                "responses": write_responses(json!({"201": ok("Créée", schema_ref("Created")), "404": err("Introuvable ou hors de votre périmètre"), "422": err("Refusée")}))}},
-            "/enrolments/{id}/contracts": {"post": {"summary": "Enregistrer un contrat de travail de la personne", "parameters": [id_param.clone()],
-                "requestBody": body(b["contract"].clone()),
-                "responses": write_responses(json!({"201": ok("Créé", schema_ref("Created")), "404": err("Introuvable ou hors de votre périmètre"), "422": err("Refusé")}))}},
-            "/committees": {"post": {"summary": "Tenir un comité d'accès",
-                "requestBody": body(b["meeting"].clone()),
-                "responses": write_responses(json!({"201": ok("Créé", schema_ref("Meeting")), "404": err("Dispositif introuvable"), "422": err("Refusé")}))}},
-            "/committees/{id}/decisions": {"post": {"summary": "Décision du comité : entrée (à la date du comité) ou non-entrée", "parameters": [id_param],
-                "requestBody": body(b["decision"].clone()),
-                "responses": write_responses(json!({"200": ok("Nouvel état du parcours", schema_ref("Enrolment")), "404": err("Comité ou parcours introuvable"), "409": err("Modifié entre-temps"), "422": err("Refusée (éligibilité, motif manquant)")}))}}
-        },
+        "paths": merged([person_paths(), report_paths(), pathway_paths()]),
         "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
             "schemas": schemas()
         }
+    })
+}
+
+/// The `{id}` path parameter.
+fn id_param() -> Value {
+    json!({"name": "id", "in": "path", "required": true, "schema": uuid()})
+}
+
+fn person_paths() -> Value {
+    let id_param = id_param();
+    json!({
+    "/persons": {
+        "get": {
+            "summary": "Rechercher des personnes",
+            "parameters": [
+                {"name": "q", "in": "query", "schema": {"type": "string", "maxLength": 200}, "description": "Nom ou prénom ; accents, casse et une faute de frappe tolérés"},
+                {"name": "commune", "in": "query", "schema": {"type": "string"}, "description": "Code INSEE d'une commune du territoire"},
+                {"name": "qpv", "in": "query", "schema": {"type": "string"}, "description": "oui, non, ou un code QPV"},
+                {"name": "age_band", "in": "query", "schema": {"type": "string", "enum": ["moins-26", "26-44", "45-49", "50-plus"]}},
+                {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100_000}},
+                {"name": "per_page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 200}}
+            ],
+            "responses": responses(json!({"200": ok("Une page de personnes", schema_ref("PersonList")), "422": err("Filtre inconnu, avec les valeurs permises")}))
+        },
+        "post": {
+            "summary": "Inscrire une personne",
+            "parameters": [{"name": "allow_duplicate", "in": "query", "schema": {"type": "boolean"}}],
+            "requestBody": body(schema_ref("PersonInput")),
+            "responses": write_responses(json!({"201": ok("Créée", schema_ref("Person")), "409": ok("Ressemble à une fiche existante", schema_ref("Duplicates")), "422": err("Champs invalides")}))
+        }
+    },
+    "/persons/{id}": {
+        "get": {
+            "summary": "Lire une fiche (consultation tracée)",
+            "parameters": [id_param.clone()],
+            "responses": responses(json!({"200": ok("La fiche", schema_ref("Person")), "404": err("Introuvable")}))
+        },
+        "put": {
+            "summary": "Modifier une fiche",
+            "parameters": [id_param.clone()],
+            "requestBody": body(json!({"allOf": [schema_ref("PersonInput"), {"type": "object", "required": ["version"], "properties": {"version": {"type": "integer"}}}]})),
+            "responses": write_responses(json!({"200": ok("Modifiée", schema_ref("Person")), "404": err("Introuvable"), "409": ok("Modifiée entre-temps : la réponse contient la version actuelle", schema_ref("StaleVersion")), "422": err("Champs invalides")}))
+        }
+    }
+    })
+}
+
+fn report_paths() -> Value {
+    json!({
+    "/reports/{year}": {"get": {"summary": "Chiffres du rapport d'activité de l'année, avec l'année précédente et les répartitions (jamais de noms)",
+        "parameters": [{"name": "year", "in": "path", "required": true, "schema": {"type": "integer", "minimum": 2000, "maximum": 2100}},
+            {"name": "public", "in": "query", "schema": {"type": "boolean"}, "description": "Export public : petits effectifs masqués (secret statistique)"},
+            {"name": "threshold", "in": "query", "schema": {"type": "integer", "minimum": 1, "default": 5}}],
+        "responses": responses(json!({"200": ok("Chaque chiffre : id, value, previous, unit, version, definition, breakdowns ; set_aside : indicateurs de la structure écartés et pourquoi", schema_ref("Report")),
+            "404": err("Année hors de 2000 à 2100"), "422": err("Seuil invalide")}))}}
+    })
+}
+
+fn pathway_paths() -> Value {
+    let b = bodies();
+    let id_param = id_param();
+    json!({
+    "/programmes": {"get": {"summary": "Dispositifs (critères, durées)",
+        "responses": responses(json!({"200": ok("Liste", json!({"type": "array", "items": schema_ref("Programme")}))}))}},
+    "/persons/{id}/enrolments": {"get": {"summary": "Parcours d'une personne (dans votre périmètre)", "parameters": [id_param.clone()],
+        "responses": responses(json!({"200": ok("Liste", json!({"type": "array", "items": schema_ref("Enrolment")})), "404": err("Personne introuvable")}))}},
+    "/enrolments": {"post": {"summary": "Orienter une personne vers un dispositif",
+        "requestBody": body(b["referral"].clone()),
+        "responses": write_responses(json!({"201": ok("Orientation créée", schema_ref("Enrolment")), "404": err("Personne ou dispositif introuvable"), "422": err("Refusée (déjà en parcours, champs manquants ou trop longs)")}))}},
+    "/enrolments/{id}": {"get": {"summary": "Un parcours : état, journal, étapes, référents, sortie proposée", "parameters": [id_param.clone(),
+            {"name": "on", "in": "query", "schema": {"type": "string", "format": "date"}, "description": "Date de sortie envisagée (AAAA-MM-JJ, pas dans le futur) : la sortie est proposée à cette date ; aujourd'hui par défaut"}],
+        "responses": responses(json!({"200": ok("Le parcours", schema_ref("EnrolmentDetail")), "404": err("Introuvable ou hors de votre périmètre"), "422": err("Date de sortie envisagée invalide, avant l'entrée ou dans le futur")}))}},
+    "/enrolments/{id}/transitions": {"post": {"summary": "Proposer au comité, sortir (motif, justificatif), suivi à 6 mois", "parameters": [id_param.clone()],
+        "requestBody": body(b["transition"].clone()),
+        "responses": write_responses(json!({"200": ok("Nouvel état", schema_ref("Enrolment")), "404": err("Introuvable ou hors de votre périmètre"), "409": err("Modifié entre-temps"), "422": err("Transition refusée, avec la raison")}))}},
+    "/enrolments/{id}/steps": {"post": {"summary": "Ajouter une étape (dans les dates du parcours)", "parameters": [id_param.clone()],
+        "requestBody": body(b["step"].clone()),
+        "responses": write_responses(json!({"201": ok("Créée", schema_ref("Created")), "404": err("Introuvable ou hors de votre périmètre"), "422": err("Refusée")}))}},
+    "/enrolments/{id}/contracts": {"post": {"summary": "Enregistrer un contrat de travail de la personne", "parameters": [id_param.clone()],
+        "requestBody": body(b["contract"].clone()),
+        "responses": write_responses(json!({"201": ok("Créé", schema_ref("Created")), "404": err("Introuvable ou hors de votre périmètre"), "422": err("Refusé")}))}},
+    "/committees": {"post": {"summary": "Tenir un comité d'accès",
+        "requestBody": body(b["meeting"].clone()),
+        "responses": write_responses(json!({"201": ok("Créé", schema_ref("Meeting")), "404": err("Dispositif introuvable"), "422": err("Refusé")}))}},
+    "/committees/{id}/decisions": {"post": {"summary": "Décision du comité : entrée (à la date du comité) ou non-entrée", "parameters": [id_param],
+        "requestBody": body(b["decision"].clone()),
+        "responses": write_responses(json!({"200": ok("Nouvel état du parcours", schema_ref("Enrolment")), "404": err("Comité ou parcours introuvable"), "409": err("Modifié entre-temps"), "422": err("Refusée (éligibilité, motif manquant)")}))}}
     })
 }
 
