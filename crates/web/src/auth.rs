@@ -9,8 +9,8 @@ use passerelle_domain::audit::Actor;
 use passerelle_domain::{FieldErrors, Permission};
 use sha2::{Digest, Sha256};
 
-use crate::AppState;
 use crate::error::AppError;
+use crate::state::AppState;
 
 pub const SESSION_COOKIE: &str = "passerelle_session";
 /// The double-submit token of the sign-in form, before any session exists.

@@ -1,12 +1,17 @@
-//! One error type for handlers: French pages for the browser, JSON for the API. Internal
-//! errors are logged once, without personal data, and never shown.
+//! Handler errors, one type per kind of answer, so that a handler's signature says what it
+//! answers: [`AppError`] for the French pages (an error page quoting the request's id, or the
+//! sign-in page), [`ApiError`] for the JSON API (`{"error", "fields"}`). Both carry the same
+//! causes with the same status codes; an API handler turns a cause into its answer with `?`
+//! (`From<AppError> for ApiError`). Internal errors are logged once, without personal data,
+//! and never shown.
 
 use axum::Json;
 use axum::http::StatusCode;
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{Html, IntoResponse, Redirect, Response};
 use passerelle_db::DbError;
 use passerelle_domain::FieldErrors;
 
+/// What went wrong in a page handler (and, wrapped in [`ApiError`], in an API handler).
 #[derive(Debug)]
 pub enum AppError {
     /// Not signed in: the browser is sent to the sign-in page.
@@ -28,35 +33,25 @@ pub enum AppError {
         message: String,
         fields: FieldErrors,
     },
-    /// The request came through the API: answer in JSON.
-    Api(Box<AppError>),
 }
 
 impl AppError {
-    pub fn api(self) -> AppError {
-        match self {
-            AppError::Api(_) => self,
-            other => AppError::Api(Box::new(other)),
-        }
-    }
-
-    fn status(&self) -> StatusCode {
+    pub fn status(&self) -> StatusCode {
         match self {
             AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
             AppError::Forbidden => StatusCode::FORBIDDEN,
             AppError::NotFound => StatusCode::NOT_FOUND,
-            AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::Invalid(_) | AppError::Refused(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
-            AppError::Refused(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
             AppError::Rejected { status, .. } => *status,
-            AppError::Api(inner) => inner.status(),
         }
     }
 
-    fn message(&self) -> String {
+    /// The French message shown to the user (never an internal detail).
+    pub fn message(&self) -> String {
         match self {
             AppError::Unauthenticated => "Connectez-vous pour continuer.".into(),
             AppError::Forbidden => "Votre rôle ne permet pas cette action.".into(),
@@ -70,16 +65,21 @@ impl AppError {
             AppError::Internal(_) => {
                 "Une erreur interne est survenue. Réessayez ; si elle persiste, prévenez l'administrateur.".into()
             }
-            AppError::Api(inner) => inner.message(),
         }
     }
 
     /// The field errors the answer carries.
-    fn fields(&self) -> FieldErrors {
+    pub fn fields(&self) -> FieldErrors {
         match self {
             AppError::Invalid(f) | AppError::Rejected { fields: f, .. } => f.clone(),
-            AppError::Api(inner) => inner.fields(),
             _ => FieldErrors::new(),
+        }
+    }
+
+    /// Logs an internal error's detail, the one place it goes.
+    fn log_internal(&self) {
+        if let AppError::Internal(detail) = self {
+            tracing::error!(%detail, "internal error");
         }
     }
 }
@@ -99,24 +99,12 @@ impl From<DbError> for AppError {
     }
 }
 
+/// A page: the error page with the message and each field's error, or the sign-in page.
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
-        if let AppError::Internal(detail) = &self {
-            tracing::error!(%detail, "internal error");
-        }
-        if let AppError::Api(inner) = &self {
-            if let AppError::Internal(detail) = inner.as_ref() {
-                tracing::error!(%detail, "internal error");
-            }
-            let status = inner.status();
-            let body = serde_json::json!({
-                "error": inner.message(),
-                "fields": inner.fields(),
-            });
-            return (status, Json(body)).into_response();
-        }
+        self.log_internal();
         if matches!(self, AppError::Unauthenticated) {
-            return axum::response::Redirect::to("/connexion").into_response();
+            return Redirect::to("/connexion").into_response();
         }
         let status = self.status();
         let mut message = self.message();
@@ -128,4 +116,110 @@ impl IntoResponse for AppError {
     }
 }
 
+/// An error of the JSON API: the same causes as [`AppError`], answered as
+/// `{"error": message, "fields": {field: message}}` with the same status.
+#[derive(Debug)]
+pub struct ApiError(AppError);
+
+impl ApiError {
+    /// What went wrong, as a page would say it.
+    pub fn cause(&self) -> &AppError {
+        &self.0
+    }
+}
+
+impl From<AppError> for ApiError {
+    fn from(e: AppError) -> Self {
+        ApiError(e)
+    }
+}
+
+impl From<DbError> for ApiError {
+    fn from(e: DbError) -> Self {
+        ApiError(AppError::from(e))
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let e = self.0;
+        e.log_internal();
+        let body = serde_json::json!({
+            "error": e.message(),
+            "fields": e.fields(),
+        });
+        (e.status(), Json(body)).into_response()
+    }
+}
+
 pub type AppResult<T> = Result<T, AppError>;
+pub type ApiResult<T> = Result<T, ApiError>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::header;
+
+    fn every_cause() -> Vec<AppError> {
+        vec![
+            AppError::Unauthenticated,
+            AppError::Forbidden,
+            AppError::NotFound,
+            AppError::Invalid(FieldErrors::one("nom", "Indiquez le nom.")),
+            AppError::Conflict("Conflit.".into()),
+            AppError::TooManyRequests("Trop.".into()),
+            AppError::BadRequest("Mauvaise.".into()),
+            AppError::Refused("Refusé.".into()),
+            AppError::Internal("détail".into()),
+            AppError::Rejected {
+                status: StatusCode::PAYLOAD_TOO_LARGE,
+                message: "Trop gros.".into(),
+                fields: FieldErrors::new(),
+            },
+        ]
+    }
+
+    fn content_type(r: &Response) -> &str {
+        r.headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn the_api_answers_json_with_the_status_of_the_cause() {
+        for cause in every_cause() {
+            let status = cause.status();
+            let r = ApiError::from(cause).into_response();
+            assert_eq!(r.status(), status);
+            assert_eq!(content_type(&r), "application/json");
+        }
+    }
+
+    #[test]
+    fn a_page_answers_html_or_sends_to_the_sign_in_page() {
+        for cause in every_cause() {
+            let status = cause.status();
+            let r = cause.into_response();
+            if status == StatusCode::UNAUTHORIZED {
+                assert_eq!(r.status(), StatusCode::SEE_OTHER);
+                assert_eq!(r.headers().get(header::LOCATION).unwrap(), "/connexion");
+            } else {
+                assert_eq!(r.status(), status);
+                assert!(content_type(&r).starts_with("text/html"));
+            }
+        }
+    }
+
+    #[test]
+    fn storage_errors_keep_their_status_on_both_kinds_of_answer() {
+        assert!(matches!(
+            ApiError::from(DbError::NotFound).cause(),
+            AppError::NotFound
+        ));
+        assert!(matches!(
+            AppError::from(DbError::Conflict),
+            AppError::Conflict(_)
+        ));
+    }
+}

@@ -11,9 +11,9 @@ use axum::response::{IntoResponse, Response};
 use axum_extra::extract::CookieJar;
 use passerelle_domain::Permission;
 
-use crate::AppState;
 use crate::auth::{CurrentUser, SESSION_COOKIE, same_secret, token_hash};
-use crate::error::AppError;
+use crate::error::{ApiError, AppError};
+use crate::state::AppState;
 
 /// Largest form body the guard reads to find the CSRF token.
 const MAX_FORM_BYTES: usize = 1 << 20;
@@ -114,27 +114,42 @@ pub async fn guard(
     req: Request,
     next: Next,
 ) -> Response {
-    match check(&state, permission, req).await {
+    let checked = if is_api(req.uri().path()) {
+        check_api(&state, permission, req)
+            .await
+            .map_err(IntoResponse::into_response)
+    } else {
+        check_browser(&state, permission, req)
+            .await
+            .map_err(IntoResponse::into_response)
+    };
+    match checked {
         Ok(req) => next.run(req).await,
-        Err(e) => e.into_response(),
+        Err(refusal) => refusal,
     }
 }
 
-async fn check(
+/// An API call: a live token of an account whose role allows `permission`.
+async fn check_api(
+    state: &AppState,
+    permission: Permission,
+    mut req: Request,
+) -> Result<Request, ApiError> {
+    let user = api_user(state, req.headers()).await?;
+    if !user.can(permission) {
+        return Err(AppError::Forbidden.into());
+    }
+    req.extensions_mut().insert(user);
+    Ok(req)
+}
+
+/// A browser request: a live session, a genuine request (same site, CSRF token) for anything
+/// but a read, and a role that allows `permission`.
+async fn check_browser(
     state: &AppState,
     permission: Permission,
     mut req: Request,
 ) -> Result<Request, AppError> {
-    if is_api(req.uri().path()) {
-        let user = api_user(state, req.headers())
-            .await
-            .map_err(AppError::api)?;
-        if !user.can(permission) {
-            return Err(AppError::Forbidden.api());
-        }
-        req.extensions_mut().insert(user);
-        return Ok(req);
-    }
     let jar = CookieJar::from_headers(req.headers());
     let user = session_user(state, &jar)
         .await?

@@ -15,15 +15,19 @@ use axum::response::{IntoResponse, Response};
 use passerelle_domain::FieldErrors;
 use passerelle_domain::validation::{CONTROL_MESSAGE, forbidden_control};
 
-use crate::error::AppError;
+use crate::error::{ApiError, AppError};
 use crate::guard::is_api;
 
 /// Largest body any route reads (axum's own default limit, stated once).
 pub const MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
 
-fn answer(api: bool, e: AppError) -> Response {
-    let e = if api { e.api() } else { e };
-    e.into_response()
+/// The answer to a request refused at the door: JSON under `/api/`, a page elsewhere.
+pub(crate) fn answer(api: bool, e: AppError) -> Response {
+    if api {
+        ApiError::from(e).into_response()
+    } else {
+        e.into_response()
+    }
 }
 
 fn control_in(field: &str, errors: &mut FieldErrors, value: &str) {

@@ -1,13 +1,10 @@
 //! The web layer: the axum router, sign-in and sessions, CSRF, the French pages and the JSON
 //! API. Handlers stay thin: they parse, call the domain and the storage, and render.
-
-use std::sync::{Arc, RwLock};
-use std::time::Instant;
-
-use axum::Router;
-use passerelle_db::Db;
-use passerelle_domain::territory::TerritoryTables;
-use time::Duration;
+//!
+//! The shared modules depend on each other one way (a test, `layers`, keeps it so):
+//! `request_id` ← `view` ← `error` ← `auth` ← `guard` ← `input`, with `state` under `auth`;
+//! `modules` (each business module's pages, API and registration: routes and menu) uses them
+//! all; `routes` builds the router from `modules`. This file only declares and re-exports.
 
 pub mod api;
 pub mod assets;
@@ -16,109 +13,16 @@ pub mod error;
 pub mod filters;
 pub mod guard;
 pub mod input;
+#[cfg(test)]
+mod layers;
 pub mod modules;
 pub mod pages;
 pub mod request_id;
 pub mod routes;
 pub mod signin_limit;
+pub mod state;
 pub mod view;
 
-pub use routes::{RouteSpec, route_specs};
-
-/// Settings of the web layer.
-#[derive(Debug, Clone)]
-pub struct WebConfig {
-    /// Mark cookies `Secure` (when served over HTTPS, directly or behind a proxy).
-    pub secure_cookies: bool,
-    /// Trust `X-Forwarded-For` for the client address (only behind a proxy you run).
-    pub trust_forwarded_for: bool,
-    /// A session ends after this long without a request.
-    pub session_idle: Duration,
-    /// A session ends this long after sign-in, whatever the activity.
-    pub session_absolute: Duration,
-    /// Failed sign-ins in a row that lock an account.
-    pub lock_after_failures: i64,
-    pub lock_duration: Duration,
-    /// Failed sign-ins allowed from one address per window.
-    pub ip_failures_per_window: usize,
-    pub ip_window: std::time::Duration,
-}
-
-impl Default for WebConfig {
-    fn default() -> Self {
-        WebConfig {
-            secure_cookies: false,
-            trust_forwarded_for: false,
-            session_idle: Duration::minutes(30),
-            session_absolute: Duration::hours(10),
-            lock_after_failures: 10,
-            lock_duration: Duration::minutes(15),
-            ip_failures_per_window: 30,
-            ip_window: std::time::Duration::from_secs(15 * 60),
-        }
-    }
-}
-
-/// What every handler shares.
-#[derive(Clone)]
-pub struct AppState {
-    pub db: Db,
-    pub config: Arc<WebConfig>,
-    /// Towns and QPV lists, small and read on every form: kept in memory for a minute, so that
-    /// an import (command line or another server) shows up without a restart.
-    territory: Arc<RwLock<(Instant, Arc<TerritoryTables>)>>,
-    pub signin_limit: Arc<signin_limit::SigninLimiter>,
-}
-
-impl AppState {
-    pub async fn new(db: Db, config: WebConfig) -> Result<AppState, passerelle_db::DbError> {
-        passerelle_db::territory::ensure_default_communes(&db).await?;
-        let tables = passerelle_db::territory::load(&db).await?;
-        let limiter =
-            signin_limit::SigninLimiter::new(config.ip_failures_per_window, config.ip_window);
-        Ok(AppState {
-            db,
-            config: Arc::new(config),
-            territory: Arc::new(RwLock::new((Instant::now(), Arc::new(tables)))),
-            signin_limit: Arc::new(limiter),
-        })
-    }
-
-    /// Reloads the territory tables now (after an import).
-    pub async fn reload_territory(&self) -> Result<(), passerelle_db::DbError> {
-        let t = Arc::new(passerelle_db::territory::load(&self.db).await?);
-        if let Ok(mut g) = self.territory.write() {
-            *g = (Instant::now(), t);
-        }
-        Ok(())
-    }
-
-    pub async fn territory(&self) -> Arc<TerritoryTables> {
-        const FRESH: std::time::Duration = std::time::Duration::from_secs(60);
-        let cached = match self.territory.read() {
-            Ok(g) => g.clone(),
-            Err(poisoned) => poisoned.into_inner().clone(),
-        };
-        if cached.0.elapsed() < FRESH {
-            return cached.1;
-        }
-        match passerelle_db::territory::load(&self.db).await {
-            Ok(t) => {
-                let t = Arc::new(t);
-                if let Ok(mut g) = self.territory.write() {
-                    *g = (Instant::now(), t.clone());
-                }
-                t
-            }
-            Err(e) => {
-                tracing::warn!(error = %e, "territory tables not reloaded");
-                cached.1
-            }
-        }
-    }
-}
-
-/// The whole application, as the binary serves it and the tests drive it.
-pub fn build_app(state: AppState) -> Router {
-    routes::router(state)
-}
+pub use modules::RouteSpec;
+pub use routes::{build_app, route_specs};
+pub use state::{AppState, WebConfig};

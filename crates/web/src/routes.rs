@@ -3,79 +3,12 @@
 //! table for every role, so no route can escape the guard.
 
 use axum::Router;
-use axum::handler::Handler;
 use axum::middleware::from_fn_with_state;
-use axum::routing::{MethodRouter, get, post, put};
-use passerelle_domain::Permission;
 
-use crate::modules::MODULES;
-use crate::{AppState, api, assets, guard};
-
-/// A route as the permission test sees it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct RouteSpec {
-    pub method: &'static str,
-    pub path: &'static str,
-    /// `None`: public (sign-in page, assets, OpenAPI document).
-    pub permission: Option<Permission>,
-}
-
-/// A route a module registers: its method, path and permission, and its handler.
-pub struct Route {
-    spec: RouteSpec,
-    handler: MethodRouter<AppState>,
-}
-
-impl Route {
-    fn new(
-        method: &'static str,
-        path: &'static str,
-        permission: Option<Permission>,
-        handler: MethodRouter<AppState>,
-    ) -> Route {
-        Route {
-            spec: RouteSpec {
-                method,
-                path,
-                permission,
-            },
-            handler,
-        }
-    }
-
-    pub fn get<H: Handler<T, AppState>, T: 'static>(
-        path: &'static str,
-        permission: Permission,
-        h: H,
-    ) -> Route {
-        Route::new("GET", path, Some(permission), get(h))
-    }
-
-    pub fn post<H: Handler<T, AppState>, T: 'static>(
-        path: &'static str,
-        permission: Permission,
-        h: H,
-    ) -> Route {
-        Route::new("POST", path, Some(permission), post(h))
-    }
-
-    pub fn put<H: Handler<T, AppState>, T: 'static>(
-        path: &'static str,
-        permission: Permission,
-        h: H,
-    ) -> Route {
-        Route::new("PUT", path, Some(permission), put(h))
-    }
-
-    /// A route open without signing in: only the sign-in page (and the shell's assets).
-    pub fn public_get<H: Handler<T, AppState>, T: 'static>(path: &'static str, h: H) -> Route {
-        Route::new("GET", path, None, get(h))
-    }
-
-    pub fn public_post<H: Handler<T, AppState>, T: 'static>(path: &'static str, h: H) -> Route {
-        Route::new("POST", path, None, post(h))
-    }
-}
+use crate::error::AppError;
+use crate::modules::{MODULES, Route, RouteSpec};
+use crate::state::AppState;
+use crate::{api, assets, guard};
 
 /// The routes of the application shell, outside any module.
 fn shell() -> Vec<Route> {
@@ -100,6 +33,11 @@ pub fn route_specs() -> Vec<RouteSpec> {
     table().into_iter().map(|r| r.spec).collect()
 }
 
+/// The whole application, as the binary serves it and the tests drive it.
+pub fn build_app(state: AppState) -> Router {
+    router(state)
+}
+
 pub fn router(state: AppState) -> Router {
     let mut router: Router<AppState> = Router::new();
     for r in table() {
@@ -113,12 +51,7 @@ pub fn router(state: AppState) -> Router {
     }
     router
         .fallback(|uri: axum::http::Uri| async move {
-            let e = crate::error::AppError::NotFound;
-            if guard::is_api(uri.path()) {
-                e.api()
-            } else {
-                e
-            }
+            crate::input::answer(guard::is_api(uri.path()), AppError::NotFound)
         })
         .layer(axum::middleware::from_fn(crate::input::check_input))
         .layer(axum::middleware::from_fn(crate::input::french_errors))
@@ -173,6 +106,26 @@ mod tests {
                     r.path
                 );
             }
+        }
+    }
+
+    #[test]
+    fn every_api_route_is_documented() {
+        let doc = api::openapi::spec();
+        for r in route_specs() {
+            let Some(rest) = r.path.strip_prefix("/api/v1") else {
+                continue;
+            };
+            if rest == "/openapi.json" {
+                continue;
+            }
+            let op = &doc["paths"][rest][r.method.to_lowercase()];
+            assert!(
+                op.is_object(),
+                "{} {} missing from the OpenAPI document",
+                r.method,
+                r.path
+            );
         }
     }
 

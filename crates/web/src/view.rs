@@ -1,13 +1,22 @@
 //! What every page shares: the layout's context (who is signed in, which menu entries they may
-//! see, the CSRF token for forms) and the error page.
+//! see, the CSRF token for forms), the error page, and French dates. It depends on nothing of
+//! the crate but the request id, so that errors (which render the error page) sit above it.
 
 use askama::Template;
 use axum::http::StatusCode;
 
-use crate::auth::CurrentUser;
-use crate::modules::MenuLink;
+/// A menu link as the layout shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MenuLink {
+    pub label: &'static str,
+    /// `None`: a module to come, shown greyed.
+    pub href: Option<&'static str>,
+    pub section: &'static str,
+}
 
-/// The layout's data, built once per request from the signed-in user.
+/// The layout's data, built once per request from the signed-in user (`PageCtx::new`, in
+/// `modules::menu`, which knows the menu the modules register); the default is the layout of
+/// a visitor who is not signed in.
 #[derive(Debug, Clone, Default)]
 pub struct PageCtx {
     pub signed_in: bool,
@@ -23,18 +32,6 @@ pub struct PageCtx {
 }
 
 impl PageCtx {
-    pub fn new(user: &CurrentUser, section: &'static str) -> PageCtx {
-        PageCtx {
-            signed_in: true,
-            user_name: user.user.display_name.clone(),
-            role_label: user.user.role.label().to_owned(),
-            csrf: user.csrf().to_owned(),
-            menu: crate::modules::main_menu(user),
-            section,
-            notice: None,
-        }
-    }
-
     pub fn with_notice(mut self, code: Option<&str>) -> PageCtx {
         self.notice = code.and_then(notice_text).map(str::to_owned);
         self

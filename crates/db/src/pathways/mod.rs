@@ -4,6 +4,7 @@
 pub mod caseload;
 pub mod committees;
 pub mod contracts;
+pub mod enrolment_page;
 pub mod enrolments;
 pub mod programmes;
 pub mod scope;

@@ -6,10 +6,10 @@ pub mod openapi;
 use axum::body::Bytes;
 use serde::de::DeserializeOwned;
 
-use crate::error::{AppError, AppResult};
+use crate::error::{ApiResult, AppError};
 
 /// Parses a JSON body, answering 400 in French when it is not JSON of the expected shape.
-pub fn parse_json<T: DeserializeOwned>(body: &Bytes) -> AppResult<T> {
+pub fn parse_json<T: DeserializeOwned>(body: &Bytes) -> ApiResult<T> {
     serde_json::from_slice(body)
-        .map_err(|e| AppError::BadRequest(format!("Corps JSON illisible : {e}")).api())
+        .map_err(|e| AppError::BadRequest(format!("Corps JSON illisible : {e}")).into())
 }

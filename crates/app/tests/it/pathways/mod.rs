@@ -19,6 +19,7 @@ use time::macros::date;
 use crate::support::{TestApp, on_each_backend, person_form};
 
 mod pages;
+mod read_model;
 
 fn refused(r: Result<impl std::fmt::Debug, DbError>) -> String {
     match r {

@@ -6,8 +6,7 @@ pub mod signin;
 
 use passerelle_domain::Permission;
 
-use crate::modules::{MenuEntry, Module, Place};
-use crate::routes::Route;
+use crate::modules::{MenuEntry, Module, Place, Route};
 
 pub const MODULE: Module = Module {
     name: "access",

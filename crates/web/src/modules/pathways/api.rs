@@ -24,12 +24,12 @@ use uuid::Uuid;
 use crate::AppState;
 use crate::api::parse_json;
 use crate::auth::CurrentUser;
-use crate::error::{AppError, AppResult};
+use crate::error::{ApiError, ApiResult, AppError};
 use crate::modules::pathways::pages::in_user_scope;
 use passerelle_domain::clock::today;
 
-fn api(e: DbError) -> AppError {
-    AppError::from(e).api()
+fn api(e: DbError) -> ApiError {
+    e.into()
 }
 
 fn enrolment_json(e: &Enrolment) -> Value {
@@ -53,7 +53,7 @@ fn enrolment_json(e: &Enrolment) -> Value {
 pub async fn programmes_list(
     State(state): State<AppState>,
     Extension(user): Extension<CurrentUser>,
-) -> AppResult<Json<Value>> {
+) -> ApiResult<Json<Value>> {
     let s = user.user.structure_id;
     programmes::ensure_defaults(&state.db, s)
         .await
@@ -73,7 +73,7 @@ pub async fn of_person(
     State(state): State<AppState>,
     Extension(user): Extension<CurrentUser>,
     Path(id): Path<Uuid>,
-) -> AppResult<Json<Value>> {
+) -> ApiResult<Json<Value>> {
     // An unknown person is a 404, not an empty list.
     passerelle_db::persons::get(&state.db, user.user.structure_id, id)
         .await
@@ -98,18 +98,16 @@ pub async fn show(
     Extension(user): Extension<CurrentUser>,
     Path(id): Path<Uuid>,
     Query(q): Query<ProposalOn>,
-) -> AppResult<Json<Value>> {
+) -> ApiResult<Json<Value>> {
     let s = user.user.structure_id;
-    let (e, _) = in_user_scope(&state, &user, id)
-        .await
-        .map_err(AppError::api)?;
+    let (e, _) = in_user_scope(&state, &user, id).await?;
     // An exit date as it could be recorded: between the entry and today.
     let on = match q.on.as_deref() {
         None => today(),
         Some(raw) => {
             let on = day(raw, "on", Horizon::Past)?;
             check_exit_date(on, e.entered_on.unwrap_or(e.referred_on), today())
-                .map_err(|err| AppError::Invalid(FieldErrors::one("on", err.to_string())).api())?;
+                .map_err(|err| AppError::Invalid(FieldErrors::one("on", err.to_string())))?;
             on
         }
     };
@@ -148,9 +146,9 @@ pub async fn show(
 }
 
 /// A date of the body under the input policy (1900 to the horizon), or 422 naming the field.
-fn day(raw: &str, field: &str, horizon: Horizon) -> AppResult<Date> {
+fn day(raw: &str, field: &str, horizon: Horizon) -> ApiResult<Date> {
     parse_day(raw, today(), horizon)
-        .map_err(|e| AppError::Invalid(FieldErrors::one(field, e.to_string())).api())
+        .map_err(|e| AppError::Invalid(FieldErrors::one(field, e.to_string())).into())
 }
 
 /// A code of a closed list, or 422 naming the field and the values allowed.
@@ -159,10 +157,10 @@ fn code<T: FromStr + Copy>(
     field: &str,
     all: &[T],
     code: fn(T) -> &'static str,
-) -> AppResult<T> {
+) -> ApiResult<T> {
     raw.parse().map_err(|_| {
         let message = unknown_value(all.iter().map(|v| code(*v)));
-        AppError::Invalid(FieldErrors::one(field, message)).api()
+        AppError::Invalid(FieldErrors::one(field, message)).into()
     })
 }
 
@@ -181,7 +179,7 @@ pub async fn refer(
     State(state): State<AppState>,
     Extension(user): Extension<CurrentUser>,
     body: Bytes,
-) -> AppResult<Response> {
+) -> ApiResult<Response> {
     let b: ReferralBody = parse_json(&body)?;
     let referred_on = day(&b.referred_on, "referred_on", Horizon::Past)?;
     let e = enrolments::refer(
@@ -220,10 +218,8 @@ pub async fn transition(
     Extension(user): Extension<CurrentUser>,
     Path(id): Path<Uuid>,
     body: Bytes,
-) -> AppResult<Json<Value>> {
-    in_user_scope(&state, &user, id)
-        .await
-        .map_err(AppError::api)?;
+) -> ApiResult<Json<Value>> {
+    in_user_scope(&state, &user, id).await?;
     let b: TransitionBody = parse_json(&body)?;
     let allowed = [
         PathwayEvent::ProposeToCommittee,
@@ -238,7 +234,7 @@ pub async fn transition(
         return Err(AppError::Refused(
             "Les décisions se prennent en comité : POST /committees/{id}/decisions.".into(),
         )
-        .api());
+        .into());
     }
     // An exit or a follow-up is recorded once it happened; a proposal may be planned.
     let horizon = match event {
@@ -291,10 +287,8 @@ pub async fn add_step(
     Extension(user): Extension<CurrentUser>,
     Path(id): Path<Uuid>,
     body: Bytes,
-) -> AppResult<Response> {
-    in_user_scope(&state, &user, id)
-        .await
-        .map_err(AppError::api)?;
+) -> ApiResult<Response> {
+    in_user_scope(&state, &user, id).await?;
     let b: StepBody = parse_json(&body)?;
     let family = code(&b.family, "family", StepFamily::VARIANTS, StepFamily::code)?;
     let end_on = match &b.end_on {
@@ -334,10 +328,8 @@ pub async fn add_contract(
     Extension(user): Extension<CurrentUser>,
     Path(id): Path<Uuid>,
     body: Bytes,
-) -> AppResult<Response> {
-    let (e, _) = in_user_scope(&state, &user, id)
-        .await
-        .map_err(AppError::api)?;
+) -> ApiResult<Response> {
+    let (e, _) = in_user_scope(&state, &user, id).await?;
     let b: ContractBody = parse_json(&body)?;
     let kind = code(&b.kind, "kind", ContractKind::VARIANTS, ContractKind::code)?;
     let end = match &b.end_on {
@@ -375,7 +367,7 @@ pub async fn create_meeting(
     State(state): State<AppState>,
     Extension(user): Extension<CurrentUser>,
     body: Bytes,
-) -> AppResult<Response> {
+) -> ApiResult<Response> {
     let b: MeetingBody = parse_json(&body)?;
     let m = committees::create_meeting(
         &state.db,
@@ -408,13 +400,11 @@ pub async fn decide(
     Extension(user): Extension<CurrentUser>,
     Path(id): Path<Uuid>,
     body: Bytes,
-) -> AppResult<Json<Value>> {
+) -> ApiResult<Json<Value>> {
     let scope = user.scope();
     committees::get(&state.db, &scope, id).await.map_err(api)?;
     let b: DecisionBody = parse_json(&body)?;
-    let (e, _) = in_user_scope(&state, &user, b.enrolment_id)
-        .await
-        .map_err(AppError::api)?;
+    let (e, _) = in_user_scope(&state, &user, b.enrolment_id).await?;
     let d = Decision {
         admitted: b.admitted,
         reason: &b.reason,

@@ -9,8 +9,7 @@ pub mod programmes;
 
 use passerelle_domain::Permission;
 
-use crate::modules::{MenuEntry, Module, Place};
-use crate::routes::Route;
+use crate::modules::{MenuEntry, Module, Place, Route};
 
 pub const MODULE: Module = Module {
     name: "pathways",
@@ -37,6 +36,17 @@ pub const MODULE: Module = Module {
 };
 
 fn routes() -> Vec<Route> {
+    let groups = [
+        page_routes(),
+        committee_routes(),
+        programme_routes(),
+        api_routes(),
+    ];
+    groups.into_iter().flatten().collect()
+}
+
+/// The caseload, referral and the enrolment page with its actions.
+fn page_routes() -> Vec<Route> {
     use Permission::*;
     vec![
         Route::get("/parcours", PathwayRead, pages::caseload),
@@ -79,6 +89,13 @@ fn routes() -> Vec<Route> {
             PathwayWrite,
             pages::update_contract,
         ),
+    ]
+}
+
+/// Access committees: their decisions and exit reviews.
+fn committee_routes() -> Vec<Route> {
+    use Permission::*;
+    vec![
         Route::get("/comites", CommitteeManage, committees::list),
         Route::post("/comites", CommitteeManage, committees::create),
         Route::get("/comites/{id}", CommitteeManage, committees::show),
@@ -92,6 +109,13 @@ fn routes() -> Vec<Route> {
             CommitteeManage,
             committees::decide,
         ),
+    ]
+}
+
+/// The programmes, as the admin edits them.
+fn programme_routes() -> Vec<Route> {
+    use Permission::*;
+    vec![
         Route::get("/admin/dispositifs", ProgrammeManage, programmes::list),
         Route::get("/admin/dispositifs/{id}", ProgrammeManage, programmes::edit),
         Route::post(
@@ -99,6 +123,13 @@ fn routes() -> Vec<Route> {
             ProgrammeManage,
             programmes::update,
         ),
+    ]
+}
+
+/// `/api/v1` for pathways.
+fn api_routes() -> Vec<Route> {
+    use Permission::*;
+    vec![
         Route::get("/api/v1/programmes", PathwayRead, api::programmes_list),
         Route::get(
             "/api/v1/persons/{id}/enrolments",

@@ -15,7 +15,7 @@ use uuid::Uuid;
 use crate::AppState;
 use crate::api::parse_json;
 use crate::auth::CurrentUser;
-use crate::error::{AppError, AppResult};
+use crate::error::{ApiError, ApiResult, AppError};
 use crate::modules::persons::pages::ListQuery;
 use passerelle_domain::clock::today;
 
@@ -47,11 +47,11 @@ pub async fn list(
     State(state): State<AppState>,
     Extension(user): Extension<CurrentUser>,
     Query(q): Query<ApiListQuery>,
-) -> AppResult<Json<serde_json::Value>> {
+) -> ApiResult<Json<serde_json::Value>> {
     let per_page = q.per_page.unwrap_or(50);
     if !(1..=MAX_PER_PAGE).contains(&per_page) {
         let e = FieldErrors::one("per_page", format!("De 1 à {MAX_PER_PAGE} par page."));
-        return Err(AppError::Invalid(e).api());
+        return Err(ApiError::from(AppError::Invalid(e)));
     }
     let page = q.page.unwrap_or(1);
     let lq = ListQuery {
@@ -64,10 +64,8 @@ pub async fn list(
     };
     let filter = lq
         .filter(per_page, &*state.territory().await, "age_band")
-        .map_err(|e| AppError::Invalid(e).api())?;
-    let found = search::search(&state.db, user.user.structure_id, &filter)
-        .await
-        .map_err(|e| AppError::from(e).api())?;
+        .map_err(|e| ApiError::from(AppError::Invalid(e)))?;
+    let found = search::search(&state.db, user.user.structure_id, &filter).await?;
     Ok(Json(
         serde_json::to_value(PersonList {
             items: found.persons,
@@ -75,7 +73,7 @@ pub async fn list(
             page,
             per_page,
         })
-        .map_err(|e| AppError::Internal(e.to_string()).api())?,
+        .map_err(|e| AppError::Internal(e.to_string()))?,
     ))
 }
 
@@ -83,8 +81,8 @@ pub async fn show(
     State(state): State<AppState>,
     Extension(user): Extension<CurrentUser>,
     Path(id): Path<Uuid>,
-) -> AppResult<Json<Person>> {
-    let api = |e: DbError| AppError::from(e).api();
+) -> ApiResult<Json<Person>> {
+    let api = |e: DbError| ApiError::from(e);
     let p = persons::get(&state.db, user.user.structure_id, id)
         .await
         .map_err(api)?;
@@ -117,12 +115,12 @@ pub async fn create(
     Extension(user): Extension<CurrentUser>,
     Query(cq): Query<CreateQuery>,
     body: Bytes,
-) -> AppResult<Response> {
-    let api = |e: DbError| AppError::from(e).api();
+) -> ApiResult<Response> {
+    let api = |e: DbError| ApiError::from(e);
     let input: PersonInput = parse_json(&body)?;
     let fields = input
         .validate(&*state.territory().await, today())
-        .map_err(|e| AppError::Invalid(e).api())?;
+        .map_err(|e| ApiError::from(AppError::Invalid(e)))?;
     if !cq.allow_duplicate {
         let dups = persons::possible_duplicates(&state.db, user.user.structure_id, &fields, None)
             .await
@@ -151,18 +149,18 @@ pub async fn update(
     Extension(user): Extension<CurrentUser>,
     Path(id): Path<Uuid>,
     body: Bytes,
-) -> AppResult<Response> {
-    let api = |e: DbError| AppError::from(e).api();
+) -> ApiResult<Response> {
+    let api = |e: DbError| ApiError::from(e);
     let b: UpdateBody = parse_json(&body)?;
     let Some(version) = b.version else {
         let mut e = FieldErrors::new();
         e.add("version", "Indiquez la version lue (champ version), pour ne pas écraser une modification concurrente.");
-        return Err(AppError::Invalid(e).api());
+        return Err(ApiError::from(AppError::Invalid(e)));
     };
     let fields = b
         .input
         .validate(&*state.territory().await, today())
-        .map_err(|e| AppError::Invalid(e).api())?;
+        .map_err(|e| ApiError::from(AppError::Invalid(e)))?;
     match persons::update(&state.db, &user.actor(), id, version, &fields).await {
         Ok(p) => Ok(Json(p).into_response()),
         Err(DbError::Conflict) => {

@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use crate::AppState;
 use crate::auth::CurrentUser;
-use crate::error::{AppError, AppResult};
+use crate::error::{ApiResult, AppError};
 
 #[derive(Debug, Default, serde::Deserialize)]
 pub struct ReportQuery {
@@ -23,22 +23,16 @@ pub async fn annual(
     Extension(user): Extension<CurrentUser>,
     Path(year): Path<i32>,
     Query(q): Query<ReportQuery>,
-) -> AppResult<Json<Value>> {
+) -> ApiResult<Json<Value>> {
     if !passerelle_report::YEARS.contains(&year) {
-        return Err(AppError::NotFound.api());
+        return Err(AppError::NotFound.into());
     }
-    let threshold = check_threshold(q.threshold.unwrap_or(DEFAULT_THRESHOLD))
-        .map_err(|m| AppError::Refused(m).api())?;
+    let threshold =
+        check_threshold(q.threshold.unwrap_or(DEFAULT_THRESHOLD)).map_err(AppError::Refused)?;
     let s = user.user.structure_id;
-    let defs = passerelle_report::for_structure(&state.db, s)
-        .await
-        .map_err(|e| AppError::from(e).api())?;
-    let mut report = passerelle_report::build(&state.db, s, &defs.defs, year)
-        .await
-        .map_err(|e| AppError::from(e).api())?;
-    passerelle_report::with_breakdowns(&state.db, s, &defs.defs, &mut report)
-        .await
-        .map_err(|e| AppError::from(e).api())?;
+    let defs = passerelle_report::for_structure(&state.db, s).await?;
+    let mut report = passerelle_report::build(&state.db, s, &defs.defs, year).await?;
+    passerelle_report::with_breakdowns(&state.db, s, &defs.defs, &mut report).await?;
     let mut out = if q.public {
         passerelle_report::public_json(&report, &defs.defs, threshold)
     } else {

@@ -9,8 +9,7 @@ pub mod pages;
 
 use passerelle_domain::Permission;
 
-use crate::modules::{MenuEntry, Module, Place};
-use crate::routes::Route;
+use crate::modules::{MenuEntry, Module, Place, Route};
 
 pub const MODULE: Module = Module {
     name: "reports",

@@ -189,11 +189,44 @@ pub async fn explain(
     if !passerelle_report::YEARS.contains(&year) {
         return Err(AppError::NotFound);
     }
+    let lists = if may_list {
+        let lists = listed_records(&state, &user, &defs, &def, year).await?;
+        let listed: usize = lists.iter().map(|l| l.rows.len()).sum();
+        passerelle_db::audit::record_list_view(
+            &state.db,
+            &user.actor(),
+            &format!("{} {year} : {listed} enregistrements listés", def.id),
+        )
+        .await?;
+        lists
+    } else {
+        Vec::new()
+    };
+    let (value, breakdowns) = figure(&state, user.user.structure_id, &defs, &def, year).await?;
+    Ok(ExplainPage {
+        ctx: PageCtx::new(&user, "rapports"),
+        may_list,
+        year,
+        value,
+        lists,
+        breakdowns,
+        def,
+    })
+}
+
+/// The records behind figure `def` in `user`'s scope: for a rate or ratio, those of each part
+/// the user may list; otherwise those counted and those its filters left out, with why.
+async fn listed_records(
+    state: &AppState,
+    user: &CurrentUser,
+    defs: &[IndicatorDef],
+    def: &IndicatorDef,
+    year: i32,
+) -> AppResult<Vec<Listed>> {
     let (from, to) = passerelle_report::year_bounds(year);
-    let s = user.user.structure_id;
     let scope = user.scope();
     let mut lists = Vec::new();
-    if may_list && matches!(def.measure, Measure::Percent | Measure::Ratio) {
+    if matches!(def.measure, Measure::Percent | Measure::Ratio) {
         for (label, part) in [
             ("Numérateur", &def.numerator),
             ("Dénominateur", &def.denominator),
@@ -212,37 +245,42 @@ pub async fn explain(
                 outside_scope: listing.outside_scope,
             });
         }
-    } else if may_list {
-        let listing = counted_records(&state.db, &scope, &def, from, to).await?;
+        return Ok(lists);
+    }
+    let listing = counted_records(&state.db, &scope, def, from, to).await?;
+    lists.push(Listed {
+        title: format!("Enregistrements comptés ({})", listing.records.len()),
+        rows: rows(listing.records),
+        with_reasons: false,
+        outside_scope: listing.outside_scope,
+    });
+    let excluded = excluded_records(&state.db, &scope, def, from, to).await?;
+    if !excluded.records.is_empty() || excluded.outside_scope > 0 {
         lists.push(Listed {
-            title: format!("Enregistrements comptés ({})", listing.records.len()),
-            rows: rows(listing.records),
-            with_reasons: false,
-            outside_scope: listing.outside_scope,
+            title: format!(
+                "Écartés par les critères de la définition ({}), avec la raison",
+                excluded.records.len()
+            ),
+            rows: rows(excluded.records),
+            with_reasons: true,
+            outside_scope: excluded.outside_scope,
         });
-        let excluded = excluded_records(&state.db, &scope, &def, from, to).await?;
-        if !excluded.records.is_empty() || excluded.outside_scope > 0 {
-            lists.push(Listed {
-                title: format!(
-                    "Écartés par les critères de la définition ({}), avec la raison",
-                    excluded.records.len()
-                ),
-                rows: rows(excluded.records),
-                with_reasons: true,
-                outside_scope: excluded.outside_scope,
-            });
-        }
     }
-    if may_list {
-        let listed: usize = lists.iter().map(|l| l.rows.len()).sum();
-        passerelle_db::audit::record_list_view(
-            &state.db,
-            &user.actor(),
-            &format!("{} {year} : {listed} enregistrements listés", def.id),
-        )
-        .await?;
-    }
-    // This figure and, for a rate, its two parts: nothing else of the report is computed.
+    Ok(lists)
+}
+
+/// A breakdown as the page shows it: its label and (group, value) cells.
+type ShownBreakdown = (String, Vec<(String, String)>);
+
+/// Figure `def` of `year` as shown, with its breakdowns: only this figure and, for a rate, its
+/// two parts are computed, nothing else of the report.
+async fn figure(
+    state: &AppState,
+    s: uuid::Uuid,
+    defs: &[IndicatorDef],
+    def: &IndicatorDef,
+    year: i32,
+) -> AppResult<(String, Vec<ShownBreakdown>)> {
     let needed: Vec<IndicatorDef> = defs
         .iter()
         .filter(|d| {
@@ -257,41 +295,23 @@ pub async fn explain(
         year,
         figures: all.figures.into_iter().filter(|f| f.id == def.id).collect(),
     };
-    passerelle_report::with_breakdowns(&state.db, s, std::slice::from_ref(&def), &mut all).await?;
-    let breakdowns = all
-        .figures
+    passerelle_report::with_breakdowns(&state.db, s, std::slice::from_ref(def), &mut all).await?;
+    let Some(f) = all.figures.iter().find(|f| f.id == def.id) else {
+        return Ok((String::new(), Vec::new()));
+    };
+    let breakdowns = f
+        .breakdowns
         .iter()
-        .find(|f| f.id == def.id)
-        .map(|f| {
-            f.breakdowns
+        .map(|b| {
+            let cells = b
+                .cells
                 .iter()
-                .map(|b| {
-                    (
-                        b.label.clone(),
-                        b.cells
-                            .iter()
-                            .map(|c| (c.label.clone(), shown(c.value as f64, "")))
-                            .collect(),
-                    )
-                })
-                .collect()
+                .map(|c| (c.label.clone(), shown(c.value as f64, "")))
+                .collect();
+            (b.label.clone(), cells)
         })
-        .unwrap_or_default();
-    let value = all
-        .figures
-        .iter()
-        .find(|f| f.id == def.id)
-        .map(|f| shown(f.value, &f.unit))
-        .unwrap_or_default();
-    Ok(ExplainPage {
-        ctx: PageCtx::new(&user, "rapports"),
-        may_list,
-        year,
-        value,
-        lists,
-        breakdowns,
-        def,
-    })
+        .collect();
+    Ok((shown(f.value, &f.unit), breakdowns))
 }
 
 /// Freezes the report of `year`: figures, definition versions, the records counted, and now as

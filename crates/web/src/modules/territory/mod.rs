@@ -4,8 +4,7 @@ pub mod pages;
 
 use passerelle_domain::Permission;
 
-use crate::modules::{MenuEntry, Module, Place};
-use crate::routes::Route;
+use crate::modules::{MenuEntry, Module, Place, Route};
 
 pub const MODULE: Module = Module {
     name: "territory",

@@ -1,4 +1,5 @@
-//! The enrolment page and its actions.
+//! The enrolment page: the pathway's read model (`passerelle_db::pathways::enrolment_page`,
+//! read at once) turned into what the template shows, in French.
 
 use askama::Template;
 use askama_web::WebTemplate;
@@ -6,14 +7,15 @@ use axum::Extension;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use passerelle_db::pathways::enrolments::{self, Enrolment};
-use passerelle_db::{access::users, pathways::contracts, pathways::steps, persons};
+use passerelle_db::pathways::contracts::StoredContract;
+use passerelle_db::pathways::enrolment_page::{self, EnrolmentPage as PageModel, ProgrammeFacts};
+use passerelle_db::pathways::enrolments::{Enrolment, LoggedTransition, ReferentPeriod};
+use passerelle_db::pathways::steps::{Appointment, DiagnosisEntry, Objective, Step};
 use passerelle_domain::Permission;
 use passerelle_domain::french::date as fr;
 use passerelle_domain::pathways::duration::{DurationStatus, duration_status};
 use passerelle_domain::pathways::employment::ContractKind;
 use passerelle_domain::pathways::exit::check_exit_date;
-use passerelle_domain::pathways::referent;
 use passerelle_domain::pathways::step::{
     AppointmentKind, DiagnosisCriterion, ObjectiveStatus, StepFamily,
 };
@@ -29,8 +31,6 @@ use crate::pages::Choice;
 use crate::pages::Notice;
 use crate::view::{PageCtx, fr_datetime};
 use passerelle_domain::clock::today;
-
-use super::in_user_scope;
 
 pub struct LogRow {
     pub when: String,
@@ -150,6 +150,8 @@ impl EnrolmentPage {
     }
 }
 
+/// The page of pathway `id` as `user` may see it, with the refusal of a failed action (its
+/// section and message) and what was typed: one read of the page's model, then its view.
 pub(super) async fn enrolment_page(
     state: &AppState,
     user: &CurrentUser,
@@ -157,267 +159,220 @@ pub(super) async fn enrolment_page(
     error: Option<(String, String)>,
     form: ActionForm,
 ) -> AppResult<EnrolmentPage> {
-    let s = user.user.structure_id;
-    let (e, programme) = in_user_scope(state, user, id).await?;
-    let person = persons::get(&state.db, s, e.person_id).await?;
-    let on = today();
-    let log = enrolments::log(&state.db, s, id)
-        .await?
-        .into_iter()
-        .map(|t| LogRow {
-            when: fr(t.occurred_on),
-            what: format!(
-                "{} → {}",
-                t.from_state
-                    .parse::<PathwayState>()
-                    .map(|s| s.label())
-                    .unwrap_or("?"),
-                t.to_state
-                    .parse::<PathwayState>()
-                    .map(|s| s.label())
-                    .unwrap_or("?")
-            ),
-            by: format!(
-                "{} ({})",
-                t.user_name.unwrap_or_else(|| "système".into()),
-                fr_datetime(&t.at)
-            ),
-            note: t.note.unwrap_or_default(),
-        })
-        .collect();
-    // The proposal at the exit date being entered, else today; a date the exit could not
-    // take is said next to the field (unless an action's refusal is already shown).
-    let (exit_on, exit_on_error) = match proposal_day(&form.on, &e, on) {
-        Ok(d) => (d.unwrap_or(on), None),
-        Err(m) => (on, Some(("exit_on".to_owned(), m))),
-    };
-    let error = error.or(exit_on_error);
-    let proposal = if e.state == PathwayState::Entered {
-        enrolments::proposed_exit(&state.db, s, &e, exit_on)
-            .await?
+    let model = enrolment_page::read(&state.db, &user.scope(), id).await?;
+    Ok(EnrolmentPage::of(model, user, error, form, today()))
+}
+
+impl EnrolmentPage {
+    /// The view of the page's model on `on` (today).
+    fn of(
+        m: PageModel,
+        user: &CurrentUser,
+        error: Option<(String, String)>,
+        form: ActionForm,
+        on: Date,
+    ) -> EnrolmentPage {
+        // The proposal at the exit date being entered, else today; a date the exit could not
+        // take is said next to the field (unless an action's refusal is already shown).
+        let (exit_on, exit_on_error) = match proposal_day(&form.on, &m.enrolment, on) {
+            Ok(d) => (d.unwrap_or(on), None),
+            Err(msg) => (on, Some(("exit_on".to_owned(), msg))),
+        };
+        let proposal = (m.enrolment.state == PathwayState::Entered)
+            .then(|| m.proposed_exit(exit_on))
+            .flatten()
             .map(|p| {
                 (
                     p.reason.code().to_owned(),
                     p.reason.label().to_owned(),
                     p.why,
                 )
-            })
-    } else {
-        None
-    };
-    let duration = match (e.entered_on, programme.def.max_duration_months, e.state) {
-        (Some(entered), Some(max), PathwayState::Entered) => {
-            match duration_status(entered, on, max, programme.def.alert_months) {
-                DurationStatus::Within { ends_on } => {
-                    format!("Durée maximale : {max} mois, jusqu'au {}.", fr(ends_on))
-                }
-                DurationStatus::Approaching { ends_on } => format!(
-                    "Attention : la durée maximale de {max} mois est atteinte le {}.",
-                    fr(ends_on)
-                ),
-                DurationStatus::Reached { ends_on } => format!(
-                    "Durée maximale de {max} mois dépassée depuis le {}.",
-                    fr(ends_on)
-                ),
-            }
+            });
+        let e = m.enrolment;
+        EnrolmentPage {
+            ctx: PageCtx::new(user, "parcours"),
+            person_name: m.person_name,
+            state: e.state.label().to_owned(),
+            referred_on: fr(e.referred_on),
+            entered_on: e.entered_on.map(fr).unwrap_or_default(),
+            exited_on: e.exited_on.map(fr).unwrap_or_default(),
+            exit_reason: e
+                .exit_reason
+                .map(|r| format!("{} ({})", r.label(), r.category().label()))
+                .unwrap_or_default(),
+            duration: duration(&e, &m.programme, on),
+            referents: m.referents.into_iter().map(referent_row).collect(),
+            log: m.log.into_iter().map(log_row).collect(),
+            objectives: m.objectives.into_iter().map(objective_row).collect(),
+            steps: m.steps.into_iter().map(step_row).collect(),
+            contracts: m.contracts.into_iter().map(contract_row).collect(),
+            appointments: m.appointments.into_iter().map(appointment_row).collect(),
+            diagnosis: m.diagnosis.into_iter().map(diagnosis_row).collect(),
+            proposal,
+            proposal_on: fr(exit_on),
+            proposal_on_iso: exit_on.to_string(),
+            staff: m
+                .referent_candidates
+                .into_iter()
+                .map(|u| Choice {
+                    code: u.id.to_string(),
+                    label: u.display_name,
+                })
+                .collect(),
+            reasons: choices(
+                m.programme
+                    .exit_reasons
+                    .iter()
+                    .map(|r| (r.code(), r.label())),
+            ),
+            programme_name: m.programme.name,
+            statuses: choices(ObjectiveStatus::ALL.iter().map(|c| (c.code(), c.label()))),
+            appointment_kinds: choices(AppointmentKind::ALL.iter().map(|k| (k.code(), k.label()))),
+            criteria: choices(
+                DiagnosisCriterion::ALL
+                    .iter()
+                    .map(|c| (c.code(), c.label())),
+            ),
+            families: choices(StepFamily::ALL.iter().map(|f| (f.code(), f.label()))),
+            kinds: choices(ContractKind::VARIANTS.iter().map(|k| (k.code(), k.label()))),
+            can_write: user.can(Permission::PathwayWrite),
+            can_assign: user.can(Permission::ReferentAssign),
+            error: error.or(exit_on_error),
+            form,
+            today: on.to_string(),
+            e,
         }
-        _ => String::new(),
-    };
-    let staff = users::list(&state.db, s)
-        .await?
-        .into_iter()
-        .filter(|u| {
-            referent::may_hold(
-                referent::Candidate {
-                    role: u.role,
-                    teams: &u.teams,
-                    active: u.active,
-                },
-                programme.def.team,
-            )
-        })
-        .map(|u| Choice {
-            code: u.id.to_string(),
-            label: u.display_name,
-        })
-        .collect();
-    let choices = |v: Vec<(&str, &str)>| {
-        v.into_iter()
-            .map(|(c, l)| Choice {
-                code: c.to_owned(),
-                label: l.to_owned(),
-            })
-            .collect()
-    };
-    Ok(EnrolmentPage {
-        ctx: PageCtx::new(user, "parcours"),
-        person_name: person.full_name(),
-        programme_name: programme.def.name.clone(),
-        state: e.state.label().to_owned(),
-        referred_on: fr(e.referred_on),
-        entered_on: e.entered_on.map(fr).unwrap_or_default(),
-        exited_on: e.exited_on.map(fr).unwrap_or_default(),
-        exit_reason: e
-            .exit_reason
-            .map(|r| format!("{} ({})", r.label(), r.category().label()))
-            .unwrap_or_default(),
-        referents: enrolments::referents(&state.db, s, id)
-            .await?
-            .into_iter()
-            .map(|r| {
-                (
-                    r.display_name,
-                    match r.until_date {
-                        None => format!("depuis le {}", fr(r.from_date)),
-                        Some(u) => format!("du {} au {}", fr(r.from_date), fr(u)),
-                    },
-                )
-            })
-            .collect(),
-        log,
-        objectives: steps::objectives(&state.db, s, id)
-            .await?
-            .into_iter()
-            .map(|o| {
-                (
-                    o.id,
-                    o.theme,
-                    o.objective,
-                    o.action,
-                    o.status.code().to_owned(),
-                )
-            })
-            .collect(),
-        steps: steps::of_enrolment(&state.db, s, id)
-            .await?
-            .into_iter()
-            .map(|st| {
-                let outcome = match st.validated {
-                    Some(true) => "validée",
-                    Some(false) => "non validée",
-                    None => "",
-                };
-                (
-                    st.family.label().to_owned(),
-                    format!(
-                        "{}{}",
-                        st.title,
-                        st.provider.map(|p| format!(" ({p})")).unwrap_or_default()
-                    ),
-                    format!(
-                        "{}{}",
-                        fr(st.start_on),
-                        st.end_on
-                            .map(|d| format!(" → {}", fr(d)))
-                            .unwrap_or_default()
-                    ),
-                    outcome.to_owned(),
-                )
-            })
-            .collect(),
-        contracts: contracts::of_person(&state.db, s, e.person_id)
-            .await?
-            .into_iter()
-            .map(|c| {
-                let c2 = c.contract;
-                (
-                    c.id,
-                    c2.kind.label().to_owned(),
-                    c2.employer,
-                    format!(
-                        "{}{}",
-                        fr(c2.start),
-                        c2.end
-                            .map(|d| format!(" → {}", fr(d)))
-                            .unwrap_or_else(|| " (en cours)".into())
-                    ),
-                    format!(
-                        "{} h/sem.{}",
-                        c2.weekly_hours,
-                        if c.trial_period_validated {
-                            ", période d'essai validée"
-                        } else {
-                            ""
-                        }
-                    ),
-                )
-            })
-            .collect(),
-        proposal,
-        proposal_on: fr(exit_on),
-        proposal_on_iso: exit_on.to_string(),
-        appointments: steps::appointments(&state.db, s, id)
-            .await?
-            .into_iter()
-            .map(|a| {
-                (
-                    fr(a.held_on),
-                    a.kind.label().to_owned(),
-                    if a.attended { "honoré" } else { "absence" }.to_owned(),
-                    a.note.unwrap_or_default(),
-                    a.with.unwrap_or_default(),
-                )
-            })
-            .collect(),
-        appointment_kinds: choices(
-            AppointmentKind::ALL
-                .iter()
-                .map(|k| (k.code(), k.label()))
-                .collect(),
-        ),
-        diagnosis: steps::diagnosis(&state.db, s, id)
-            .await?
-            .into_iter()
-            .map(|d| {
-                (
-                    d.criterion.label().to_owned(),
-                    fr(d.observed_on),
-                    d.proof,
-                    d.author.unwrap_or_default(),
-                )
-            })
-            .collect(),
-        statuses: choices(
-            ObjectiveStatus::ALL
-                .iter()
-                .map(|c| (c.code(), c.label()))
-                .collect(),
-        ),
-        criteria: choices(
-            DiagnosisCriterion::ALL
-                .iter()
-                .map(|c| (c.code(), c.label()))
-                .collect(),
-        ),
-        reasons: choices(
-            programme
-                .def
-                .exit_reasons
-                .iter()
-                .map(|r| (r.code(), r.label()))
-                .collect(),
-        ),
-        families: choices(
-            StepFamily::ALL
-                .iter()
-                .map(|f| (f.code(), f.label()))
-                .collect(),
-        ),
-        kinds: choices(
-            ContractKind::VARIANTS
-                .iter()
-                .map(|k| (k.code(), k.label()))
-                .collect(),
-        ),
-        staff,
-        duration,
-        can_write: user.can(Permission::PathwayWrite),
-        can_assign: user.can(Permission::ReferentAssign),
-        error,
-        form,
-        today: on.to_string(),
-        e,
+    }
+}
+
+fn choices<'a>(all: impl Iterator<Item = (&'a str, &'a str)>) -> Vec<Choice> {
+    all.map(|(code, label)| Choice {
+        code: code.to_owned(),
+        label: label.to_owned(),
     })
+    .collect()
+}
+
+/// The maximum duration of a pathway in progress and how close it is, or nothing.
+fn duration(e: &Enrolment, programme: &ProgrammeFacts, on: Date) -> String {
+    let (Some(entered), Some(max), PathwayState::Entered) =
+        (e.entered_on, programme.max_duration_months, e.state)
+    else {
+        return String::new();
+    };
+    match duration_status(entered, on, max, programme.alert_months) {
+        DurationStatus::Within { ends_on } => {
+            format!("Durée maximale : {max} mois, jusqu'au {}.", fr(ends_on))
+        }
+        DurationStatus::Approaching { ends_on } => format!(
+            "Attention : la durée maximale de {max} mois est atteinte le {}.",
+            fr(ends_on)
+        ),
+        DurationStatus::Reached { ends_on } => format!(
+            "Durée maximale de {max} mois dépassée depuis le {}.",
+            fr(ends_on)
+        ),
+    }
+}
+
+fn state_label(code: &str) -> &'static str {
+    code.parse::<PathwayState>()
+        .map(|s| s.label())
+        .unwrap_or("?")
+}
+
+fn log_row(t: LoggedTransition) -> LogRow {
+    LogRow {
+        when: fr(t.occurred_on),
+        what: format!(
+            "{} → {}",
+            state_label(&t.from_state),
+            state_label(&t.to_state)
+        ),
+        by: format!(
+            "{} ({})",
+            t.user_name.unwrap_or_else(|| "système".into()),
+            fr_datetime(&t.at)
+        ),
+        note: t.note.unwrap_or_default(),
+    }
+}
+
+/// (name, period).
+fn referent_row(r: ReferentPeriod) -> (String, String) {
+    let period = match r.until_date {
+        None => format!("depuis le {}", fr(r.from_date)),
+        Some(u) => format!("du {} au {}", fr(r.from_date), fr(u)),
+    };
+    (r.display_name, period)
+}
+
+fn objective_row(o: Objective) -> (Uuid, String, String, String, String) {
+    let status = o.status.code().to_owned();
+    (o.id, o.theme, o.objective, o.action, status)
+}
+
+/// (family, title and provider, dates, outcome).
+fn step_row(st: Step) -> (String, String, String, String) {
+    let outcome = match st.validated {
+        Some(true) => "validée",
+        Some(false) => "non validée",
+        None => "",
+    };
+    let provider = st.provider.map(|p| format!(" ({p})")).unwrap_or_default();
+    let end = st
+        .end_on
+        .map(|d| format!(" → {}", fr(d)))
+        .unwrap_or_default();
+    (
+        st.family.label().to_owned(),
+        format!("{}{provider}", st.title),
+        format!("{}{end}", fr(st.start_on)),
+        outcome.to_owned(),
+    )
+}
+
+/// (id, type, employer, dates, hours).
+fn contract_row(c: StoredContract) -> (Uuid, String, String, String, String) {
+    let trial = if c.trial_period_validated {
+        ", période d'essai validée"
+    } else {
+        ""
+    };
+    let k = c.contract;
+    let end = k
+        .end
+        .map(|d| format!(" → {}", fr(d)))
+        .unwrap_or_else(|| " (en cours)".into());
+    (
+        c.id,
+        k.kind.label().to_owned(),
+        k.employer,
+        format!("{}{end}", fr(k.start)),
+        format!("{} h/sem.{trial}", k.weekly_hours),
+    )
+}
+
+/// (date, kind, held or missed, note, with).
+fn appointment_row(a: Appointment) -> (String, String, String, String, String) {
+    let attended = if a.attended { "honoré" } else { "absence" };
+    (
+        fr(a.held_on),
+        a.kind.label().to_owned(),
+        attended.to_owned(),
+        a.note.unwrap_or_default(),
+        a.with.unwrap_or_default(),
+    )
+}
+
+/// (criterion, date, proof, author).
+fn diagnosis_row(d: DiagnosisEntry) -> (String, String, String, String) {
+    (
+        d.criterion.label().to_owned(),
+        fr(d.observed_on),
+        d.proof,
+        d.author.unwrap_or_default(),
+    )
 }
 
 /// The exit date being entered, read by the input policy's date parser and checked by the
