@@ -13,6 +13,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{PgPool, SqlitePool};
 
 pub mod access;
+mod conn;
 pub mod audit;
 pub mod modules;
 pub mod params;
@@ -22,6 +23,7 @@ pub mod reports;
 pub mod territory;
 mod tx;
 
+pub use conn::Conn;
 pub use tx::Tx;
 
 /// A connection pool on one of the two supported engines.

@@ -27,5 +27,6 @@ pub mod committees;
 pub mod contracts;
 pub mod enrolments;
 pub mod programmes;
+pub mod proposal;
 pub mod scope;
 pub mod steps;

@@ -30,7 +30,7 @@ use crate::pages::Notice;
 use crate::view::{PageCtx, fr_datetime};
 use passerelle_domain::clock::today;
 
-use super::in_user_scope;
+use super::shared::in_user_scope;
 
 pub struct LogRow {
     pub when: String,
@@ -193,7 +193,7 @@ pub(super) async fn enrolment_page(
     };
     let error = error.or(exit_on_error);
     let proposal = if e.state == PathwayState::Entered {
-        enrolments::proposed_exit(&state.db, s, &e, exit_on)
+        passerelle_db::pathways::proposal::proposed_exit(&state.db, s, &e, exit_on)
             .await?
             .map(|p| {
                 (
