@@ -13,8 +13,8 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{PgPool, SqlitePool};
 
 pub mod access;
-mod conn;
 pub mod audit;
+mod conn;
 pub mod modules;
 pub mod params;
 pub mod pathways;

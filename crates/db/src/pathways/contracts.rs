@@ -97,11 +97,7 @@ pub async fn of_person(
     rows.into_iter().map(stored).collect()
 }
 
-pub async fn get(
-    c: impl Into<Conn<'_>>,
-    structure_id: Uuid,
-    id: Uuid,
-) -> DbResult<StoredContract> {
+pub async fn get(c: impl Into<Conn<'_>>, structure_id: Uuid, id: Uuid) -> DbResult<StoredContract> {
     let row: Option<ContractRow> = with_conn!(c.into(), |p| {
         sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT {COLUMNS} FROM employment_contracts WHERE structure_id = $1 AND id = $2"

@@ -52,7 +52,9 @@ pub enum ReferentError {
 }
 
 /// A referent is assigned to a pathway that is not over (exited, followed up or refused).
-pub fn check_pathway_open(state: crate::pathways::workflow::PathwayState) -> Result<(), ReferentError> {
+pub fn check_pathway_open(
+    state: crate::pathways::workflow::PathwayState,
+) -> Result<(), ReferentError> {
     use crate::pathways::workflow::PathwayState::*;
     match state {
         Exited | FollowedUp | Refused => Err(ReferentError::PathwayOver),

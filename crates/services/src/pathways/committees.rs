@@ -38,8 +38,14 @@ pub async fn create_meeting(
         return Err(PathwaysError::NotFound);
     }
     let id = passerelle_domain::new_id();
-    committees::insert_meeting(&mut tx, actor.structure_id, (id, programme_id), held_on, notes)
-        .await?;
+    committees::insert_meeting(
+        &mut tx,
+        actor.structure_id,
+        (id, programme_id),
+        held_on,
+        notes,
+    )
+    .await?;
     let changes = [
         FieldChange {
             field: "programme".into(),

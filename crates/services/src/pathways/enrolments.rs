@@ -44,7 +44,10 @@ pub async fn refer(db: &Db, actor: &Actor, r: NewReferral<'_>) -> PathwaysResult
     };
     let changes = [
         created("programme_id", r.programme_id.to_string()),
-        created("prescriber_organisation", r.prescriber_organisation.to_owned()),
+        created(
+            "prescriber_organisation",
+            r.prescriber_organisation.to_owned(),
+        ),
         created("referred_on", r.referred_on.to_string()),
     ];
     let entity = (ENROLMENT.code, id);
@@ -97,7 +100,14 @@ pub(super) async fn transition_in(
     let plan = plan_transition(&e.facts(), req, &programme.def, proposal.as_ref(), today())?;
     enrolments::apply_transition(tx, actor, id, e.version, &plan).await?;
     let changes = plan.changes();
-    audit(tx, actor, AuditAction::Update, (ENROLMENT.code, id), &changes).await?;
+    audit(
+        tx,
+        actor,
+        AuditAction::Update,
+        (ENROLMENT.code, id),
+        &changes,
+    )
+    .await?;
     Ok(())
 }
 
@@ -177,7 +187,14 @@ pub async fn assign_referent(
         before: None,
         after: Some(user_id.to_string()),
     }];
-    audit(&mut tx, actor, AuditAction::Update, (ENROLMENT.code, id), &change).await?;
+    audit(
+        &mut tx,
+        actor,
+        AuditAction::Update,
+        (ENROLMENT.code, id),
+        &change,
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }

@@ -34,7 +34,14 @@ pub async fn update_programme(
     let changes: Vec<FieldChange> =
         passerelle_domain::audit::diff(&shown(&before.def, before.active), &shown(def, active));
     programmes::update(&mut tx, actor.structure_id, id, def, active).await?;
-    audit(&mut tx, actor, AuditAction::Update, (PROGRAMME.code, id), &changes).await?;
+    audit(
+        &mut tx,
+        actor,
+        AuditAction::Update,
+        (PROGRAMME.code, id),
+        &changes,
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }

@@ -71,7 +71,14 @@ pub async fn add_objective(
     steps::insert_objective(&mut tx, actor.structure_id, (id, enrolment_id), &o, on).await?;
     let after = format!("{} → {} → {}", o.theme, o.objective, o.action);
     let entity = (ENROLMENT.code, enrolment_id);
-    audit(&mut tx, actor, AuditAction::Update, entity, &added("objective", after)).await?;
+    audit(
+        &mut tx,
+        actor,
+        AuditAction::Update,
+        entity,
+        &added("objective", after),
+    )
+    .await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -157,7 +164,14 @@ pub async fn add_contract(
         "contract",
         format!("{} chez {} du {}", c.kind.label(), c.employer, c.start),
     );
-    audit(&mut tx, actor, AuditAction::Update, (PERSON.code, person_id), &change).await?;
+    audit(
+        &mut tx,
+        actor,
+        AuditAction::Update,
+        (PERSON.code, person_id),
+        &change,
+    )
+    .await?;
     tx.commit().await?;
     Ok(id)
 }

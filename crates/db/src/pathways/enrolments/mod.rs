@@ -197,9 +197,8 @@ pub async fn states_in_programme(
     person_id: Uuid,
     programme_id: Uuid,
 ) -> DbResult<Vec<PathwayState>> {
-    let sql = format!(
-        "{SELECT} WHERE e.structure_id = $1 AND e.person_id = $2 AND e.programme_id = $3"
-    );
+    let sql =
+        format!("{SELECT} WHERE e.structure_id = $1 AND e.person_id = $2 AND e.programme_id = $3");
     let rows: Vec<Row> = with_conn!(c.into(), |c| {
         sqlx::query_as::<_, Row>(sqlx::AssertSqlSafe(sql))
             .bind(structure_id)
@@ -249,4 +248,3 @@ pub async fn log(db: &Db, structure_id: Uuid, id: Uuid) -> DbResult<Vec<LoggedTr
         .await?
     }))
 }
-

@@ -9,15 +9,15 @@ use axum::{Extension, Json};
 use passerelle_db::pathways::committees;
 use passerelle_db::pathways::enrolments::{self, Enrolment};
 use passerelle_db::pathways::{programmes, proposal, steps};
-use passerelle_services::pathways::{
-    self as service, DecisionRequest, NewReferral, NewStep, TransitionData,
-};
 use passerelle_domain::FieldErrors;
 use passerelle_domain::pathways::employment::{Contract, ContractKind};
 use passerelle_domain::pathways::exit::{ExitReason, check_exit_date};
 use passerelle_domain::pathways::step::StepFamily;
 use passerelle_domain::pathways::workflow::PathwayEvent;
 use passerelle_domain::validation::{Horizon, parse_day, unknown_value};
+use passerelle_services::pathways::{
+    self as service, DecisionRequest, NewReferral, NewStep, TransitionData,
+};
 use serde_json::{Value, json};
 use std::str::FromStr;
 use time::Date;

@@ -8,9 +8,9 @@ use axum::response::{IntoResponse, Response};
 use axum::{Extension, Form};
 use passerelle_db::pathways::committees;
 use passerelle_db::{pathways::programmes, persons};
-use passerelle_services::pathways::{self as service, DecisionRequest};
 use passerelle_domain::french::date as fr;
 use passerelle_domain::validation::{Horizon, parse_day};
+use passerelle_services::pathways::{self as service, DecisionRequest};
 use uuid::Uuid;
 
 use crate::AppState;

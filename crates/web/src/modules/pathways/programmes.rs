@@ -267,8 +267,14 @@ pub async fn update(
             exit_reasons,
             transition_window_months,
         };
-        passerelle_services::pathways::update_programme(&state.db, &user.actor(), id, &def, f.active.is_some())
-            .await?;
+        passerelle_services::pathways::update_programme(
+            &state.db,
+            &user.actor(),
+            id,
+            &def,
+            f.active.is_some(),
+        )
+        .await?;
         return Ok(see_other("/admin/dispositifs", "enregistre").into_response());
     }
     Ok((StatusCode::UNPROCESSABLE_ENTITY, page(&user, &p, f, e)).into_response())

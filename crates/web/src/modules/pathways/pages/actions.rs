@@ -59,7 +59,16 @@ pub async fn propose(
             ..Default::default()
         };
         let event = PathwayEvent::ProposeToCommittee;
-        service::transition(&state.db, &user.actor(), user.user.role, id, event, on, data).await?;
+        service::transition(
+            &state.db,
+            &user.actor(),
+            user.user.role,
+            id,
+            event,
+            on,
+            data,
+        )
+        .await?;
         Ok(())
     }
     .await;

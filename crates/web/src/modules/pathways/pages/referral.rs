@@ -8,8 +8,8 @@ use axum::response::{IntoResponse, Response};
 use axum::{Extension, Form};
 use passerelle_db::pathways::programmes::{self};
 use passerelle_db::persons;
-use passerelle_services::pathways::NewReferral;
 use passerelle_domain::french::parse_date;
+use passerelle_services::pathways::NewReferral;
 use uuid::Uuid;
 
 use crate::AppState;
