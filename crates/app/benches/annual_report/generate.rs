@@ -492,7 +492,7 @@ pub async fn generate(path: &Path, n: usize) -> anyhow::Result<()> {
     territory::ensure_default_communes(&db).await?;
     territory::import_qpv_version(&db, None, "demo", &passerelle_demo::demo_qpvs()).await?;
     let structure = structures::create(&db, STRUCTURE).await?.id;
-    programmes::ensure_defaults(&db, structure).await?;
+    passerelle_services::pathways::install_default_programmes(&db, structure).await?;
     let programmes: Vec<Uuid> = programmes::list(&db, structure)
         .await?
         .iter()

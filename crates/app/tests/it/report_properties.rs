@@ -115,7 +115,7 @@ fn day(offset: i64) -> Date {
 /// Records the activity of `world` for a structure, as the repositories would store it.
 pub async fn record(db: &Db, structure: Uuid, world: &[Person]) {
     use Param::{Bool, Date as D, Text, Uuid as U};
-    passerelle_db::pathways::programmes::ensure_defaults(db, structure)
+    passerelle_services::pathways::install_default_programmes(db, structure)
         .await
         .unwrap();
     let programmes: Vec<Uuid> = passerelle_db::pathways::programmes::list(db, structure)

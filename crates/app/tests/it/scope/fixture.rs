@@ -2,10 +2,8 @@
 //! team's), and a PLIE pathway followed by another referent; staff of every role in the PLIE
 //! team, each with a browser and an API token.
 
-use passerelle_db::pathways::committees::{self, Decision};
-use passerelle_db::pathways::enrolments::{self, NewReferral, TransitionData};
 use passerelle_db::pathways::scope::Scope;
-use passerelle_db::{pathways::contracts, pathways::programmes, pathways::steps, persons};
+use passerelle_db::{pathways::programmes, persons};
 use passerelle_domain::audit::Actor;
 use passerelle_domain::pathways::employment::{Contract, ContractKind};
 use passerelle_domain::pathways::workflow::PathwayEvent;
@@ -78,7 +76,7 @@ async fn pathway(
         .validate(&*app.state.territory().await, date!(2026 - 01 - 01))
         .unwrap();
     let person = persons::create(&app.db, actor, &fields).await.unwrap().id;
-    let referral = NewReferral {
+    let referral = passerelle_services::pathways::NewReferral {
         person_id: person,
         programme_id: programme,
         prescriber_organisation: "France Travail",
@@ -86,27 +84,27 @@ async fn pathway(
         referred_on: date!(2021 - 03 - 01),
         reason: "Recherche d'emploi",
     };
-    let e = enrolments::refer(&app.db, actor, referral)
+    let e = passerelle_services::pathways::refer(&app.db, actor, referral)
         .await
         .unwrap()
         .id;
-    enrolments::transition(
+    passerelle_services::pathways::transition(
         &app.db,
         actor,
         Role::Director,
         e,
         PathwayEvent::ProposeToCommittee,
         date!(2021 - 03 - 02),
-        TransitionData::default(),
+        passerelle_services::pathways::TransitionData::default(),
     )
     .await
     .unwrap();
-    let d = Decision {
+    let d = passerelle_services::pathways::DecisionRequest {
         admitted: true,
         reason: "Projet validé",
         override_reason: Some("Test de périmètre"),
     };
-    committees::decide(&app.db, actor, Role::Director, &whole, meeting, e, d)
+    passerelle_services::pathways::decide(&app.db, actor, Role::Director, &whole, meeting, e, d)
         .await
         .unwrap();
     let contract = Contract {
@@ -116,16 +114,19 @@ async fn pathway(
         end: None,
         weekly_hours: 35.0,
     };
-    let contract = contracts::add(&app.db, actor, person, &contract, false)
-        .await
-        .unwrap();
-    let objective = steps::add_objective(
+    let contract =
+        passerelle_services::pathways::add_contract(&app.db, actor, person, &contract, false)
+            .await
+            .unwrap();
+    let objective = passerelle_services::pathways::add_objective(
         &app.db,
         actor,
         e,
-        "Emploi",
-        "Trouver un poste",
-        "Candidatures",
+        passerelle_services::pathways::NewObjective {
+            theme: "Emploi",
+            objective: "Trouver un poste",
+            action: "Candidatures",
+        },
         date!(2021 - 03 - 15),
     )
     .await
@@ -147,7 +148,7 @@ async fn case(
     let meeting = match meeting {
         Some(m) => m,
         None => {
-            committees::create_meeting(
+            passerelle_services::pathways::create_meeting(
                 &app.db,
                 actor,
                 &whole,
@@ -179,7 +180,9 @@ async fn case(
 /// La Fabrik pathway (so that the publication lists it as counted since).
 pub async fn world(app: &TestApp) -> World {
     let s = app.structure_id;
-    programmes::ensure_defaults(&app.db, s).await.unwrap();
+    passerelle_services::pathways::install_default_programmes(&app.db, s)
+        .await
+        .unwrap();
     let director_email = app.staff(Role::Director).await;
     let director = Actor {
         structure_id: s,
@@ -189,7 +192,7 @@ pub async fn world(app: &TestApp) -> World {
     let fabrik = case(app, &director, "fabrik", None, "Dehorsfabrik").await;
     let mut colleague = case(app, &director, "plie", Some(plie.meeting), "Collegueplie").await;
     let other_referent = user_id(app, &app.staff(Role::Referent).await).await;
-    enrolments::assign_referent(
+    passerelle_services::pathways::assign_referent(
         &app.db,
         &director,
         colleague.enrolment,

@@ -2,9 +2,7 @@
 
 use axum::http::StatusCode;
 use passerelle_db::pathways::enrolments;
-use passerelle_db::{
-    pathways::committees, pathways::contracts, pathways::programmes, pathways::steps,
-};
+use passerelle_db::pathways::programmes;
 use passerelle_domain::Role;
 use passerelle_domain::pathways::employment::{Contract, ContractKind};
 use serde_json::json;
@@ -81,7 +79,7 @@ pub(super) async fn plan(app: &TestApp, w: &Walk, method: &str, path: &str) -> (
         }
         ("POST", "/comites/{id}/sorties") => {
             let e = w.exited(app, "Examinée").await;
-            let m = committees::create_meeting(
+            let m = passerelle_services::pathways::create_meeting(
                 &app.db,
                 &w.director,
                 &passerelle_db::pathways::scope::Scope::whole_structure(app.structure_id),
@@ -194,13 +192,15 @@ async fn pathway_write(app: &TestApp, w: &Walk, path: &str) -> (String, Send) {
         ),
         "/objectifs/{objective}/etat" => {
             let e = entered().await;
-            let o = steps::add_objective(
+            let o = passerelle_services::pathways::add_objective(
                 &app.db,
                 &w.director,
                 e,
-                "Emploi",
-                "Logistique",
-                "CACES",
+                passerelle_services::pathways::NewObjective {
+                    theme: "Emploi",
+                    objective: "Logistique",
+                    action: "CACES",
+                },
                 date!(2021 - 02 - 10),
             )
             .await
@@ -250,9 +250,15 @@ async fn pathway_write(app: &TestApp, w: &Walk, path: &str) -> (String, Send) {
                 end: Some(date!(2021 - 05 - 15)),
                 weekly_hours: 35.0,
             };
-            let contract = contracts::add(&app.db, &w.director, e.person_id, &c, false)
-                .await
-                .unwrap();
+            let contract = passerelle_services::pathways::add_contract(
+                &app.db,
+                &w.director,
+                e.person_id,
+                &c,
+                false,
+            )
+            .await
+            .unwrap();
             let f = [
                 ("kind", "cdd"),
                 ("employer", "Entrepôt du Nord"),
