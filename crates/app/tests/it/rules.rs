@@ -8,14 +8,13 @@ use passerelle_db::pathways::enrolments::{self, Enrolment};
 use passerelle_db::{access::users, pathways::programmes};
 use passerelle_domain::audit::{Actor, AuditAction};
 use passerelle_domain::pathways::employment::{Contract, ContractKind};
-use passerelle_domain::pathways::exit::ExitDateError;
-use passerelle_domain::pathways::exit::ExitReason;
+use passerelle_domain::pathways::exit::{ExitDateError, ExitReason};
 use passerelle_domain::pathways::referent::ReferentError;
 use passerelle_domain::pathways::rules::TransitionError;
 use passerelle_domain::pathways::step::StepFamily;
 use passerelle_domain::pathways::workflow::PathwayEvent;
 use passerelle_domain::{Role, RuleViolation, Team};
-use passerelle_services::pathways::PathwaysError;
+use passerelle_services::pathways::{self as service, PathwaysError};
 use time::Date;
 use time::macros::date;
 use uuid::Uuid;
@@ -38,7 +37,7 @@ pub(crate) async fn actor(app: &TestApp, role: Role) -> Actor {
 /// 05/02/2021.
 pub(crate) async fn entered_pathway(app: &TestApp, manager: &Actor, last_name: &str) -> Enrolment {
     let s = app.structure_id;
-    passerelle_services::pathways::install_default_programmes(&app.db, s)
+    service::install_default_programmes(&app.db, s)
         .await
         .unwrap();
     let plie = programmes::by_code(&app.db, s, "plie").await.unwrap();
@@ -48,7 +47,7 @@ pub(crate) async fn entered_pathway(app: &TestApp, manager: &Actor, last_name: &
     let person = passerelle_db::persons::create(&app.db, manager, &fields)
         .await
         .unwrap();
-    let referral = passerelle_services::pathways::NewReferral {
+    let referral = service::NewReferral {
         person_id: person.id,
         programme_id: plie.id,
         prescriber_organisation: "France Travail Roubaix",
@@ -56,22 +55,20 @@ pub(crate) async fn entered_pathway(app: &TestApp, manager: &Actor, last_name: &
         referred_on: date!(2021 - 01 - 10),
         reason: "Recherche d'emploi",
     };
-    let e = passerelle_services::pathways::refer(&app.db, manager, referral)
-        .await
-        .unwrap();
+    let e = service::refer(&app.db, manager, referral).await.unwrap();
     let on = date!(2021 - 01 - 12);
-    passerelle_services::pathways::transition(
+    service::transition(
         &app.db,
         manager,
         Role::Manager,
         e.id,
         PathwayEvent::ProposeToCommittee,
         on,
-        passerelle_services::pathways::TransitionData::default(),
+        service::TransitionData::default(),
     )
     .await
     .unwrap();
-    let meeting = passerelle_services::pathways::create_meeting(
+    let meeting = service::create_meeting(
         &app.db,
         manager,
         &passerelle_db::pathways::scope::Scope::whole_structure(app.structure_id),
@@ -81,12 +78,12 @@ pub(crate) async fn entered_pathway(app: &TestApp, manager: &Actor, last_name: &
     )
     .await
     .unwrap();
-    let d = passerelle_services::pathways::DecisionRequest {
+    let d = service::DecisionRequest {
         admitted: true,
         reason: "Projet clair",
         override_reason: None,
     };
-    passerelle_services::pathways::decide(
+    service::decide(
         &app.db,
         manager,
         Role::Manager,
@@ -97,6 +94,12 @@ pub(crate) async fn entered_pathway(app: &TestApp, manager: &Actor, last_name: &
     )
     .await
     .unwrap()
+}
+
+/// Whether the exit-date rule refused a date after today.
+fn in_the_future<T>(r: &Result<T, PathwaysError>) -> bool {
+    let future = TransitionError::ExitDate(ExitDateError::InTheFuture);
+    matches!(r, Err(PathwaysError::Transition(e)) if *e == future)
 }
 
 fn referent_error(r: Result<(), PathwaysError>) -> ReferentError {
@@ -119,14 +122,9 @@ async fn only_a_referent_or_manager_of_the_team_may_hold_a_pathway_from_within_i
             Role::Director,
         ] {
             let candidate = user_id(&app, &app.staff(role).await).await;
-            let r = passerelle_services::pathways::assign_referent(
-                &app.db,
-                &manager,
-                e.id,
-                candidate,
-                date!(2021 - 02 - 05),
-            )
-            .await;
+            let r =
+                service::assign_referent(&app.db, &manager, e.id, candidate, date!(2021 - 02 - 05))
+                    .await;
             assert_eq!(referent_error(r), ReferentError::Role(role), "{role:?}");
         }
         // A referent of La Fabrik does not hold PLIE pathways.
@@ -145,61 +143,31 @@ async fn only_a_referent_or_manager_of_the_team_may_hold_a_pathway_from_within_i
         )
         .await
         .unwrap();
-        let r = passerelle_services::pathways::assign_referent(
-            &app.db,
-            &manager,
-            e.id,
-            fabrik.id,
-            date!(2021 - 02 - 05),
-        )
-        .await;
+        let r = service::assign_referent(&app.db, &manager, e.id, fabrik.id, date!(2021 - 02 - 05))
+            .await;
         assert_eq!(referent_error(r), ReferentError::Team(Team::Plie));
         // A PLIE referent, but from 2001: before the pathway began.
         let referent = user_id(&app, &app.staff(Role::Referent).await).await;
-        let r = passerelle_services::pathways::assign_referent(
-            &app.db,
-            &manager,
-            e.id,
-            referent,
-            date!(2001 - 01 - 01),
-        )
-        .await;
+        let r = service::assign_referent(&app.db, &manager, e.id, referent, date!(2001 - 01 - 01))
+            .await;
         assert_eq!(
             referent_error(r),
             ReferentError::BeforePathway(date!(2021 - 01 - 10))
         );
-        passerelle_services::pathways::assign_referent(
-            &app.db,
-            &manager,
-            e.id,
-            referent,
-            date!(2021 - 02 - 05),
-        )
-        .await
-        .unwrap();
+        service::assign_referent(&app.db, &manager, e.id, referent, date!(2021 - 02 - 05))
+            .await
+            .unwrap();
         // The next referent starts after the current one: no inverted period.
         let next = user_id(&app, &app.staff(Role::Referent).await).await;
-        let r = passerelle_services::pathways::assign_referent(
-            &app.db,
-            &manager,
-            e.id,
-            next,
-            date!(2021 - 02 - 05),
-        )
-        .await;
+        let r =
+            service::assign_referent(&app.db, &manager, e.id, next, date!(2021 - 02 - 05)).await;
         assert_eq!(
             referent_error(r),
             ReferentError::BeforeCurrent(date!(2021 - 02 - 05))
         );
-        passerelle_services::pathways::assign_referent(
-            &app.db,
-            &manager,
-            e.id,
-            next,
-            date!(2021 - 03 - 01),
-        )
-        .await
-        .unwrap();
+        service::assign_referent(&app.db, &manager, e.id, next, date!(2021 - 03 - 01))
+            .await
+            .unwrap();
         let periods = enrolments::referents(&app.db, app.structure_id, e.id)
             .await
             .unwrap();
@@ -264,7 +232,7 @@ async fn the_exit_is_proposed_at_the_exit_date_being_entered() {
             date!(2021 - 03 - 01),
             date!(2021 - 05 - 31),
         );
-        passerelle_services::pathways::add_contract(&app.db, &manager, e.person_id, &job, false)
+        service::add_contract(&app.db, &manager, e.person_id, &job, false)
             .await
             .unwrap();
         let at = |on: Date| {
@@ -352,11 +320,9 @@ async fn the_exit_is_proposed_at_the_exit_date_being_entered() {
             .await
             .unwrap();
         plie.def.transition_window_months = 4;
-        passerelle_services::pathways::update_programme(
-            &app.db, &manager, plie.id, &plie.def, true,
-        )
-        .await
-        .unwrap();
+        service::update_programme(&app.db, &manager, plie.id, &plie.def, true)
+            .await
+            .unwrap();
         assert_eq!(
             at(date!(2021 - 09 - 01)).await,
             Some(ExitReason::TransitionJob)
@@ -396,11 +362,11 @@ async fn an_exit_after_today_is_refused_on_every_path() {
         let manager = actor(&app, Role::Manager).await;
         let e = entered_pathway(&app, &manager, "Future").await;
         let tomorrow = passerelle_domain::clock::today().next_day().unwrap();
-        let data = passerelle_services::pathways::TransitionData {
+        let data = service::TransitionData {
             exit: Some((ExitReason::Abandon, "Courrier".into())),
             ..Default::default()
         };
-        let r = passerelle_services::pathways::transition(
+        let r = service::transition(
             &app.db,
             &manager,
             Role::Manager,
@@ -410,37 +376,21 @@ async fn an_exit_after_today_is_refused_on_every_path() {
             data,
         )
         .await;
-        assert!(
-            matches!(
-                r,
-                Err(PathwaysError::Transition(TransitionError::ExitDate(
-                    ExitDateError::InTheFuture
-                )))
-            ),
-            "{r:?}"
-        );
-        let r = passerelle_services::pathways::transition(
+        assert!(in_the_future(&r), "{r:?}");
+        let r = service::transition(
             &app.db,
             &manager,
             Role::Manager,
             e.id,
             PathwayEvent::Exit,
             date!(9999 - 12 - 31),
-            passerelle_services::pathways::TransitionData {
+            service::TransitionData {
                 exit: Some((ExitReason::Abandon, "Courrier".into())),
                 ..Default::default()
             },
         )
         .await;
-        assert!(
-            matches!(
-                r,
-                Err(PathwaysError::Transition(TransitionError::ExitDate(
-                    ExitDateError::InTheFuture
-                )))
-            ),
-            "{r:?}"
-        );
+        assert!(in_the_future(&r), "{r:?}");
     })
     .await;
 }
@@ -450,11 +400,11 @@ async fn a_committee_meeting_and_its_exit_review_leave_audit_rows() {
     on_each_backend(|app: TestApp| async move {
         let manager = actor(&app, Role::Manager).await;
         let e = entered_pathway(&app, &manager, "Revue").await;
-        let data = passerelle_services::pathways::TransitionData {
+        let data = service::TransitionData {
             exit: Some((ExitReason::Abandon, "Courrier".into())),
             ..Default::default()
         };
-        passerelle_services::pathways::transition(
+        service::transition(
             &app.db,
             &manager,
             Role::Manager,
@@ -465,7 +415,7 @@ async fn a_committee_meeting_and_its_exit_review_leave_audit_rows() {
         )
         .await
         .unwrap();
-        let meeting = passerelle_services::pathways::create_meeting(
+        let meeting = service::create_meeting(
             &app.db,
             &manager,
             &passerelle_db::pathways::scope::Scope::whole_structure(app.structure_id),
@@ -497,7 +447,7 @@ async fn a_committee_meeting_and_its_exit_review_leave_audit_rows() {
         assert_eq!(created.len(), 1);
         assert_eq!(created[0].action, AuditAction::Create);
         let before = rows(e.id).await.len();
-        passerelle_services::pathways::review_exit(
+        service::review_exit(
             &app.db,
             &manager,
             &passerelle_db::pathways::scope::Scope::whole_structure(app.structure_id),
@@ -529,7 +479,7 @@ async fn a_certifying_training_validated_counts_as_a_training_obtained() {
     on_each_backend(|app: TestApp| async move {
         let manager = actor(&app, Role::Manager).await;
         let e = entered_pathway(&app, &manager, "Certifiée").await;
-        let step = |family, validated| passerelle_services::pathways::NewStep {
+        let step = |family, validated| service::NewStep {
             family,
             title: "Formation",
             provider: None,
@@ -544,14 +494,9 @@ async fn a_certifying_training_validated_counts_as_a_training_obtained() {
             (StepFamily::PreQualifyingTraining, Some(true)),
             (StepFamily::CertifyingTraining, Some(false)),
         ] {
-            passerelle_services::pathways::add_step(
-                &app.db,
-                &manager,
-                e.id,
-                step(family, validated),
-            )
-            .await
-            .unwrap();
+            service::add_step(&app.db, &manager, e.id, step(family, validated))
+                .await
+                .unwrap();
         }
         let defs = passerelle_report::shipped_definitions().unwrap();
         let def = defs
@@ -573,7 +518,7 @@ async fn a_certifying_training_validated_counts_as_a_training_obtained() {
         assert_eq!(figure.value, 2.0, "qualifying or certifying, validated");
         // The rules propose a positive exit for a certifying training alone, too.
         let other = entered_pathway(&app, &manager, "CléA").await;
-        passerelle_services::pathways::add_step(
+        service::add_step(
             &app.db,
             &manager,
             other.id,
@@ -608,11 +553,11 @@ async fn figures_are_exact_in_the_data_and_rounded_only_on_the_page() {
             ("Trois", ExitReason::Abandon),
         ] {
             let e = entered_pathway(&app, &manager, name).await;
-            let data = passerelle_services::pathways::TransitionData {
+            let data = service::TransitionData {
                 exit: Some((reason, "Justificatif".into())),
                 ..Default::default()
             };
-            passerelle_services::pathways::transition(
+            service::transition(
                 &app.db,
                 &manager,
                 Role::Manager,

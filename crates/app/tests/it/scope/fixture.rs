@@ -12,6 +12,7 @@ use time::macros::date;
 use uuid::Uuid;
 
 use crate::support::{Browser, TestApp, person_form};
+use passerelle_services::pathways as service;
 
 /// One pathway and what hangs on it: its person, a contract, a roadmap objective, and the
 /// committee of its programme that entered it.
@@ -76,7 +77,7 @@ async fn pathway(
         .validate(&*app.state.territory().await, date!(2026 - 01 - 01))
         .unwrap();
     let person = persons::create(&app.db, actor, &fields).await.unwrap().id;
-    let referral = passerelle_services::pathways::NewReferral {
+    let referral = service::NewReferral {
         person_id: person,
         programme_id: programme,
         prescriber_organisation: "France Travail",
@@ -84,27 +85,24 @@ async fn pathway(
         referred_on: date!(2021 - 03 - 01),
         reason: "Recherche d'emploi",
     };
-    let e = passerelle_services::pathways::refer(&app.db, actor, referral)
-        .await
-        .unwrap()
-        .id;
-    passerelle_services::pathways::transition(
+    let e = service::refer(&app.db, actor, referral).await.unwrap().id;
+    service::transition(
         &app.db,
         actor,
         Role::Director,
         e,
         PathwayEvent::ProposeToCommittee,
         date!(2021 - 03 - 02),
-        passerelle_services::pathways::TransitionData::default(),
+        service::TransitionData::default(),
     )
     .await
     .unwrap();
-    let d = passerelle_services::pathways::DecisionRequest {
+    let d = service::DecisionRequest {
         admitted: true,
         reason: "Projet validé",
         override_reason: Some("Test de périmètre"),
     };
-    passerelle_services::pathways::decide(&app.db, actor, Role::Director, &whole, meeting, e, d)
+    service::decide(&app.db, actor, Role::Director, &whole, meeting, e, d)
         .await
         .unwrap();
     let contract = Contract {
@@ -114,15 +112,14 @@ async fn pathway(
         end: None,
         weekly_hours: 35.0,
     };
-    let contract =
-        passerelle_services::pathways::add_contract(&app.db, actor, person, &contract, false)
-            .await
-            .unwrap();
-    let objective = passerelle_services::pathways::add_objective(
+    let contract = service::add_contract(&app.db, actor, person, &contract, false)
+        .await
+        .unwrap();
+    let objective = service::add_objective(
         &app.db,
         actor,
         e,
-        passerelle_services::pathways::NewObjective {
+        service::NewObjective {
             theme: "Emploi",
             objective: "Trouver un poste",
             action: "Candidatures",
@@ -148,7 +145,7 @@ async fn case(
     let meeting = match meeting {
         Some(m) => m,
         None => {
-            passerelle_services::pathways::create_meeting(
+            service::create_meeting(
                 &app.db,
                 actor,
                 &whole,
@@ -180,7 +177,7 @@ async fn case(
 /// La Fabrik pathway (so that the publication lists it as counted since).
 pub async fn world(app: &TestApp) -> World {
     let s = app.structure_id;
-    passerelle_services::pathways::install_default_programmes(&app.db, s)
+    service::install_default_programmes(&app.db, s)
         .await
         .unwrap();
     let director_email = app.staff(Role::Director).await;
@@ -192,7 +189,7 @@ pub async fn world(app: &TestApp) -> World {
     let fabrik = case(app, &director, "fabrik", None, "Dehorsfabrik").await;
     let mut colleague = case(app, &director, "plie", Some(plie.meeting), "Collegueplie").await;
     let other_referent = user_id(app, &app.staff(Role::Referent).await).await;
-    passerelle_services::pathways::assign_referent(
+    service::assign_referent(
         &app.db,
         &director,
         colleague.enrolment,

@@ -19,6 +19,7 @@ mod plan;
 
 use crate::rules::{actor, entered_pathway, user_id};
 use crate::support::{Browser, PASSWORD, TestApp, on_each_backend, person_form};
+use passerelle_services::pathways as service;
 
 /// How a write is sent.
 enum Send {
@@ -75,7 +76,7 @@ impl Walk {
 
     async fn referred(&self, app: &TestApp, name: &str) -> Uuid {
         let person = self.person(app, name).await;
-        let r = passerelle_services::pathways::NewReferral {
+        let r = service::NewReferral {
             person_id: person,
             programme_id: self.plie,
             prescriber_organisation: "CCAS",
@@ -83,10 +84,7 @@ impl Walk {
             referred_on: date!(2021 - 01 - 10),
             reason: "Recherche d'emploi",
         };
-        passerelle_services::pathways::refer(&app.db, &self.director, r)
-            .await
-            .unwrap()
-            .id
+        service::refer(&app.db, &self.director, r).await.unwrap().id
     }
 
     /// A pathway proposed to the committee of 20/01/2021: (pathway, meeting).
@@ -94,19 +92,19 @@ impl Walk {
         let e = self.referred(app, name).await;
         let on = date!(2021 - 01 - 12);
         let event = PathwayEvent::ProposeToCommittee;
-        passerelle_services::pathways::transition(
+        service::transition(
             &app.db,
             &self.director,
             Role::Director,
             e,
             event,
             on,
-            passerelle_services::pathways::TransitionData::default(),
+            service::TransitionData::default(),
         )
         .await
         .unwrap();
         let held = date!(2021 - 01 - 20);
-        let m = passerelle_services::pathways::create_meeting(
+        let m = service::create_meeting(
             &app.db,
             &self.director,
             &passerelle_db::pathways::scope::Scope::whole_structure(app.structure_id),
@@ -121,11 +119,11 @@ impl Walk {
 
     async fn exited(&self, app: &TestApp, name: &str) -> Uuid {
         let e = entered_pathway(app, &self.director, name).await;
-        let data = passerelle_services::pathways::TransitionData {
+        let data = service::TransitionData {
             exit: Some((ExitReason::Abandon, "Courrier".into())),
             ..Default::default()
         };
-        passerelle_services::pathways::transition(
+        service::transition(
             &app.db,
             &self.director,
             Role::Director,
@@ -215,7 +213,7 @@ async fn send(
 #[tokio::test]
 async fn every_write_route_leaves_an_audit_row() {
     on_each_backend(|app: TestApp| async move {
-        passerelle_services::pathways::install_default_programmes(&app.db, app.structure_id)
+        service::install_default_programmes(&app.db, app.structure_id)
             .await
             .unwrap();
         let w = Walk {

@@ -12,6 +12,7 @@ use uuid::Uuid;
 use super::{Send, Walk, Who, form};
 use crate::rules::{entered_pathway, user_id};
 use crate::support::{PASSWORD, TestApp, person_fields, person_form};
+use passerelle_services::pathways as service;
 
 /// The request that makes the write of `method path` succeed, with the records it needs.
 pub(super) async fn plan(app: &TestApp, w: &Walk, method: &str, path: &str) -> (String, Send) {
@@ -79,7 +80,7 @@ pub(super) async fn plan(app: &TestApp, w: &Walk, method: &str, path: &str) -> (
         }
         ("POST", "/comites/{id}/sorties") => {
             let e = w.exited(app, "Examinée").await;
-            let m = passerelle_services::pathways::create_meeting(
+            let m = service::create_meeting(
                 &app.db,
                 &w.director,
                 &passerelle_db::pathways::scope::Scope::whole_structure(app.structure_id),
@@ -192,11 +193,11 @@ async fn pathway_write(app: &TestApp, w: &Walk, path: &str) -> (String, Send) {
         ),
         "/objectifs/{objective}/etat" => {
             let e = entered().await;
-            let o = passerelle_services::pathways::add_objective(
+            let o = service::add_objective(
                 &app.db,
                 &w.director,
                 e,
-                passerelle_services::pathways::NewObjective {
+                service::NewObjective {
                     theme: "Emploi",
                     objective: "Logistique",
                     action: "CACES",
@@ -250,15 +251,9 @@ async fn pathway_write(app: &TestApp, w: &Walk, path: &str) -> (String, Send) {
                 end: Some(date!(2021 - 05 - 15)),
                 weekly_hours: 35.0,
             };
-            let contract = passerelle_services::pathways::add_contract(
-                &app.db,
-                &w.director,
-                e.person_id,
-                &c,
-                false,
-            )
-            .await
-            .unwrap();
+            let contract = service::add_contract(&app.db, &w.director, e.person_id, &c, false)
+                .await
+                .unwrap();
             let f = [
                 ("kind", "cdd"),
                 ("employer", "Entrepôt du Nord"),
