@@ -14,6 +14,7 @@ use sqlx::{PgPool, SqlitePool};
 
 pub mod access;
 pub mod audit;
+mod conn;
 pub mod modules;
 pub mod params;
 pub mod pathways;
@@ -22,6 +23,7 @@ pub mod reports;
 pub mod territory;
 mod tx;
 
+pub use conn::Conn;
 pub use tx::Tx;
 
 /// A connection pool on one of the two supported engines.

@@ -4,7 +4,7 @@
 
 use passerelle_db::access::users::NewUser;
 use passerelle_db::{
-    Db, DbResult, access::structures, access::users, persons, persons::situations, territory,
+    Db, access::structures, access::users, persons, persons::situations, territory,
 };
 use passerelle_domain::persons::situation::{Answer, LabourStatus, SituationFields};
 use passerelle_domain::persons::{PersonFields, Sex};
@@ -275,9 +275,25 @@ pub fn population(seed: u64, n: usize, today: Date) -> Vec<(PersonFields, Vec<Si
         .collect()
 }
 
+/// Why the demo could not be built: a storage failure, or a pathways rule refusing what the
+/// plan records (a bug of the plan: the demo follows the rules like any user).
+#[derive(Debug, thiserror::Error)]
+pub enum DemoError {
+    #[error(transparent)]
+    Storage(#[from] passerelle_db::DbError),
+    #[error(transparent)]
+    Pathways(#[from] passerelle_services::pathways::PathwaysError),
+}
+
+pub type DemoResult<T> = Result<T, DemoError>;
+
 /// Builds the demo in an empty database: structure, territory, staff accounts, population.
 /// Does nothing and returns `None` if the demo structure is already there.
-pub async fn build(db: &Db, population_size: usize, today: Date) -> DbResult<Option<DemoSummary>> {
+pub async fn build(
+    db: &Db,
+    population_size: usize,
+    today: Date,
+) -> DemoResult<Option<DemoSummary>> {
     if structures::by_name(db, STRUCTURE_NAME).await?.is_some() {
         return Ok(None);
     }

@@ -2,19 +2,22 @@
 
 use std::collections::HashMap;
 
-use passerelle_db::pathways::committees::{self, Decision};
-use passerelle_db::pathways::enrolments::{self, NewReferral, TransitionData};
+use passerelle_db::Db;
+use passerelle_db::pathways::programmes;
 use passerelle_db::pathways::scope::Scope;
-use passerelle_db::{Db, DbResult, pathways::contracts, pathways::programmes};
 use passerelle_domain::audit::Actor;
 use passerelle_domain::pathways::employment::{Contract, ContractKind};
 use passerelle_domain::pathways::exit::ExitReason;
 use passerelle_domain::pathways::workflow::PathwayEvent;
 use passerelle_domain::{Role, Team};
+use passerelle_services::pathways::{
+    self as service, DecisionRequest, NewReferral, TransitionData,
+};
 use time::macros::date;
 use time::{Date, Duration};
 use uuid::Uuid;
 
+use crate::DemoResult;
 use crate::plie::{LEERS, LYS, ROUBAIX, Resident, committees_2021};
 
 /// The MiE's other programmes: a dozen pathways each in 2021, some ended, for a lifelike
@@ -25,7 +28,7 @@ pub async fn other_programmes(
     manager: Uuid,
     referents: &[(Uuid, &[Team])],
     population: &[Resident],
-) -> DbResult<()> {
+) -> DemoResult<()> {
     let actor = |user_id| Actor {
         structure_id,
         user_id,
@@ -59,7 +62,7 @@ pub async fn other_programmes(
             let referent = actor(referents[(k + i) % referents.len()]);
             let committee = meetings[(k * 3 + i) % meetings.len()];
             let referred_on = committee - Duration::days(10 + rng.i64(0..20));
-            let e = enrolments::refer(
+            let e = service::refer(
                 db,
                 &referent,
                 NewReferral {
@@ -77,7 +80,7 @@ pub async fn other_programmes(
                 },
             )
             .await?;
-            enrolments::transition(
+            service::transition(
                 db,
                 &referent,
                 Role::Referent,
@@ -90,7 +93,7 @@ pub async fn other_programmes(
             let meeting = match held.get(&committee) {
                 Some(m) => *m,
                 None => {
-                    let m = committees::create_meeting(
+                    let m = service::create_meeting(
                         db,
                         &actor(manager),
                         &Scope::whole_structure(structure_id),
@@ -104,15 +107,14 @@ pub async fn other_programmes(
                     m
                 }
             };
-            let d = Decision {
+            let d = DecisionRequest {
                 admitted: true,
                 reason: "Entrée dans l'action",
                 override_reason: None,
             };
             let whole = Scope::whole_structure(structure_id);
-            committees::decide(db, &actor(manager), Role::Manager, &whole, meeting, e.id, d)
-                .await?;
-            enrolments::assign_referent(db, &actor(manager), e.id, referent.user_id, committee)
+            service::decide(db, &actor(manager), Role::Manager, &whole, meeting, e.id, d).await?;
+            service::assign_referent(db, &actor(manager), e.id, referent.user_id, committee)
                 .await?;
             if i % 2 == 0 {
                 let exit = committee + Duration::days(60 + rng.i64(0..120));
@@ -129,13 +131,13 @@ pub async fn other_programmes(
                         end: Some(exit + Duration::days(80)),
                         weekly_hours: 28.0,
                     };
-                    contracts::add(db, &referent, r.id, &c, true).await?;
+                    service::add_contract(db, &referent, r.id, &c, true).await?;
                 }
                 let data = TransitionData {
                     exit: Some((reason, "Compte rendu".to_owned())),
                     ..Default::default()
                 };
-                enrolments::transition(
+                service::transition(
                     db,
                     &referent,
                     Role::Referent,

@@ -18,6 +18,7 @@ use time::{Date, Duration};
 use uuid::Uuid;
 
 use crate::rows::{Table, V, day, id, weighted};
+use passerelle_services::pathways as service;
 
 /// The day the register is observed; referrals stop a month before.
 pub const TODAY: Date = date!(2026 - 11 - 29);
@@ -492,7 +493,7 @@ pub async fn generate(path: &Path, n: usize) -> anyhow::Result<()> {
     territory::ensure_default_communes(&db).await?;
     territory::import_qpv_version(&db, None, "demo", &passerelle_demo::demo_qpvs()).await?;
     let structure = structures::create(&db, STRUCTURE).await?.id;
-    programmes::ensure_defaults(&db, structure).await?;
+    service::install_default_programmes(&db, structure).await?;
     let programmes: Vec<Uuid> = programmes::list(&db, structure)
         .await?
         .iter()

@@ -11,6 +11,7 @@ use serde_json::{Value, json};
 use tower::ServiceExt;
 
 use crate::support::{Browser, PASSWORD, TestApp, create_person, on_each_backend, person_form};
+use passerelle_services::pathways as service;
 
 async fn call(
     app: &TestApp,
@@ -181,7 +182,7 @@ async fn pathways_through_the_api_follow_scope_and_permissions() {
         let other_user = passerelle_db::access::api_tokens::list(&app.db, app.structure_id).await.unwrap().into_iter().find(|t| t.last_used_at.is_none() && t.name == "outil de test").map(|t| t.user_id);
         let other_user = other_user.unwrap();
         let actor = passerelle_domain::audit::Actor { structure_id: app.structure_id, user_id: other_user };
-        passerelle_db::pathways::enrolments::assign_referent(&app.db, &actor, id.parse().unwrap(), other_user, time::macros::date!(2021 - 03 - 09)).await.unwrap();
+        service::assign_referent(&app.db, &actor, id.parse().unwrap(), other_user, time::macros::date!(2021 - 03 - 09)).await.unwrap();
         let (s, _) = call(&app, "GET", &format!("/api/v1/enrolments/{id}"), Some(&other_referent), None).await;
         let (s2, _) = call(&app, "GET", &format!("/api/v1/enrolments/{id}"), Some(&referent), None).await;
         assert_eq!((s, s2), (StatusCode::OK, StatusCode::NOT_FOUND), "only the named referent sees it");

@@ -5,6 +5,7 @@ use passerelle_domain::Role;
 use passerelle_web::route_specs;
 
 use crate::support::{Browser, TestApp, create_person, on_each_backend, person_form};
+use passerelle_services::pathways as service;
 
 struct Ids {
     person: String,
@@ -69,7 +70,7 @@ async fn every_route_answers_each_role_as_the_matrix_says() {
             .unwrap()
             .0;
         // A pathway waiting for a referent (in every PLIE staff member's scope) and a committee.
-        passerelle_db::pathways::programmes::ensure_defaults(&app.db, app.structure_id)
+        service::install_default_programmes(&app.db, app.structure_id)
             .await
             .unwrap();
         let plie = passerelle_db::pathways::programmes::by_code(&app.db, app.structure_id, "plie")
@@ -79,7 +80,7 @@ async fn every_route_answers_each_role_as_the_matrix_says() {
             structure_id: app.structure_id,
             user_id: target_user.id,
         };
-        let referral = passerelle_db::pathways::enrolments::NewReferral {
+        let referral = service::NewReferral {
             person_id: person,
             programme_id: plie.id,
             prescriber_organisation: "Mission locale",
@@ -87,10 +88,10 @@ async fn every_route_answers_each_role_as_the_matrix_says() {
             referred_on: time::macros::date!(2021 - 03 - 01),
             reason: "Test",
         };
-        let enrolment = passerelle_db::pathways::enrolments::refer(&app.db, &actor, referral)
+        let enrolment = service::refer(&app.db, &actor, referral)
             .await
             .unwrap();
-        let meeting = passerelle_db::pathways::committees::create_meeting(
+        let meeting = service::create_meeting(
             &app.db,
             &actor,
             &passerelle_db::pathways::scope::Scope::whole_structure(app.structure_id),
@@ -107,7 +108,7 @@ async fn every_route_answers_each_role_as_the_matrix_says() {
             enrolment: enrolment.id.to_string(),
             meeting: meeting.id.to_string(),
             programme: plie.id.to_string(),
-            contract: passerelle_db::pathways::contracts::add(
+            contract: service::add_contract(
                 &app.db,
                 &actor,
                 person,

@@ -15,6 +15,7 @@ use time::{Date, Duration, Month};
 use uuid::Uuid;
 
 use crate::support::databases;
+use passerelle_services::pathways as service;
 
 const COMMUNES: [&str; 3] = ["59512", "59339", "59367"];
 /// Day 0 of the generated activity.
@@ -115,7 +116,7 @@ fn day(offset: i64) -> Date {
 /// Records the activity of `world` for a structure, as the repositories would store it.
 pub async fn record(db: &Db, structure: Uuid, world: &[Person]) {
     use Param::{Bool, Date as D, Text, Uuid as U};
-    passerelle_db::pathways::programmes::ensure_defaults(db, structure)
+    service::install_default_programmes(db, structure)
         .await
         .unwrap();
     let programmes: Vec<Uuid> = passerelle_db::pathways::programmes::list(db, structure)

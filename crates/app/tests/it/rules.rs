@@ -4,19 +4,17 @@
 
 use axum::http::StatusCode;
 use passerelle_db::audit::{self, AuditFilter};
-use passerelle_db::pathways::committees;
-use passerelle_db::pathways::enrolments::{self, Enrolment, NewReferral, TransitionData};
-use passerelle_db::pathways::steps::NewStep;
-use passerelle_db::{
-    DbError, access::users, pathways::contracts, pathways::programmes, pathways::steps,
-};
+use passerelle_db::pathways::enrolments::{self, Enrolment};
+use passerelle_db::{access::users, pathways::programmes};
 use passerelle_domain::audit::{Actor, AuditAction};
 use passerelle_domain::pathways::employment::{Contract, ContractKind};
-use passerelle_domain::pathways::exit::ExitReason;
+use passerelle_domain::pathways::exit::{ExitDateError, ExitReason};
 use passerelle_domain::pathways::referent::ReferentError;
+use passerelle_domain::pathways::rules::TransitionError;
 use passerelle_domain::pathways::step::StepFamily;
 use passerelle_domain::pathways::workflow::PathwayEvent;
 use passerelle_domain::{Role, RuleViolation, Team};
+use passerelle_services::pathways::{self as service, PathwaysError};
 use time::Date;
 use time::macros::date;
 use uuid::Uuid;
@@ -39,7 +37,9 @@ pub(crate) async fn actor(app: &TestApp, role: Role) -> Actor {
 /// 05/02/2021.
 pub(crate) async fn entered_pathway(app: &TestApp, manager: &Actor, last_name: &str) -> Enrolment {
     let s = app.structure_id;
-    programmes::ensure_defaults(&app.db, s).await.unwrap();
+    service::install_default_programmes(&app.db, s)
+        .await
+        .unwrap();
     let plie = programmes::by_code(&app.db, s, "plie").await.unwrap();
     let fields = person_form(last_name, "Alex", "1985-05-05")
         .validate(&*app.state.territory().await, date!(2026 - 01 - 01))
@@ -47,7 +47,7 @@ pub(crate) async fn entered_pathway(app: &TestApp, manager: &Actor, last_name: &
     let person = passerelle_db::persons::create(&app.db, manager, &fields)
         .await
         .unwrap();
-    let referral = NewReferral {
+    let referral = service::NewReferral {
         person_id: person.id,
         programme_id: plie.id,
         prescriber_organisation: "France Travail Roubaix",
@@ -55,20 +55,20 @@ pub(crate) async fn entered_pathway(app: &TestApp, manager: &Actor, last_name: &
         referred_on: date!(2021 - 01 - 10),
         reason: "Recherche d'emploi",
     };
-    let e = enrolments::refer(&app.db, manager, referral).await.unwrap();
+    let e = service::refer(&app.db, manager, referral).await.unwrap();
     let on = date!(2021 - 01 - 12);
-    enrolments::transition(
+    service::transition(
         &app.db,
         manager,
         Role::Manager,
         e.id,
         PathwayEvent::ProposeToCommittee,
         on,
-        TransitionData::default(),
+        service::TransitionData::default(),
     )
     .await
     .unwrap();
-    let meeting = committees::create_meeting(
+    let meeting = service::create_meeting(
         &app.db,
         manager,
         &passerelle_db::pathways::scope::Scope::whole_structure(app.structure_id),
@@ -78,12 +78,12 @@ pub(crate) async fn entered_pathway(app: &TestApp, manager: &Actor, last_name: &
     )
     .await
     .unwrap();
-    let d = committees::Decision {
+    let d = service::DecisionRequest {
         admitted: true,
         reason: "Projet clair",
         override_reason: None,
     };
-    committees::decide(
+    service::decide(
         &app.db,
         manager,
         Role::Manager,
@@ -96,9 +96,15 @@ pub(crate) async fn entered_pathway(app: &TestApp, manager: &Actor, last_name: &
     .unwrap()
 }
 
-fn referent_error(r: Result<(), DbError>) -> ReferentError {
+/// Whether the exit-date rule refused a date after today.
+fn in_the_future<T>(r: &Result<T, PathwaysError>) -> bool {
+    let future = TransitionError::ExitDate(ExitDateError::InTheFuture);
+    matches!(r, Err(PathwaysError::Transition(e)) if *e == future)
+}
+
+fn referent_error(r: Result<(), PathwaysError>) -> ReferentError {
     match r {
-        Err(DbError::Rule(RuleViolation::Referent(e))) => e,
+        Err(PathwaysError::Rule(RuleViolation::Referent(e))) => e,
         other => panic!("expected the referent rule to refuse, got {other:?}"),
     }
 }
@@ -116,14 +122,9 @@ async fn only_a_referent_or_manager_of_the_team_may_hold_a_pathway_from_within_i
             Role::Director,
         ] {
             let candidate = user_id(&app, &app.staff(role).await).await;
-            let r = enrolments::assign_referent(
-                &app.db,
-                &manager,
-                e.id,
-                candidate,
-                date!(2021 - 02 - 05),
-            )
-            .await;
+            let r =
+                service::assign_referent(&app.db, &manager, e.id, candidate, date!(2021 - 02 - 05))
+                    .await;
             assert_eq!(referent_error(r), ReferentError::Role(role), "{role:?}");
         }
         // A referent of La Fabrik does not hold PLIE pathways.
@@ -142,31 +143,29 @@ async fn only_a_referent_or_manager_of_the_team_may_hold_a_pathway_from_within_i
         )
         .await
         .unwrap();
-        let r =
-            enrolments::assign_referent(&app.db, &manager, e.id, fabrik.id, date!(2021 - 02 - 05))
-                .await;
+        let r = service::assign_referent(&app.db, &manager, e.id, fabrik.id, date!(2021 - 02 - 05))
+            .await;
         assert_eq!(referent_error(r), ReferentError::Team(Team::Plie));
         // A PLIE referent, but from 2001: before the pathway began.
         let referent = user_id(&app, &app.staff(Role::Referent).await).await;
-        let r =
-            enrolments::assign_referent(&app.db, &manager, e.id, referent, date!(2001 - 01 - 01))
-                .await;
+        let r = service::assign_referent(&app.db, &manager, e.id, referent, date!(2001 - 01 - 01))
+            .await;
         assert_eq!(
             referent_error(r),
             ReferentError::BeforePathway(date!(2021 - 01 - 10))
         );
-        enrolments::assign_referent(&app.db, &manager, e.id, referent, date!(2021 - 02 - 05))
+        service::assign_referent(&app.db, &manager, e.id, referent, date!(2021 - 02 - 05))
             .await
             .unwrap();
         // The next referent starts after the current one: no inverted period.
         let next = user_id(&app, &app.staff(Role::Referent).await).await;
         let r =
-            enrolments::assign_referent(&app.db, &manager, e.id, next, date!(2021 - 02 - 05)).await;
+            service::assign_referent(&app.db, &manager, e.id, next, date!(2021 - 02 - 05)).await;
         assert_eq!(
             referent_error(r),
             ReferentError::BeforeCurrent(date!(2021 - 02 - 05))
         );
-        enrolments::assign_referent(&app.db, &manager, e.id, next, date!(2021 - 03 - 01))
+        service::assign_referent(&app.db, &manager, e.id, next, date!(2021 - 03 - 01))
             .await
             .unwrap();
         let periods = enrolments::referents(&app.db, app.structure_id, e.id)
@@ -233,13 +232,13 @@ async fn the_exit_is_proposed_at_the_exit_date_being_entered() {
             date!(2021 - 03 - 01),
             date!(2021 - 05 - 31),
         );
-        contracts::add(&app.db, &manager, e.person_id, &job, false)
+        service::add_contract(&app.db, &manager, e.person_id, &job, false)
             .await
             .unwrap();
         let at = |on: Date| {
             let (db, s, e) = (app.db.clone(), app.structure_id, e.clone());
             async move {
-                enrolments::proposed_exit(&db, s, &e, on)
+                passerelle_db::pathways::proposal::proposed_exit(&db, s, &e, on)
                     .await
                     .unwrap()
                     .map(|p| p.reason)
@@ -321,7 +320,7 @@ async fn the_exit_is_proposed_at_the_exit_date_being_entered() {
             .await
             .unwrap();
         plie.def.transition_window_months = 4;
-        programmes::update(&app.db, &manager, plie.id, &plie.def, true)
+        service::update_programme(&app.db, &manager, plie.id, &plie.def, true)
             .await
             .unwrap();
         assert_eq!(
@@ -363,11 +362,11 @@ async fn an_exit_after_today_is_refused_on_every_path() {
         let manager = actor(&app, Role::Manager).await;
         let e = entered_pathway(&app, &manager, "Future").await;
         let tomorrow = passerelle_domain::clock::today().next_day().unwrap();
-        let data = TransitionData {
+        let data = service::TransitionData {
             exit: Some((ExitReason::Abandon, "Courrier".into())),
             ..Default::default()
         };
-        let r = enrolments::transition(
+        let r = service::transition(
             &app.db,
             &manager,
             Role::Manager,
@@ -377,21 +376,21 @@ async fn an_exit_after_today_is_refused_on_every_path() {
             data,
         )
         .await;
-        assert!(matches!(r, Err(DbError::Refused(_))), "{r:?}");
-        let r = enrolments::transition(
+        assert!(in_the_future(&r), "{r:?}");
+        let r = service::transition(
             &app.db,
             &manager,
             Role::Manager,
             e.id,
             PathwayEvent::Exit,
             date!(9999 - 12 - 31),
-            TransitionData {
+            service::TransitionData {
                 exit: Some((ExitReason::Abandon, "Courrier".into())),
                 ..Default::default()
             },
         )
         .await;
-        assert!(matches!(r, Err(DbError::Refused(_))), "{r:?}");
+        assert!(in_the_future(&r), "{r:?}");
     })
     .await;
 }
@@ -401,11 +400,11 @@ async fn a_committee_meeting_and_its_exit_review_leave_audit_rows() {
     on_each_backend(|app: TestApp| async move {
         let manager = actor(&app, Role::Manager).await;
         let e = entered_pathway(&app, &manager, "Revue").await;
-        let data = TransitionData {
+        let data = service::TransitionData {
             exit: Some((ExitReason::Abandon, "Courrier".into())),
             ..Default::default()
         };
-        enrolments::transition(
+        service::transition(
             &app.db,
             &manager,
             Role::Manager,
@@ -416,7 +415,7 @@ async fn a_committee_meeting_and_its_exit_review_leave_audit_rows() {
         )
         .await
         .unwrap();
-        let meeting = committees::create_meeting(
+        let meeting = service::create_meeting(
             &app.db,
             &manager,
             &passerelle_db::pathways::scope::Scope::whole_structure(app.structure_id),
@@ -448,7 +447,7 @@ async fn a_committee_meeting_and_its_exit_review_leave_audit_rows() {
         assert_eq!(created.len(), 1);
         assert_eq!(created[0].action, AuditAction::Create);
         let before = rows(e.id).await.len();
-        committees::review_exit(
+        service::review_exit(
             &app.db,
             &manager,
             &passerelle_db::pathways::scope::Scope::whole_structure(app.structure_id),
@@ -480,7 +479,7 @@ async fn a_certifying_training_validated_counts_as_a_training_obtained() {
     on_each_backend(|app: TestApp| async move {
         let manager = actor(&app, Role::Manager).await;
         let e = entered_pathway(&app, &manager, "Certifiée").await;
-        let step = |family, validated| NewStep {
+        let step = |family, validated| service::NewStep {
             family,
             title: "Formation",
             provider: None,
@@ -495,7 +494,7 @@ async fn a_certifying_training_validated_counts_as_a_training_obtained() {
             (StepFamily::PreQualifyingTraining, Some(true)),
             (StepFamily::CertifyingTraining, Some(false)),
         ] {
-            steps::add(&app.db, &manager, e.id, step(family, validated))
+            service::add_step(&app.db, &manager, e.id, step(family, validated))
                 .await
                 .unwrap();
         }
@@ -519,7 +518,7 @@ async fn a_certifying_training_validated_counts_as_a_training_obtained() {
         assert_eq!(figure.value, 2.0, "qualifying or certifying, validated");
         // The rules propose a positive exit for a certifying training alone, too.
         let other = entered_pathway(&app, &manager, "CléA").await;
-        steps::add(
+        service::add_step(
             &app.db,
             &manager,
             other.id,
@@ -527,10 +526,14 @@ async fn a_certifying_training_validated_counts_as_a_training_obtained() {
         )
         .await
         .unwrap();
-        let proposal =
-            enrolments::proposed_exit(&app.db, app.structure_id, &other, date!(2021 - 05 - 15))
-                .await
-                .unwrap();
+        let proposal = passerelle_db::pathways::proposal::proposed_exit(
+            &app.db,
+            app.structure_id,
+            &other,
+            date!(2021 - 05 - 15),
+        )
+        .await
+        .unwrap();
         assert_eq!(
             proposal.map(|p| p.reason),
             Some(ExitReason::QualifyingTrainingValidated)
@@ -550,11 +553,11 @@ async fn figures_are_exact_in_the_data_and_rounded_only_on_the_page() {
             ("Trois", ExitReason::Abandon),
         ] {
             let e = entered_pathway(&app, &manager, name).await;
-            let data = TransitionData {
+            let data = service::TransitionData {
                 exit: Some((reason, "Justificatif".into())),
                 ..Default::default()
             };
-            enrolments::transition(
+            service::transition(
                 &app.db,
                 &manager,
                 Role::Manager,

@@ -1,23 +1,16 @@
-//! Access committees: meetings that decide entries and non-entries. The entry date is the
-//! decision date; a person not eligible on that date is entered only on a manager's override
-//! with a written reason.
+//! Access committees: meetings that decide entries and non-entries and review exits. The
+//! rules (entry on the committee's date, eligibility, override) live in the domain
+//! (`rules::committee`); the writes run inside the service's transaction.
 
-use passerelle_domain::Role;
-use passerelle_domain::audit::{Actor, AuditAction, FieldChange};
-use passerelle_domain::pathways::COMMITTEE_MEETING;
-use passerelle_domain::pathways::ENROLMENT;
-use passerelle_domain::pathways::texts;
-use passerelle_domain::pathways::workflow::{PathwayEvent, PathwayState};
+use passerelle_domain::pathways::rules::MeetingFacts;
+use passerelle_domain::pathways::workflow::PathwayState;
 use time::Date;
 use uuid::Uuid;
 
 use crate::params::{Param, Params};
-use crate::pathways::enrolments::{self, CommitteeDecision, Enrolment, TransitionData};
+use crate::pathways::enrolments::{self, Enrolment};
 use crate::pathways::scope::{Scope, committee_condition, pathway_condition};
-use crate::{
-    Db, DbError, DbResult, bind_params, insert_audit, pathways::programmes, persons, territory,
-    with_pool,
-};
+use crate::{Conn, Db, DbError, DbResult, Tx, bind_params, with_conn, with_pool, with_tx};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Meeting {
@@ -27,60 +20,56 @@ pub struct Meeting {
     pub notes: Option<String>,
 }
 
-/// Holds a committee for a programme in the reader's scope (its team's); another team's
-/// programme is [`DbError::NotFound`].
-pub async fn create_meeting(
-    db: &Db,
-    actor: &Actor,
-    scope: &Scope,
-    programme_id: Uuid,
+impl Meeting {
+    /// What the committee rules read of the meeting.
+    pub fn facts(&self) -> MeetingFacts {
+        MeetingFacts {
+            id: self.id,
+            programme_id: self.programme_id,
+            held_on: self.held_on,
+        }
+    }
+}
+
+/// Inserts the meeting `id` of a programme of the structure.
+pub async fn insert_meeting(
+    tx: &mut Tx,
+    structure_id: Uuid,
+    (id, programme_id): (Uuid, Uuid),
     held_on: Date,
     notes: Option<&str>,
-) -> DbResult<Meeting> {
-    texts::optional(
-        "les notes",
-        notes.unwrap_or_default(),
-        texts::COMMITTEE_NOTES,
-    )
-    .map_err(DbError::Refused)?;
-    let programme = programmes::get(db, scope.structure_id(), programme_id).await?;
-    if !scope.covers_programme(programme.def.team) {
-        return Err(DbError::NotFound);
-    }
-    let id = passerelle_domain::new_id();
-    let changes = [
-        FieldChange {
-            field: "programme".into(),
-            before: None,
-            after: Some(programme.def.code),
-        },
-        FieldChange {
-            field: "held_on".into(),
-            before: None,
-            after: Some(held_on.to_string()),
-        },
-    ];
-    with_pool!(db, |p| {
-        let mut tx = p.begin().await?;
+) -> DbResult<()> {
+    with_tx!(tx, |c| {
         sqlx::query("INSERT INTO committee_meetings (id, structure_id, programme_id, held_on, notes) VALUES ($1, $2, $3, $4, $5)")
             .bind(id)
-            .bind(actor.structure_id)
+            .bind(structure_id)
             .bind(programme_id)
             .bind(held_on)
             .bind(notes)
-            .execute(&mut *tx)
+            .execute(&mut *c)
             .await?;
-        insert_audit!(
-            &mut *tx,
-            actor,
-            AuditAction::Create,
-            COMMITTEE_MEETING.code,
-            id,
-            &changes
-        )?;
-        tx.commit().await?;
     });
-    get(db, scope, id).await
+    Ok(())
+}
+
+/// The meeting `id` of the structure, for a write once the caller has checked the reader's
+/// scope: read inside the service's transaction.
+pub async fn get_in_structure(
+    c: impl Into<Conn<'_>>,
+    structure_id: Uuid,
+    id: Uuid,
+) -> DbResult<Meeting> {
+    let meeting: Option<Meeting> = with_conn!(c.into(), |c| {
+        sqlx::query_as(
+            "SELECT m.id, m.programme_id, m.held_on, m.notes FROM committee_meetings m
+             WHERE m.structure_id = $1 AND m.id = $2",
+        )
+        .bind(structure_id)
+        .bind(id)
+        .fetch_optional(c)
+        .await?
+    });
+    meeting.ok_or(DbError::NotFound)
 }
 
 /// Meetings in the reader's scope selected by a condition on `m` (and an ORDER BY).
@@ -134,112 +123,6 @@ pub async fn proposals(db: &Db, scope: &Scope, meeting: &Meeting) -> DbResult<Ve
     .await
 }
 
-pub struct Decision<'a> {
-    pub admitted: bool,
-    pub reason: &'a str,
-    /// Written reason to enter a person the eligibility rules refuse (managers only).
-    pub override_reason: Option<&'a str>,
-}
-
-/// Records the committee's decision on a proposal and moves the pathway: entered on the
-/// meeting date, or refused.
-/// Both the meeting and the pathway must lie in the reader's scope ([`DbError::NotFound`]).
-pub async fn decide(
-    db: &Db,
-    actor: &Actor,
-    role: Role,
-    scope: &Scope,
-    meeting_id: Uuid,
-    enrolment_id: Uuid,
-    d: Decision<'_>,
-) -> DbResult<Enrolment> {
-    let meeting = get(db, scope, meeting_id).await?;
-    let e = enrolments::get(db, scope, enrolment_id).await?;
-    if e.programme_id != meeting.programme_id {
-        return Err(DbError::Refused(
-            "Ce parcours ne relève pas du dispositif de ce comité.".into(),
-        ));
-    }
-    texts::required(
-        "le motif de la décision du comité",
-        d.reason,
-        texts::DECISION_REASON,
-    )
-    .map_err(DbError::Refused)?;
-    texts::optional(
-        "le motif de la dérogation",
-        d.override_reason.unwrap_or_default(),
-        texts::DECISION_REASON,
-    )
-    .map_err(DbError::Refused)?;
-    let mut override_used = None;
-    if d.admitted {
-        let programme = programmes::get(db, actor.structure_id, e.programme_id).await?;
-        let person = persons::get(db, actor.structure_id, e.person_id).await?;
-        let towns = territory::load(db).await?;
-        let history =
-            crate::persons::situations::history(db, actor.structure_id, person.id).await?;
-        let situation = history
-            .iter()
-            .find(|s| s.fields.observed_on <= meeting.held_on)
-            .map(|s| &s.fields);
-        let refusals = programme.def.eligibility.refusals_with_situation(
-            &person.fields.commune_code,
-            &towns.commune_name(&person.fields.commune_code),
-            person.fields.birth_date,
-            situation,
-            meeting.held_on,
-        );
-        if !refusals.is_empty() {
-            match d.override_reason.map(str::trim).filter(|r| !r.is_empty()) {
-                Some(reason) if matches!(role, Role::Manager | Role::Director) => {
-                    override_used = Some(reason.to_owned())
-                }
-                Some(_) => {
-                    return Err(DbError::Refused(format!(
-                        "{} Seul un responsable peut passer outre.",
-                        refusals.join(" ")
-                    )));
-                }
-                None => {
-                    return Err(DbError::Refused(format!(
-                        "{} Pour l'entrer malgré tout, un responsable indique un motif de dérogation.",
-                        refusals.join(" ")
-                    )));
-                }
-            }
-        }
-    }
-    let event = if d.admitted {
-        PathwayEvent::CommitteeAdmits
-    } else {
-        PathwayEvent::CommitteeRefuses
-    };
-    let note = match &override_used {
-        Some(o) => format!("{} (dérogation : {o})", d.reason.trim()),
-        None => d.reason.trim().to_owned(),
-    };
-    enrolments::transition(
-        db,
-        actor,
-        role,
-        enrolment_id,
-        event,
-        meeting.held_on,
-        TransitionData {
-            note: Some(note),
-            exit: None,
-            decision: Some(CommitteeDecision {
-                meeting_id,
-                admitted: d.admitted,
-                reason: d.reason.trim().to_owned(),
-                eligibility_override: override_used,
-            }),
-        },
-    )
-    .await
-}
-
 /// Exits recorded since the programme's previous committee (three months at most), not yet
 /// reviewed by a committee, within the reader's scope: the meeting acknowledges them.
 pub async fn exits_to_review(
@@ -274,61 +157,28 @@ pub async fn exits_to_review(
     enrolments::select_where(db, &tail, params).await
 }
 
-/// The committee acknowledges (or questions) an exit; the decision is kept with its reason.
-/// Both the meeting and the pathway must lie in the reader's scope ([`DbError::NotFound`]).
-pub async fn review_exit(
-    db: &Db,
-    actor: &Actor,
-    scope: &Scope,
-    meeting_id: Uuid,
-    enrolment_id: Uuid,
+/// Records the committee's review of an exit, with its (trimmed) reason.
+pub async fn insert_exit_review(
+    tx: &mut Tx,
+    structure_id: Uuid,
+    (meeting_id, enrolment_id): (Uuid, Uuid),
     validated: bool,
     reason: &str,
 ) -> DbResult<()> {
-    let meeting = get(db, scope, meeting_id).await?;
-    let e = enrolments::get(db, scope, enrolment_id).await?;
-    if e.programme_id != meeting.programme_id || e.exited_on.is_none() {
-        return Err(DbError::Refused(
-            "Ce parcours n'a pas de sortie à examiner par ce comité.".into(),
-        ));
-    }
-    texts::required(
-        "l'avis du comité sur la sortie",
-        reason,
-        texts::DECISION_REASON,
-    )
-    .map_err(DbError::Refused)?;
-    // The reason is free text: the audit row says that the committee reviewed the exit and
-    // how, never what it wrote.
-    let changes = [FieldChange {
-        field: "exit_review".into(),
-        before: None,
-        after: Some(if validated { "validated" } else { "questioned" }.into()),
-    }];
-    with_pool!(db, |p| {
-        let mut tx = p.begin().await?;
+    with_tx!(tx, |c| {
         sqlx::query(
             "INSERT INTO committee_decisions (id, structure_id, meeting_id, enrolment_id, kind, admitted, reason)
              VALUES ($1, $2, $3, $4, 'exit', $5, $6)",
         )
         .bind(passerelle_domain::new_id())
-        .bind(actor.structure_id)
+        .bind(structure_id)
         .bind(meeting_id)
         .bind(enrolment_id)
         .bind(validated)
         .bind(reason.trim())
-        .execute(&mut *tx)
+        .execute(&mut *c)
         .await
         .map_err(DbError::from_write)?;
-        insert_audit!(
-            &mut *tx,
-            actor,
-            AuditAction::Update,
-            ENROLMENT.code,
-            enrolment_id,
-            &changes
-        )?;
-        tx.commit().await?;
     });
     Ok(())
 }

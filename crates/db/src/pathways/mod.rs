@@ -7,6 +7,7 @@ pub mod contracts;
 pub mod enrolment_page;
 pub mod enrolments;
 pub mod programmes;
+pub mod proposal;
 pub mod scope;
 pub mod steps;
 

@@ -1,14 +1,11 @@
 //! Programmes of a structure, as data (defaults installed once, then edited by an admin).
 
 use passerelle_domain::Team;
-use passerelle_domain::pathways::PROGRAMME;
 use passerelle_domain::pathways::eligibility::Eligibility;
 use passerelle_domain::pathways::programme::{ProgrammeDef, default_programmes};
 use uuid::Uuid;
 
-use passerelle_domain::audit::{Actor, AuditAction, FieldChange};
-
-use crate::{Db, DbError, DbResult, insert_audit, parse_code, with_pool};
+use crate::{Conn, Db, DbError, DbResult, Tx, parse_code, with_conn, with_pool, with_tx};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Programme {
@@ -63,7 +60,8 @@ impl TryFrom<Row> for Programme {
 
 const COLUMNS: &str = "id, code, name, team, eligibility, exit_reasons, max_duration_months, alert_months, transition_window_months, active";
 
-fn reasons_text(def: &ProgrammeDef) -> String {
+/// The exit typology as stored: the reasons' codes separated by spaces.
+pub fn reasons_text(def: &ProgrammeDef) -> String {
     def.exit_reasons
         .iter()
         .map(|r| r.code())
@@ -72,11 +70,11 @@ fn reasons_text(def: &ProgrammeDef) -> String {
 }
 
 /// Installs the shipped programmes a structure does not have yet.
-pub async fn ensure_defaults(db: &Db, structure_id: Uuid) -> DbResult<()> {
+pub async fn ensure_defaults(tx: &mut Tx, structure_id: Uuid) -> DbResult<()> {
     for p in default_programmes() {
         let eligibility =
             serde_json::to_string(&p.eligibility).map_err(|e| DbError::Corrupt(e.to_string()))?;
-        with_pool!(db, |pool| {
+        with_tx!(tx, |c| {
             sqlx::query(
                 "INSERT INTO programmes (id, structure_id, code, name, team, eligibility, max_duration_months, alert_months, exit_reasons, transition_window_months)
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (structure_id, code) DO NOTHING",
@@ -91,7 +89,7 @@ pub async fn ensure_defaults(db: &Db, structure_id: Uuid) -> DbResult<()> {
             .bind(i64::from(p.alert_months))
             .bind(reasons_text(&p))
             .bind(i64::from(p.transition_window_months))
-            .execute(pool)
+            .execute(&mut *c)
             .await?;
         });
     }
@@ -110,8 +108,8 @@ pub async fn list(db: &Db, structure_id: Uuid) -> DbResult<Vec<Programme>> {
     rows.into_iter().map(Programme::try_from).collect()
 }
 
-pub async fn get(db: &Db, structure_id: Uuid, id: Uuid) -> DbResult<Programme> {
-    let row: Option<Row> = with_pool!(db, |p| {
+pub async fn get(c: impl Into<Conn<'_>>, structure_id: Uuid, id: Uuid) -> DbResult<Programme> {
+    let row: Option<Row> = with_conn!(c.into(), |p| {
         sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT {COLUMNS} FROM programmes WHERE structure_id = $1 AND id = $2"
         )))
@@ -138,48 +136,21 @@ pub async fn by_code(db: &Db, structure_id: Uuid, code: &str) -> DbResult<Progra
 
 /// Saves an admin's edit of a programme (its code stays: figures and imports refer to it).
 pub async fn update(
-    db: &Db,
-    actor: &Actor,
+    tx: &mut Tx,
+    structure_id: Uuid,
     id: Uuid,
     def: &ProgrammeDef,
     active: bool,
 ) -> DbResult<()> {
-    let before = get(db, actor.structure_id, id).await?;
     let eligibility =
         serde_json::to_string(&def.eligibility).map_err(|e| DbError::Corrupt(e.to_string()))?;
-    let show = |p: &ProgrammeDef, active: bool| {
-        vec![
-            ("name", p.name.clone()),
-            ("team", p.team.code().to_owned()),
-            (
-                "eligibility",
-                serde_json::to_string(&p.eligibility).unwrap_or_default(),
-            ),
-            (
-                "max_duration_months",
-                p.max_duration_months
-                    .map(|m| m.to_string())
-                    .unwrap_or_default(),
-            ),
-            ("alert_months", p.alert_months.to_string()),
-            (
-                "transition_window_months",
-                p.transition_window_months.to_string(),
-            ),
-            ("active", active.to_string()),
-            ("exit_reasons", reasons_text(p)),
-        ]
-    };
-    let changes: Vec<FieldChange> =
-        passerelle_domain::audit::diff(&show(&before.def, before.active), &show(def, active));
-    with_pool!(db, |p| {
-        let mut tx = p.begin().await?;
+    with_tx!(tx, |c| {
         sqlx::query(
             "UPDATE programmes SET name = $3, team = $4, eligibility = $5, max_duration_months = $6, alert_months = $7,
                 active = $8, exit_reasons = $9, transition_window_months = $10, version = version + 1 WHERE id = $1 AND structure_id = $2",
         )
         .bind(id)
-        .bind(actor.structure_id)
+        .bind(structure_id)
         .bind(&def.name)
         .bind(def.team.code())
         .bind(eligibility)
@@ -188,17 +159,8 @@ pub async fn update(
         .bind(active)
         .bind(reasons_text(def))
         .bind(i64::from(def.transition_window_months))
-        .execute(&mut *tx)
+        .execute(&mut *c)
         .await?;
-        insert_audit!(
-            &mut *tx,
-            actor,
-            AuditAction::Update,
-            PROGRAMME.code,
-            id,
-            &changes
-        )?;
-        tx.commit().await?;
     });
     Ok(())
 }

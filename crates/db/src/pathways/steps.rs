@@ -1,14 +1,15 @@
-//! Steps of a pathway and its roadmap objectives.
+//! Steps of a pathway, its roadmap objectives, diagnosis and appointments. The writes run
+//! inside the service's transaction once the domain's rules have allowed them.
 
-use passerelle_domain::audit::{Actor, AuditAction, FieldChange};
-use passerelle_domain::pathways::ENROLMENT;
+use passerelle_domain::audit::Actor;
 use passerelle_domain::pathways::exit::Training;
-use passerelle_domain::pathways::step::{ObjectiveStatus, StepFamily};
+use passerelle_domain::pathways::step::{
+    AppointmentKind, DiagnosisCriterion, ObjectiveStatus, StepFamily,
+};
 use time::Date;
 use uuid::Uuid;
 
-use crate::pathways::enrolments::get_in_structure as get;
-use crate::{Db, DbError, DbResult, insert_audit, parse_code, with_pool};
+use crate::{Conn, Db, DbError, DbResult, Tx, parse_code, with_conn, with_pool, with_tx};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Step {
@@ -44,59 +45,23 @@ pub struct NewStep<'a> {
     pub validated: Option<bool>,
 }
 
-/// Adds a step inside the enrolment's dates (from entry to exit).
-pub async fn add(db: &Db, actor: &Actor, enrolment_id: Uuid, s: NewStep<'_>) -> DbResult<Uuid> {
-    use passerelle_domain::pathways::texts;
-    texts::required("l'intitulé de l'étape", s.title, texts::STEP_TITLE)
-        .map_err(DbError::Refused)?;
-    texts::optional(
-        "l'organisme",
-        s.provider.unwrap_or_default(),
-        texts::PROVIDER,
-    )
-    .map_err(DbError::Refused)?;
-    let e = get(db, actor.structure_id, enrolment_id).await?;
-    let fr = passerelle_domain::french::date;
-    let Some(entered) = e.entered_on else {
-        return Err(DbError::Refused(
-            "Les étapes s'ajoutent après l'entrée dans le dispositif.".into(),
-        ));
-    };
-    if s.end_on.is_some_and(|end| end < s.start_on) {
-        return Err(DbError::Refused(
-            "La fin de l'étape précède son début.".into(),
-        ));
-    }
-    if s.start_on < entered {
-        return Err(DbError::Refused(format!(
-            "L'étape commence avant l'entrée du {}.",
-            fr(entered)
-        )));
-    }
-    if let Some(exit) = e.exited_on
-        && (s.start_on > exit || s.end_on.is_some_and(|end| end > exit))
-    {
-        return Err(DbError::Refused(format!(
-            "L'étape dépasse la sortie du {}.",
-            fr(exit)
-        )));
-    }
-    let id = passerelle_domain::new_id();
-    let change = [FieldChange {
-        field: "step".into(),
-        before: None,
-        after: Some(format!("{} : {}", s.family.label(), s.title)),
-    }];
-    with_pool!(db, |p| {
-        let mut tx = p.begin().await?;
+/// Inserts the step `id` of the enrolment (of `programme_id`: figures read a year's steps by
+/// programme).
+pub async fn insert(
+    tx: &mut Tx,
+    structure_id: Uuid,
+    (id, enrolment_id, programme_id): (Uuid, Uuid, Uuid),
+    s: &NewStep<'_>,
+) -> DbResult<()> {
+    with_tx!(tx, |c| {
         sqlx::query(
             "INSERT INTO steps (id, structure_id, enrolment_id, programme_id, family, title, provider, start_on, end_on, qualifying, validated)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
         )
         .bind(id)
-        .bind(actor.structure_id)
+        .bind(structure_id)
         .bind(enrolment_id)
-        .bind(e.programme_id)
+        .bind(programme_id)
         .bind(s.family.code())
         .bind(s.title)
         .bind(s.provider)
@@ -104,23 +69,18 @@ pub async fn add(db: &Db, actor: &Actor, enrolment_id: Uuid, s: NewStep<'_>) -> 
         .bind(s.end_on)
         .bind(s.qualifying)
         .bind(s.validated)
-        .execute(&mut *tx)
+        .execute(&mut *c)
         .await?;
-        insert_audit!(
-            &mut *tx,
-            actor,
-            AuditAction::Update,
-            ENROLMENT.code,
-            enrolment_id,
-            &change
-        )?;
-        tx.commit().await?;
     });
-    Ok(id)
+    Ok(())
 }
 
-pub async fn of_enrolment(db: &Db, structure_id: Uuid, enrolment_id: Uuid) -> DbResult<Vec<Step>> {
-    let rows: Vec<StepRow> = with_pool!(db, |p| {
+pub async fn of_enrolment(
+    c: impl Into<Conn<'_>>,
+    structure_id: Uuid,
+    enrolment_id: Uuid,
+) -> DbResult<Vec<Step>> {
+    let rows: Vec<StepRow> = with_conn!(c.into(), |p| {
         sqlx::query_as(
             "SELECT id, family, title, provider, start_on, end_on, qualifying, validated FROM steps
              WHERE structure_id = $1 AND enrolment_id = $2 ORDER BY start_on, id",
@@ -170,49 +130,38 @@ pub struct Objective {
     pub status: ObjectiveStatus,
 }
 
-pub async fn add_objective(
-    db: &Db,
-    actor: &Actor,
-    enrolment_id: Uuid,
-    theme: &str,
-    objective: &str,
-    action: &str,
+/// A roadmap line: its theme, objective and action.
+pub struct NewObjective<'a> {
+    pub theme: &'a str,
+    pub objective: &'a str,
+    pub action: &'a str,
+}
+
+/// Inserts the objective `id`, planned, created on `on`.
+pub async fn insert_objective(
+    tx: &mut Tx,
+    structure_id: Uuid,
+    (id, enrolment_id): (Uuid, Uuid),
+    o: &NewObjective<'_>,
     on: Date,
-) -> DbResult<Uuid> {
-    get(db, actor.structure_id, enrolment_id).await?;
-    let id = passerelle_domain::new_id();
-    let change = [FieldChange {
-        field: "objective".into(),
-        before: None,
-        after: Some(format!("{theme} → {objective} → {action}")),
-    }];
-    with_pool!(db, |p| {
-        let mut tx = p.begin().await?;
+) -> DbResult<()> {
+    with_tx!(tx, |c| {
         sqlx::query(
             "INSERT INTO objectives (id, structure_id, enrolment_id, theme, objective, action, status, created_on)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         )
         .bind(id)
-        .bind(actor.structure_id)
+        .bind(structure_id)
         .bind(enrolment_id)
-        .bind(theme)
-        .bind(objective)
-        .bind(action)
+        .bind(o.theme)
+        .bind(o.objective)
+        .bind(o.action)
         .bind(ObjectiveStatus::Planned.code())
         .bind(on)
-        .execute(&mut *tx)
+        .execute(&mut *c)
         .await?;
-        insert_audit!(
-            &mut *tx,
-            actor,
-            AuditAction::Update,
-            ENROLMENT.code,
-            enrolment_id,
-            &change
-        )?;
-        tx.commit().await?;
     });
-    Ok(id)
+    Ok(())
 }
 
 pub async fn objectives(
@@ -246,39 +195,21 @@ pub async fn objectives(
 /// One dated criterion of a pathway's eligibility diagnosis.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DiagnosisEntry {
-    pub criterion: passerelle_domain::pathways::step::DiagnosisCriterion,
+    pub criterion: DiagnosisCriterion,
     pub observed_on: Date,
     pub proof: String,
     pub author: Option<String>,
 }
 
-/// Records a criterion with its proof; its author is the actor.
-pub async fn add_diagnosis(
-    db: &Db,
+/// Records a criterion with its (trimmed) proof; its author is the actor.
+pub async fn insert_diagnosis(
+    tx: &mut Tx,
     actor: &Actor,
     enrolment_id: Uuid,
-    criterion: passerelle_domain::pathways::step::DiagnosisCriterion,
-    observed_on: Date,
+    (criterion, observed_on): (DiagnosisCriterion, Date),
     proof: &str,
 ) -> DbResult<()> {
-    if proof.trim().is_empty() {
-        return Err(DbError::Refused(
-            "Indiquez la preuve du critère (attestation, notification…).".into(),
-        ));
-    }
-    if proof.chars().count() > 300 {
-        return Err(DbError::Refused(
-            "La preuve est limitée à 300 caractères.".into(),
-        ));
-    }
-    get(db, actor.structure_id, enrolment_id).await?;
-    let change = [FieldChange {
-        field: "diagnosis".into(),
-        before: None,
-        after: Some(criterion.label().to_owned()),
-    }];
-    with_pool!(db, |p| {
-        let mut tx = p.begin().await?;
+    with_tx!(tx, |c| {
         sqlx::query(
             "INSERT INTO diagnosis_criteria (id, structure_id, enrolment_id, criterion, observed_on, proof, author_id, recorded_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
@@ -291,17 +222,8 @@ pub async fn add_diagnosis(
         .bind(proof.trim())
         .bind(actor.user_id)
         .bind(time::OffsetDateTime::now_utc())
-        .execute(&mut *tx)
+        .execute(&mut *c)
         .await?;
-        insert_audit!(
-            &mut *tx,
-            actor,
-            AuditAction::Update,
-            ENROLMENT.code,
-            enrolment_id,
-            &change
-        )?;
-        tx.commit().await?;
     });
     Ok(())
 }
@@ -334,108 +256,72 @@ pub async fn diagnosis(
         .collect()
 }
 
-/// Moves an objective's action to a new status (planned, in progress, done, abandoned).
+/// Moves an objective's action of the enrolment to a new status; [`DbError::NotFound`] when
+/// the objective is not the enrolment's.
 pub async fn set_objective_status(
-    db: &Db,
-    actor: &Actor,
-    enrolment_id: Uuid,
-    objective_id: Uuid,
+    tx: &mut Tx,
+    structure_id: Uuid,
+    (enrolment_id, objective_id): (Uuid, Uuid),
     status: ObjectiveStatus,
 ) -> DbResult<()> {
-    let change = [FieldChange {
-        field: "objective_status".into(),
-        before: None,
-        after: Some(status.label().to_owned()),
-    }];
-    with_pool!(db, |p| {
-        let mut tx = p.begin().await?;
-        let done = sqlx::query("UPDATE objectives SET status = $4 WHERE id = $1 AND enrolment_id = $2 AND structure_id = $3")
+    let done = with_tx!(tx, |c| {
+        sqlx::query("UPDATE objectives SET status = $4 WHERE id = $1 AND enrolment_id = $2 AND structure_id = $3")
             .bind(objective_id)
             .bind(enrolment_id)
-            .bind(actor.structure_id)
+            .bind(structure_id)
             .bind(status.code())
-            .execute(&mut *tx)
+            .execute(&mut *c)
             .await?
-            .rows_affected();
-        if done == 0 {
-            return Err(DbError::NotFound);
-        }
-        insert_audit!(
-            &mut *tx,
-            actor,
-            AuditAction::Update,
-            ENROLMENT.code,
-            enrolment_id,
-            &change
-        )?;
-        tx.commit().await?;
-        Ok(())
-    })
+            .rows_affected()
+    });
+    if done == 0 {
+        return Err(DbError::NotFound);
+    }
+    Ok(())
 }
 
 /// An appointment of the pathway, as the enrolment page lists it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Appointment {
     pub held_on: Date,
-    pub kind: passerelle_domain::pathways::step::AppointmentKind,
+    pub kind: AppointmentKind,
     pub attended: bool,
     pub note: Option<String>,
     pub with: Option<String>,
 }
 
-/// Records an appointment of the pathway with its person; a missed one counts as no contact.
-pub async fn add_appointment(
-    db: &Db,
+/// An appointment as recorded: when, which kind, whether the person came, a note.
+pub struct NewAppointment<'a> {
+    pub held_on: Date,
+    pub kind: AppointmentKind,
+    pub attended: bool,
+    pub note: Option<&'a str>,
+}
+
+/// Records an appointment of the pathway with its person, held by the actor.
+pub async fn insert_appointment(
+    tx: &mut Tx,
     actor: &Actor,
-    enrolment_id: Uuid,
-    held_on: Date,
-    kind: passerelle_domain::pathways::step::AppointmentKind,
-    attended: bool,
-    note: Option<&str>,
+    (enrolment_id, person_id): (Uuid, Uuid),
+    a: &NewAppointment<'_>,
 ) -> DbResult<()> {
-    if note.is_some_and(|n| n.chars().count() > 1000) {
-        return Err(DbError::Refused(
-            "La note est limitée à 1 000 caractères.".into(),
-        ));
-    }
-    let e = get(db, actor.structure_id, enrolment_id).await?;
-    if held_on < e.referred_on {
-        return Err(DbError::Refused(
-            "Ce rendez-vous précède l'orientation : vérifiez la date.".into(),
-        ));
-    }
-    let change = [FieldChange {
-        field: "appointment".into(),
-        before: None,
-        after: Some(format!("{} le {held_on}", kind.label())),
-    }];
-    with_pool!(db, |p| {
-        let mut tx = p.begin().await?;
+    with_tx!(tx, |c| {
         sqlx::query(
             "INSERT INTO appointments (id, structure_id, person_id, enrolment_id, user_id, held_on, kind, attended, note, recorded_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
         )
         .bind(passerelle_domain::new_id())
         .bind(actor.structure_id)
-        .bind(e.person_id)
+        .bind(person_id)
         .bind(enrolment_id)
         .bind(actor.user_id)
-        .bind(held_on)
-        .bind(kind.code())
-        .bind(attended)
-        .bind(note)
+        .bind(a.held_on)
+        .bind(a.kind.code())
+        .bind(a.attended)
+        .bind(a.note)
         .bind(time::OffsetDateTime::now_utc())
-        .execute(&mut *tx)
+        .execute(&mut *c)
         .await?;
-        insert_audit!(
-            &mut *tx,
-            actor,
-            AuditAction::Update,
-            ENROLMENT.code,
-            enrolment_id,
-            &change
-        )?;
-        tx.commit().await?;
     });
     Ok(())
 }

@@ -3,25 +3,24 @@
 //! persons no other part of the demo uses; no contract of theirs starts in 2020 or 2021, so the
 //! figures the demo aims at stay as recorded.
 
-use passerelle_db::DbResult;
-use passerelle_db::pathways::enrolments::{self, TransitionData};
-use passerelle_db::pathways::steps::{self, NewStep};
 use passerelle_domain::Role;
 use passerelle_domain::pathways::calendar::add_months;
 use passerelle_domain::pathways::employment::ContractKind;
 use passerelle_domain::pathways::exit::ExitReason;
 use passerelle_domain::pathways::step::StepFamily;
 use passerelle_domain::pathways::workflow::PathwayEvent;
+use passerelle_services::pathways::{self as service, NewStep, TransitionData};
 use time::Duration;
 use time::macros::date;
 
 use super::record::Ctx;
 use super::{Resident, committee_dates};
+use crate::DemoResult;
 
 /// How many pathways end in 2020.
 const EXITS_2020: usize = 90;
 
-pub(super) async fn exits_of_2020(ctx: &mut Ctx<'_>, residents: &[&Resident]) -> DbResult<()> {
+pub(super) async fn exits_of_2020(ctx: &mut Ctx<'_>, residents: &[&Resident]) -> DemoResult<()> {
     let meetings = committee_dates(date!(2017 - 01 - 01), date!(2018 - 06 - 30));
     let n_ref = ctx.referents.len();
     let adults = residents
@@ -53,7 +52,7 @@ pub(super) async fn exits_of_2020(ctx: &mut Ctx<'_>, residents: &[&Resident]) ->
                     qualifying: true,
                     validated: Some(true),
                 };
-                steps::add(ctx.db, &ctx.referents[referent], enrolment, step).await?;
+                service::add_step(ctx.db, &ctx.referents[referent], enrolment, step).await?;
                 ExitReason::QualifyingTrainingValidated
             }
             6 => ExitReason::OtherInsertionEmployer,
@@ -72,14 +71,14 @@ pub(super) async fn exits_of_2020(ctx: &mut Ctx<'_>, residents: &[&Resident]) ->
                 qualifying: false,
                 validated: None,
             };
-            steps::add(ctx.db, &ctx.referents[referent], enrolment, step).await?;
+            service::add_step(ctx.db, &ctx.referents[referent], enrolment, step).await?;
         }
         ctx.exit(enrolment, exit, reason, referent).await?;
         let data = TransitionData {
             note: Some(["En emploi", "En formation", "Sans nouvelles"][i % 3].to_owned()),
             ..Default::default()
         };
-        enrolments::transition(
+        service::transition(
             ctx.db,
             &ctx.referents[referent],
             Role::Referent,

@@ -4,9 +4,7 @@
 
 use std::collections::HashMap;
 
-use passerelle_db::pathways::enrolments::{self, TransitionData};
-use passerelle_db::pathways::steps::NewStep;
-use passerelle_db::{Db, DbResult, pathways::programmes, pathways::steps, persons::situations};
+use passerelle_db::{Db, pathways::programmes, persons::situations};
 use passerelle_domain::Role;
 use passerelle_domain::audit::Actor;
 use passerelle_domain::pathways::calendar::add_months;
@@ -16,6 +14,7 @@ use passerelle_domain::pathways::step::StepFamily;
 use passerelle_domain::pathways::workflow::PathwayEvent;
 use passerelle_domain::persons::PersonFields;
 use passerelle_domain::persons::situation::{LabourStatus, SituationFields};
+use passerelle_services::pathways::{self as service, NewStep, TransitionData};
 use time::macros::date;
 use time::{Date, Duration, Month};
 use uuid::Uuid;
@@ -25,6 +24,8 @@ mod record;
 mod today;
 
 use record::Ctx;
+
+use crate::DemoResult;
 
 /// What the 2021 report prints, and what the demo's records must count to.
 pub struct Targets {
@@ -116,8 +117,8 @@ pub async fn build(
     manager: Uuid,
     referents: &[Uuid],
     population: &[Resident],
-) -> DbResult<()> {
-    programmes::ensure_defaults(db, structure_id).await?;
+) -> DemoResult<()> {
+    service::install_default_programmes(db, structure_id).await?;
     let programme = programmes::by_code(
         db,
         structure_id,
@@ -311,7 +312,7 @@ pub async fn build(
                 qualifying: true,
                 validated: Some(true),
             };
-            steps::add(db, &ctx.referents[p.referent], p.enrolment, step).await?;
+            service::add_step(db, &ctx.referents[p.referent], p.enrolment, step).await?;
             upskilling_2021 += 1;
             trainings_validated_2021 += 1;
             ExitReason::QualifyingTrainingValidated
@@ -347,7 +348,7 @@ pub async fn build(
             qualifying: true,
             validated: Some(true),
         };
-        steps::add(db, &ctx.referents[p.referent], p.enrolment, step).await?;
+        service::add_step(db, &ctx.referents[p.referent], p.enrolment, step).await?;
         upskilling_2021 += 1;
         trainings_validated_2021 += 1;
     }
@@ -380,7 +381,7 @@ pub async fn build(
             qualifying: family == StepFamily::QualifyingTraining,
             validated: None,
         };
-        steps::add(db, &ctx.referents[p.referent], p.enrolment, step).await?;
+        service::add_step(db, &ctx.referents[p.referent], p.enrolment, step).await?;
         upskilling_2021 += 1;
     }
     // Workshops and immersions, for a lifelike pathway (not upskilling).
@@ -401,7 +402,7 @@ pub async fn build(
             qualifying: false,
             validated: None,
         };
-        steps::add(db, &ctx.referents[p.referent], p.enrolment, step).await?;
+        service::add_step(db, &ctx.referents[p.referent], p.enrolment, step).await?;
     }
 
     // Contracts of 2020 and 2021 while enrolled: short missions and CDDs, town by town.
@@ -505,7 +506,7 @@ pub async fn build(
             note: Some(note.to_owned()),
             ..Default::default()
         };
-        enrolments::transition(
+        service::transition(
             db,
             &ctx.referents[p.referent],
             Role::Referent,

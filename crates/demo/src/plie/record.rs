@@ -1,21 +1,23 @@
-//! Recording one pathway's events through the repositories, as the pages would: committee
+//! Recording one pathway's events through the pathways services, as the pages would: committee
 //! meetings, referrals and decisions, steps, contracts, exits.
 
 use std::collections::HashMap;
 
-use passerelle_db::pathways::committees::{self, Decision};
-use passerelle_db::pathways::enrolments::{self, NewReferral, TransitionData};
+use passerelle_db::Db;
 use passerelle_db::pathways::scope::Scope;
-use passerelle_db::{Db, DbResult, pathways::contracts};
 use passerelle_domain::Role;
 use passerelle_domain::audit::Actor;
 use passerelle_domain::pathways::employment::{Contract, ContractKind};
 use passerelle_domain::pathways::exit::ExitReason;
 use passerelle_domain::pathways::workflow::PathwayEvent;
+use passerelle_services::pathways::{
+    self as service, DecisionRequest, NewReferral, TransitionData,
+};
 use time::{Date, Duration};
 use uuid::Uuid;
 
 use super::Resident;
+use crate::DemoResult;
 
 pub(super) struct Ctx<'a> {
     pub(super) db: &'a Db,
@@ -32,11 +34,11 @@ impl Ctx<'_> {
         Scope::whole_structure(self.manager.structure_id)
     }
 
-    pub(super) async fn meeting(&mut self, on: Date) -> DbResult<Uuid> {
+    pub(super) async fn meeting(&mut self, on: Date) -> DemoResult<Uuid> {
         if let Some(id) = self.meetings.get(&on) {
             return Ok(*id);
         }
-        let m = committees::create_meeting(
+        let m = service::create_meeting(
             self.db,
             &self.manager,
             &self.whole(),
@@ -56,7 +58,7 @@ impl Ctx<'_> {
         committee: Date,
         admitted: bool,
         referent: usize,
-    ) -> DbResult<Uuid> {
+    ) -> DemoResult<Uuid> {
         let referred_on = committee - Duration::days(15 + self.rng.i64(0..30));
         let prescribers = [
             "France Travail Roubaix",
@@ -65,7 +67,7 @@ impl Ctx<'_> {
             "Département du Nord (UTPAS)",
             "Centre social",
         ];
-        let e = enrolments::refer(
+        let e = service::refer(
             self.db,
             &self.referents[referent],
             NewReferral {
@@ -78,7 +80,7 @@ impl Ctx<'_> {
             },
         )
         .await?;
-        enrolments::transition(
+        service::transition(
             self.db,
             &self.referents[referent],
             Role::Referent,
@@ -94,14 +96,14 @@ impl Ctx<'_> {
         } else {
             "Orientation vers un accompagnement plus adapté"
         };
-        committees::decide(
+        service::decide(
             self.db,
             &self.manager,
             Role::Manager,
             &self.whole(),
             meeting,
             e.id,
-            Decision {
+            DecisionRequest {
                 admitted,
                 reason,
                 override_reason: None,
@@ -109,7 +111,7 @@ impl Ctx<'_> {
         )
         .await?;
         if admitted {
-            enrolments::assign_referent(
+            service::assign_referent(
                 self.db,
                 &self.manager,
                 e.id,
@@ -127,7 +129,7 @@ impl Ctx<'_> {
         on: Date,
         reason: ExitReason,
         referent: usize,
-    ) -> DbResult<()> {
+    ) -> DemoResult<()> {
         let proof = match reason.category() {
             passerelle_domain::pathways::exit::ExitCategory::WithoutResult => {
                 "Compte rendu d'entretien"
@@ -138,7 +140,7 @@ impl Ctx<'_> {
             exit: Some((reason, proof.to_owned())),
             ..Default::default()
         };
-        enrolments::transition(
+        service::transition(
             self.db,
             &self.referents[referent],
             Role::Referent,
@@ -158,7 +160,7 @@ impl Ctx<'_> {
         start: Date,
         end: Option<Date>,
         hours: f64,
-    ) -> DbResult<()> {
+    ) -> DemoResult<()> {
         let employers = [
             "Entrepôt du Nord",
             "Propreté Roubaisienne",
@@ -175,8 +177,7 @@ impl Ctx<'_> {
             end,
             weekly_hours: hours,
         };
-        contracts::add(self.db, &self.referents[0], person, &c, true)
-            .await
-            .map(|_| ())
+        service::add_contract(self.db, &self.referents[0], person, &c, true).await?;
+        Ok(())
     }
 }

@@ -2,16 +2,18 @@
 //! appointment and a roadmap objective, the others raising the no-appointment alert), and a
 //! few proposals awaiting the next committee.
 
-use passerelle_db::pathways::enrolments::{self, NewReferral, TransitionData};
-use passerelle_db::{DbResult, pathways::steps};
 use passerelle_domain::Role;
 use passerelle_domain::pathways::step::AppointmentKind;
 use passerelle_domain::pathways::workflow::PathwayEvent;
+use passerelle_services::pathways::{
+    self as service, NewAppointment, NewObjective, NewReferral, TransitionData,
+};
 use time::macros::date;
 use time::{Date, Duration};
 
 use super::record::Ctx;
 use super::{Resident, committee_dates};
+use crate::DemoResult;
 
 /// Pathways in progress today, and proposals awaiting the next committee.
 const CURRENT: usize = 80;
@@ -19,7 +21,7 @@ const WAITING: usize = 5;
 /// How many of the residents handed over the caseload uses (the first ones).
 pub(super) const USED: usize = CURRENT + WAITING;
 
-pub(super) async fn caseload(ctx: &mut Ctx<'_>, rest: &[&Resident], today: Date) -> DbResult<()> {
+pub(super) async fn caseload(ctx: &mut Ctx<'_>, rest: &[&Resident], today: Date) -> DemoResult<()> {
     let db = ctx.db;
     let programme = ctx.programme;
     let n_ref = ctx.referents.len();
@@ -59,33 +61,26 @@ pub(super) async fn caseload(ctx: &mut Ctx<'_>, rest: &[&Resident], today: Date)
         // Two pathways in three had an appointment lately; the others raise the alert.
         if i % 3 != 0 {
             let held = (today - Duration::days(ctx.rng.i64(1..25))).max(entered);
-            steps::add_appointment(
-                db,
-                &ctx.referents[i % n_ref],
-                id,
-                held,
-                AppointmentKind::InPerson,
-                true,
-                Some("Point d'étape"),
-            )
-            .await?;
+            let appointment = NewAppointment {
+                held_on: held,
+                kind: AppointmentKind::InPerson,
+                attended: true,
+                note: Some("Point d'étape"),
+            };
+            service::add_appointment(db, &ctx.referents[i % n_ref], id, appointment).await?;
             let (theme, objective, action) = themes[i % themes.len()];
             let on = (today - Duration::days(ctx.rng.i64(1..25))).max(entered);
-            steps::add_objective(
-                db,
-                &ctx.referents[i % n_ref],
-                id,
+            let line = NewObjective {
                 theme,
                 objective,
                 action,
-                on,
-            )
-            .await?;
+            };
+            service::add_objective(db, &ctx.referents[i % n_ref], id, line, on).await?;
         }
     }
     for (i, r) in waiting.iter().enumerate() {
         let referred_on = today - Duration::days(10 + i as i64);
-        let e = enrolments::refer(
+        let e = service::refer(
             db,
             &ctx.referents[i % n_ref],
             NewReferral {
@@ -98,7 +93,7 @@ pub(super) async fn caseload(ctx: &mut Ctx<'_>, rest: &[&Resident], today: Date)
             },
         )
         .await?;
-        enrolments::transition(
+        service::transition(
             db,
             &ctx.referents[i % n_ref],
             Role::Referent,

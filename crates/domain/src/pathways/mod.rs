@@ -10,6 +10,7 @@ pub mod employment;
 pub mod exit;
 pub mod programme;
 pub mod referent;
+pub mod rules;
 pub mod scope;
 pub mod step;
 pub mod texts;

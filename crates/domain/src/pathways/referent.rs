@@ -47,6 +47,19 @@ pub enum ReferentError {
     BeforeCurrent(Date),
     #[error("La date de début ne peut pas être dans le futur (au-delà du {}).", french::date(*.0))]
     Future(Date),
+    #[error("Ce parcours est terminé : il n'a plus de référent.")]
+    PathwayOver,
+}
+
+/// A referent is assigned to a pathway that is not over (exited, followed up or refused).
+pub fn check_pathway_open(
+    state: crate::pathways::workflow::PathwayState,
+) -> Result<(), ReferentError> {
+    use crate::pathways::workflow::PathwayState::*;
+    match state {
+        Exited | FollowedUp | Refused => Err(ReferentError::PathwayOver),
+        Referred | ProposedToCommittee | Entered => Ok(()),
+    }
 }
 
 /// Whether `candidate` may hold pathways of a programme run by `team` (the list of referents

@@ -1,23 +1,27 @@
 //! A PLIE pathway through the storage layer: referral, committee, referent, steps, contracts,
 //! exit by the rules, on both engines.
 
-use passerelle_db::pathways::committees::{self, Decision};
-use passerelle_db::pathways::enrolments::{self, NewReferral, TransitionData};
+use passerelle_db::pathways::committees;
+use passerelle_db::pathways::enrolments::{self};
 use passerelle_db::pathways::scope::Scope;
-use passerelle_db::pathways::steps::NewStep;
-use passerelle_db::{
-    DbError, pathways::contracts, pathways::programmes, pathways::steps, with_pool,
-};
+use passerelle_db::{DbError, pathways::programmes, with_pool};
 use passerelle_domain::Role;
 use passerelle_domain::audit::Actor;
 use passerelle_domain::pathways::employment::{Contract, ContractKind};
+use passerelle_domain::pathways::exit::ExitDateError;
 use passerelle_domain::pathways::exit::ExitReason;
+use passerelle_domain::pathways::rules::{
+    CommitteeError, ContractError, ReferralError, StepError, TransitionError,
+};
 use passerelle_domain::pathways::step::StepFamily;
+use passerelle_domain::pathways::workflow::TransitionError as Workflow;
 use passerelle_domain::pathways::workflow::{PathwayEvent, PathwayState};
+use passerelle_services::pathways::{self as service, PathwaysError};
 use time::macros::date;
 
 use crate::support::{TestApp, on_each_backend, person_form};
 
+mod layering;
 mod pages;
 mod read_model;
 
@@ -28,11 +32,19 @@ fn refused(r: Result<impl std::fmt::Debug, DbError>) -> String {
     }
 }
 
+/// The rule that refused a pathways use case.
+fn refusal(r: Result<impl std::fmt::Debug, PathwaysError>) -> PathwaysError {
+    match r {
+        Err(e) if e.is_refusal() => e,
+        other => panic!("expected a rule to refuse, got {other:?}"),
+    }
+}
+
 #[tokio::test]
 async fn a_leers_resident_enters_the_plie_from_february_2021_and_exits_to_a_durable_job() {
     on_each_backend(|app: TestApp| async move {
         let s = app.structure_id;
-        programmes::ensure_defaults(&app.db, s).await.unwrap();
+        service::install_default_programmes(&app.db, s).await.unwrap();
         let plie = programmes::by_code(&app.db, s, "plie").await.unwrap();
         let manager_email = app.staff(Role::Manager).await;
         let manager = passerelle_db::access::users::by_email(&app.db, &manager_email).await.unwrap().unwrap().0;
@@ -49,7 +61,7 @@ async fn a_leers_resident_enters_the_plie_from_february_2021_and_exits_to_a_dura
         let fields = input.validate(&*app.state.territory().await, date!(2026 - 01 - 01)).unwrap();
         let person = passerelle_db::persons::create(&app.db, &as_referent, &fields).await.unwrap();
 
-        let referral = NewReferral {
+        let referral = service::NewReferral {
             person_id: person.id,
             programme_id: plie.id,
             prescriber_organisation: "France Travail Roubaix",
@@ -57,9 +69,9 @@ async fn a_leers_resident_enters_the_plie_from_february_2021_and_exits_to_a_dura
             referred_on: date!(2021 - 01 - 10),
             reason: "Recherche d'emploi depuis deux ans",
         };
-        let e = enrolments::refer(&app.db, &as_referent, referral).await.unwrap();
+        let e = service::refer(&app.db, &as_referent, referral).await.unwrap();
         assert_eq!(e.state, PathwayState::Referred);
-        let again = NewReferral {
+        let again = service::NewReferral {
             person_id: person.id,
             programme_id: plie.id,
             prescriber_organisation: "CCAS",
@@ -67,36 +79,38 @@ async fn a_leers_resident_enters_the_plie_from_february_2021_and_exits_to_a_dura
             referred_on: date!(2021 - 01 - 11),
             reason: "Doublon",
         };
-        assert!(refused(enrolments::refer(&app.db, &as_referent, again).await).contains("déjà un parcours"));
+        assert!(matches!(refusal(service::refer(&app.db, &as_referent, again).await), PathwaysError::Referral(ReferralError::AlreadyOpen)));
 
         // Reception may not propose; the referent may.
-        let r = enrolments::transition(&app.db, &as_referent, Role::Reception, e.id, PathwayEvent::ProposeToCommittee, date!(2021 - 01 - 12), TransitionData::default()).await;
-        assert!(refused(r).contains("rôle"));
-        enrolments::transition(&app.db, &as_referent, Role::Referent, e.id, PathwayEvent::ProposeToCommittee, date!(2021 - 01 - 12), TransitionData::default())
+        let r = service::transition(&app.db, &as_referent, Role::Reception, e.id, PathwayEvent::ProposeToCommittee, date!(2021 - 01 - 12), service::TransitionData::default()).await;
+        assert!(matches!(refusal(r), PathwaysError::Transition(TransitionError::Workflow(Workflow::RoleNotAllowed))));
+        service::transition(&app.db, &as_referent, Role::Referent, e.id, PathwayEvent::ProposeToCommittee, date!(2021 - 01 - 12), service::TransitionData::default())
             .await
             .unwrap();
 
         // January committee: Leers is not open yet.
-        let january = committees::create_meeting(&app.db, &as_manager, &Scope::whole_structure(s), plie.id, date!(2021 - 01 - 20), None).await.unwrap();
+        let january = service::create_meeting(&app.db, &as_manager, &Scope::whole_structure(s), plie.id, date!(2021 - 01 - 20), None).await.unwrap();
         assert_eq!(committees::proposals(&app.db, &Scope::whole_structure(s), &january).await.unwrap().len(), 1);
-        let d = Decision { admitted: true, reason: "Projet clair", override_reason: None };
-        let msg = refused(committees::decide(&app.db, &as_manager, Role::Manager, &Scope::whole_structure(s), january.id, e.id, d).await);
-        assert!(msg.contains("qu'à partir du 01/02/2021"), "{msg}");
-        let d = Decision { admitted: true, reason: "Projet clair", override_reason: Some("urgence") };
-        assert!(refused(committees::decide(&app.db, &as_referent, Role::Referent, &Scope::whole_structure(s), january.id, e.id, d).await).contains("responsable"));
-        let d = Decision { admitted: true, reason: "Projet clair", override_reason: None };
-        assert!(refused(committees::decide(&app.db, &as_referent, Role::Referent, &Scope::whole_structure(s), january.id, e.id, d).await).contains("Leers"));
+        let d = service::DecisionRequest { admitted: true, reason: "Projet clair", override_reason: None };
+        let refused_entry = refusal(service::decide(&app.db, &as_manager, Role::Manager, &Scope::whole_structure(s), january.id, e.id, d).await);
+        let PathwaysError::Committee(CommitteeError::NotEligible(why)) = refused_entry else { panic!("{refused_entry:?}") };
+        assert!(why.join(" ").contains("qu'à partir du 01/02/2021"), "{why:?}");
+        let d = service::DecisionRequest { admitted: true, reason: "Projet clair", override_reason: Some("urgence") };
+        assert!(matches!(refusal(service::decide(&app.db, &as_referent, Role::Referent, &Scope::whole_structure(s), january.id, e.id, d).await), PathwaysError::Committee(CommitteeError::OverrideNotAllowed(_))));
+        let d = service::DecisionRequest { admitted: true, reason: "Projet clair", override_reason: None };
+        let no_override = refusal(service::decide(&app.db, &as_referent, Role::Referent, &Scope::whole_structure(s), january.id, e.id, d).await);
+        assert!(matches!(&no_override, PathwaysError::Committee(CommitteeError::NotEligible(why)) if why.join(" ").contains("Leers")), "{no_override:?}");
 
         // February committee: entered on the decision date.
-        let february = committees::create_meeting(&app.db, &as_manager, &Scope::whole_structure(s), plie.id, date!(2021 - 02 - 05), None).await.unwrap();
-        let d = Decision { admitted: true, reason: "Projet clair", override_reason: None };
-        let e = committees::decide(&app.db, &as_manager, Role::Manager, &Scope::whole_structure(s), february.id, e.id, d).await.unwrap();
+        let february = service::create_meeting(&app.db, &as_manager, &Scope::whole_structure(s), plie.id, date!(2021 - 02 - 05), None).await.unwrap();
+        let d = service::DecisionRequest { admitted: true, reason: "Projet clair", override_reason: None };
+        let e = service::decide(&app.db, &as_manager, Role::Manager, &Scope::whole_structure(s), february.id, e.id, d).await.unwrap();
         assert_eq!(e.state, PathwayState::Entered);
         assert_eq!(e.entered_on, Some(date!(2021 - 02 - 05)));
 
         // One active referent, kept with dates; the database refuses a second one.
-        enrolments::assign_referent(&app.db, &as_manager, e.id, other.id, date!(2021 - 02 - 05)).await.unwrap();
-        enrolments::assign_referent(&app.db, &as_manager, e.id, referent.id, date!(2021 - 03 - 01)).await.unwrap();
+        service::assign_referent(&app.db, &as_manager, e.id, other.id, date!(2021 - 02 - 05)).await.unwrap();
+        service::assign_referent(&app.db, &as_manager, e.id, referent.id, date!(2021 - 03 - 01)).await.unwrap();
         let periods = enrolments::referents(&app.db, s, e.id).await.unwrap();
         assert_eq!(periods.len(), 2);
         assert_eq!((periods[0].user_id, periods[0].until_date), (referent.id, None));
@@ -115,33 +129,33 @@ async fn a_leers_resident_enters_the_plie_from_february_2021_and_exits_to_a_dura
         assert!(second.is_err(), "a second active referent must be refused by the database");
 
         // Roadmap, steps and contracts, with their checks.
-        steps::add_objective(&app.db, &as_referent, e.id, "Emploi", "Trouver un poste en logistique", "Préparer le CACES", date!(2021 - 02 - 10)).await.unwrap();
-        let early = NewStep { family: StepFamily::QualifyingTraining, title: "CACES", provider: None, start_on: date!(2021 - 01 - 15), end_on: None, qualifying: true, validated: None };
-        assert!(refused(steps::add(&app.db, &as_referent, e.id, early).await).contains("avant l'entrée"));
-        let caces = NewStep { family: StepFamily::QualifyingTraining, title: "CACES R489", provider: Some("AFPA"), start_on: date!(2021 - 02 - 15), end_on: Some(date!(2021 - 03 - 12)), qualifying: true, validated: Some(true) };
-        steps::add(&app.db, &as_referent, e.id, caces).await.unwrap();
+        service::add_objective(&app.db, &as_referent, e.id, service::NewObjective { theme: "Emploi", objective: "Trouver un poste en logistique", action: "Préparer le CACES" }, date!(2021 - 02 - 10)).await.unwrap();
+        let early = service::NewStep { family: StepFamily::QualifyingTraining, title: "CACES", provider: None, start_on: date!(2021 - 01 - 15), end_on: None, qualifying: true, validated: None };
+        assert!(matches!(refusal(service::add_step(&app.db, &as_referent, e.id, early).await), PathwaysError::Step(StepError::BeforeEntry(d)) if d == date!(2021 - 02 - 05)));
+        let caces = service::NewStep { family: StepFamily::QualifyingTraining, title: "CACES R489", provider: Some("AFPA"), start_on: date!(2021 - 02 - 15), end_on: Some(date!(2021 - 03 - 12)), qualifying: true, validated: Some(true) };
+        service::add_step(&app.db, &as_referent, e.id, caces).await.unwrap();
         let backwards = Contract { kind: ContractKind::Cdd, employer: "Entrepôt".into(), start: date!(2021 - 05 - 01), end: Some(date!(2021 - 04 - 01)), weekly_hours: 35.0 };
-        assert!(refused(contracts::add(&app.db, &as_referent, person.id, &backwards, false).await).contains("finir avant"));
+        assert!(matches!(refusal(service::add_contract(&app.db, &as_referent, person.id, &backwards, false).await), PathwaysError::Contract(ContractError::EndsBeforeStart)));
         let cdi = Contract { kind: ContractKind::Cdi, employer: "Entrepôt du Nord".into(), start: date!(2021 - 03 - 15), end: None, weekly_hours: 35.0 };
-        contracts::add(&app.db, &as_referent, person.id, &cdi, true).await.unwrap();
+        service::add_contract(&app.db, &as_referent, person.id, &cdi, true).await.unwrap();
 
         // The rules propose a durable job on 15 September 2021, and explain why.
-        let proposal = enrolments::proposed_exit(&app.db, s, &e, date!(2021 - 09 - 15)).await.unwrap().unwrap();
+        let proposal = passerelle_db::pathways::proposal::proposed_exit(&app.db, s, &e, date!(2021 - 09 - 15)).await.unwrap().unwrap();
         assert_eq!(proposal.reason, ExitReason::DurableJob);
         assert!(proposal.why.contains("Entrepôt du Nord"), "{}", proposal.why);
-        let early_exit = TransitionData { exit: Some((ExitReason::DurableJob, "Contrat CDI".into())), ..Default::default() };
-        assert!(refused(enrolments::transition(&app.db, &as_referent, Role::Referent, e.id, PathwayEvent::Exit, date!(2021 - 02 - 01), early_exit).await).contains("précéder l'entrée"));
-        let no_proof = TransitionData { exit: Some((ExitReason::DurableJob, " ".into())), ..Default::default() };
-        assert!(refused(enrolments::transition(&app.db, &as_referent, Role::Referent, e.id, PathwayEvent::Exit, date!(2021 - 09 - 15), no_proof).await).contains("justificatif"));
+        let early_exit = service::TransitionData { exit: Some((ExitReason::DurableJob, "Contrat CDI".into())), ..Default::default() };
+        assert!(matches!(refusal(service::transition(&app.db, &as_referent, Role::Referent, e.id, PathwayEvent::Exit, date!(2021 - 02 - 01), early_exit).await), PathwaysError::Transition(TransitionError::ExitDate(ExitDateError::BeforeEntry(d))) if d == date!(2021 - 02 - 05)));
+        let no_proof = service::TransitionData { exit: Some((ExitReason::DurableJob, " ".into())), ..Default::default() };
+        assert!(matches!(refusal(service::transition(&app.db, &as_referent, Role::Referent, e.id, PathwayEvent::Exit, date!(2021 - 09 - 15), no_proof).await), PathwaysError::Transition(TransitionError::NoExitProof)));
         // A reason outside the programme's exit typology is refused.
         let mut narrowed = plie.def.clone();
         narrowed.exit_reasons.retain(|r| *r != ExitReason::Health);
-        programmes::update(&app.db, &as_manager, plie.id, &narrowed, true).await.unwrap();
-        let health = TransitionData { exit: Some((ExitReason::Health, "Certificat".into())), ..Default::default() };
-        let msg = refused(enrolments::transition(&app.db, &as_referent, Role::Referent, e.id, PathwayEvent::Exit, date!(2021 - 09 - 15), health).await);
-        assert!(msg.contains("n'est pas prévu pour ce dispositif"), "{msg}");
-        let exit = TransitionData { exit: Some((ExitReason::DurableJob, "Contrat CDI signé".into())), ..Default::default() };
-        let e = enrolments::transition(&app.db, &as_referent, Role::Referent, e.id, PathwayEvent::Exit, date!(2021 - 09 - 15), exit).await.unwrap();
+        service::update_programme(&app.db, &as_manager, plie.id, &narrowed, true).await.unwrap();
+        let health = service::TransitionData { exit: Some((ExitReason::Health, "Certificat".into())), ..Default::default() };
+        let health = refusal(service::transition(&app.db, &as_referent, Role::Referent, e.id, PathwayEvent::Exit, date!(2021 - 09 - 15), health).await);
+        assert!(matches!(health, PathwaysError::Transition(TransitionError::ReasonNotInProgramme(ExitReason::Health))), "{health:?}");
+        let exit = service::TransitionData { exit: Some((ExitReason::DurableJob, "Contrat CDI signé".into())), ..Default::default() };
+        let e = service::transition(&app.db, &as_referent, Role::Referent, e.id, PathwayEvent::Exit, date!(2021 - 09 - 15), exit).await.unwrap();
         assert_eq!(e.state, PathwayState::Exited);
         assert_eq!(e.exit_category().map(|c| c.code()), Some("durable_job"));
         let due: Option<time::Date> = with_pool!(&app.db, |p| {
@@ -164,7 +178,9 @@ async fn a_leers_resident_enters_the_plie_from_february_2021_and_exits_to_a_dura
 async fn an_admin_edits_the_plie_towns_and_the_committee_applies_them() {
     on_each_backend(|app: TestApp| async move {
         let s = app.structure_id;
-        programmes::ensure_defaults(&app.db, s).await.unwrap();
+        service::install_default_programmes(&app.db, s)
+            .await
+            .unwrap();
         let plie = programmes::by_code(&app.db, s, "plie").await.unwrap();
         let mut admin = app.signed_in(Role::Admin).await;
         let form = admin.get(&format!("/admin/dispositifs/{}", plie.id)).await;
@@ -248,7 +264,7 @@ async fn an_admin_edits_the_plie_towns_and_the_committee_applies_them() {
         let person = passerelle_db::persons::create(&app.db, &as_manager, &fields)
             .await
             .unwrap();
-        let referral = NewReferral {
+        let referral = service::NewReferral {
             person_id: person.id,
             programme_id: plie.id,
             prescriber_organisation: "CCAS",
@@ -256,21 +272,21 @@ async fn an_admin_edits_the_plie_towns_and_the_committee_applies_them() {
             referred_on: date!(2021 - 05 - 01),
             reason: "Test",
         };
-        let e = enrolments::refer(&app.db, &as_manager, referral)
+        let e = service::refer(&app.db, &as_manager, referral)
             .await
             .unwrap();
-        enrolments::transition(
+        service::transition(
             &app.db,
             &as_manager,
             Role::Manager,
             e.id,
             PathwayEvent::ProposeToCommittee,
             date!(2021 - 05 - 02),
-            TransitionData::default(),
+            service::TransitionData::default(),
         )
         .await
         .unwrap();
-        let meeting = committees::create_meeting(
+        let meeting = service::create_meeting(
             &app.db,
             &as_manager,
             &Scope::whole_structure(s),
@@ -280,13 +296,13 @@ async fn an_admin_edits_the_plie_towns_and_the_committee_applies_them() {
         )
         .await
         .unwrap();
-        let d = Decision {
+        let d = service::DecisionRequest {
             admitted: true,
             reason: "Projet",
             override_reason: None,
         };
-        let msg = refused(
-            committees::decide(
+        let refused_entry = refusal(
+            service::decide(
                 &app.db,
                 &as_manager,
                 Role::Manager,
@@ -297,7 +313,10 @@ async fn an_admin_edits_the_plie_towns_and_the_committee_applies_them() {
             )
             .await,
         );
-        assert!(msg.contains("bénéficiaire du RSA"), "{msg}");
+        let PathwaysError::Committee(CommitteeError::NotEligible(why)) = refused_entry else {
+            panic!("{refused_entry:?}")
+        };
+        assert!(why.join(" ").contains("bénéficiaire du RSA"), "{why:?}");
     })
     .await;
 }

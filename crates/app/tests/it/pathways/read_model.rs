@@ -5,11 +5,9 @@
 
 use passerelle_db::DbError;
 use passerelle_db::access::users;
-use passerelle_db::pathways::committees::{self, Decision};
 use passerelle_db::pathways::enrolment_page;
-use passerelle_db::pathways::enrolments::{self, NewReferral, TransitionData};
+use passerelle_db::pathways::enrolments;
 use passerelle_db::pathways::scope::Scope;
-use passerelle_db::pathways::steps::NewStep;
 use passerelle_db::pathways::{contracts, programmes, steps};
 use passerelle_domain::Role;
 use passerelle_domain::audit::Actor;
@@ -17,6 +15,10 @@ use passerelle_domain::pathways::employment::{Contract, ContractKind};
 use passerelle_domain::pathways::referent::{Candidate, may_hold};
 use passerelle_domain::pathways::step::{AppointmentKind, DiagnosisCriterion, StepFamily};
 use passerelle_domain::pathways::workflow::PathwayEvent;
+use passerelle_services::pathways::{
+    self as service, DecisionRequest, NewAppointment, NewObjective, NewReferral, NewStep,
+    TransitionData,
+};
 use time::macros::date;
 
 use crate::support::{TestApp, on_each_backend, person_form};
@@ -30,7 +32,9 @@ async fn user(app: &TestApp, role: Role) -> users::User {
 async fn the_enrolment_page_reads_what_the_repositories_hold_in_one_go() {
     on_each_backend(|app: TestApp| async move {
         let s = app.structure_id;
-        programmes::ensure_defaults(&app.db, s).await.unwrap();
+        service::install_default_programmes(&app.db, s)
+            .await
+            .unwrap();
         let plie = programmes::by_code(&app.db, s, "plie").await.unwrap();
         let manager = user(&app, Role::Manager).await;
         let referent = user(&app, Role::Referent).await;
@@ -58,11 +62,11 @@ async fn the_enrolment_page_reads_what_the_repositories_hold_in_one_go() {
             referred_on: date!(2021 - 01 - 10),
             reason: "Projet",
         };
-        let e = enrolments::refer(&app.db, &as_referent, referral)
+        let e = service::refer(&app.db, &as_referent, referral)
             .await
             .unwrap();
         let propose = PathwayEvent::ProposeToCommittee;
-        enrolments::transition(
+        service::transition(
             &app.db,
             &as_referent,
             Role::Referent,
@@ -74,7 +78,7 @@ async fn the_enrolment_page_reads_what_the_repositories_hold_in_one_go() {
         .await
         .unwrap();
         let whole = Scope::whole_structure(s);
-        let meeting = committees::create_meeting(
+        let meeting = service::create_meeting(
             &app.db,
             &as_manager,
             &whole,
@@ -84,12 +88,12 @@ async fn the_enrolment_page_reads_what_the_repositories_hold_in_one_go() {
         )
         .await
         .unwrap();
-        let d = Decision {
+        let d = DecisionRequest {
             admitted: true,
             reason: "Projet clair",
             override_reason: None,
         };
-        committees::decide(
+        service::decide(
             &app.db,
             &as_manager,
             Role::Manager,
@@ -100,7 +104,7 @@ async fn the_enrolment_page_reads_what_the_repositories_hold_in_one_go() {
         )
         .await
         .unwrap();
-        enrolments::assign_referent(
+        service::assign_referent(
             &app.db,
             &as_manager,
             e.id,
@@ -109,7 +113,7 @@ async fn the_enrolment_page_reads_what_the_repositories_hold_in_one_go() {
         )
         .await
         .unwrap();
-        enrolments::assign_referent(
+        service::assign_referent(
             &app.db,
             &as_manager,
             e.id,
@@ -118,13 +122,16 @@ async fn the_enrolment_page_reads_what_the_repositories_hold_in_one_go() {
         )
         .await
         .unwrap();
-        steps::add_objective(
+        let objective = NewObjective {
+            theme: "Emploi",
+            objective: "Logistique",
+            action: "CACES",
+        };
+        service::add_objective(
             &app.db,
             &as_referent,
             e.id,
-            "Emploi",
-            "Logistique",
-            "CACES",
+            objective,
             date!(2021 - 02 - 02),
         )
         .await
@@ -138,7 +145,7 @@ async fn the_enrolment_page_reads_what_the_repositories_hold_in_one_go() {
             qualifying: true,
             validated: Some(true),
         };
-        steps::add(&app.db, &as_referent, e.id, caces)
+        service::add_step(&app.db, &as_referent, e.id, caces)
             .await
             .unwrap();
         let before = Contract {
@@ -148,7 +155,7 @@ async fn the_enrolment_page_reads_what_the_repositories_hold_in_one_go() {
             end: Some(date!(2019 - 06 - 30)),
             weekly_hours: 20.0,
         };
-        contracts::add(&app.db, &as_referent, person.id, &before, false)
+        service::add_contract(&app.db, &as_referent, person.id, &before, false)
             .await
             .unwrap();
         let cdd = Contract {
@@ -158,32 +165,28 @@ async fn the_enrolment_page_reads_what_the_repositories_hold_in_one_go() {
             end: Some(date!(2021 - 05 - 31)),
             weekly_hours: 30.0,
         };
-        contracts::add(&app.db, &as_referent, person.id, &cdd, true)
+        service::add_contract(&app.db, &as_referent, person.id, &cdd, true)
             .await
             .unwrap();
-        steps::add_appointment(
-            &app.db,
-            &as_referent,
-            e.id,
-            date!(2021 - 02 - 03),
-            AppointmentKind::ALL[0],
-            true,
-            Some("Premier entretien"),
-        )
-        .await
-        .unwrap();
-        steps::add_appointment(
-            &app.db,
-            &as_referent,
-            e.id,
-            date!(2021 - 03 - 03),
-            AppointmentKind::ALL[0],
-            false,
-            None,
-        )
-        .await
-        .unwrap();
-        steps::add_diagnosis(
+        let appointment = NewAppointment {
+            held_on: date!(2021 - 02 - 03),
+            kind: AppointmentKind::ALL[0],
+            attended: true,
+            note: Some("Premier entretien"),
+        };
+        service::add_appointment(&app.db, &as_referent, e.id, appointment)
+            .await
+            .unwrap();
+        let appointment = NewAppointment {
+            held_on: date!(2021 - 03 - 03),
+            kind: AppointmentKind::ALL[0],
+            attended: false,
+            note: None,
+        };
+        service::add_appointment(&app.db, &as_referent, e.id, appointment)
+            .await
+            .unwrap();
+        service::add_diagnosis(
             &app.db,
             &as_referent,
             e.id,
@@ -263,7 +266,9 @@ async fn the_enrolment_page_reads_what_the_repositories_hold_in_one_go() {
             date!(2021 - 06 - 14),
             date!(2021 - 09 - 01),
         ] {
-            let expected = enrolments::proposed_exit(&app.db, s, &e, on).await.unwrap();
+            let expected = passerelle_db::pathways::proposal::proposed_exit(&app.db, s, &e, on)
+                .await
+                .unwrap();
             assert_eq!(page.proposed_exit(on), expected, "on {on}");
         }
         assert!(

@@ -2,10 +2,8 @@
 //! team's), and a PLIE pathway followed by another referent; staff of every role in the PLIE
 //! team, each with a browser and an API token.
 
-use passerelle_db::pathways::committees::{self, Decision};
-use passerelle_db::pathways::enrolments::{self, NewReferral, TransitionData};
 use passerelle_db::pathways::scope::Scope;
-use passerelle_db::{pathways::contracts, pathways::programmes, pathways::steps, persons};
+use passerelle_db::{pathways::programmes, persons};
 use passerelle_domain::audit::Actor;
 use passerelle_domain::pathways::employment::{Contract, ContractKind};
 use passerelle_domain::pathways::workflow::PathwayEvent;
@@ -14,6 +12,7 @@ use time::macros::date;
 use uuid::Uuid;
 
 use crate::support::{Browser, TestApp, person_form};
+use passerelle_services::pathways as service;
 
 /// One pathway and what hangs on it: its person, a contract, a roadmap objective, and the
 /// committee of its programme that entered it.
@@ -78,7 +77,7 @@ async fn pathway(
         .validate(&*app.state.territory().await, date!(2026 - 01 - 01))
         .unwrap();
     let person = persons::create(&app.db, actor, &fields).await.unwrap().id;
-    let referral = NewReferral {
+    let referral = service::NewReferral {
         person_id: person,
         programme_id: programme,
         prescriber_organisation: "France Travail",
@@ -86,27 +85,24 @@ async fn pathway(
         referred_on: date!(2021 - 03 - 01),
         reason: "Recherche d'emploi",
     };
-    let e = enrolments::refer(&app.db, actor, referral)
-        .await
-        .unwrap()
-        .id;
-    enrolments::transition(
+    let e = service::refer(&app.db, actor, referral).await.unwrap().id;
+    service::transition(
         &app.db,
         actor,
         Role::Director,
         e,
         PathwayEvent::ProposeToCommittee,
         date!(2021 - 03 - 02),
-        TransitionData::default(),
+        service::TransitionData::default(),
     )
     .await
     .unwrap();
-    let d = Decision {
+    let d = service::DecisionRequest {
         admitted: true,
         reason: "Projet validé",
         override_reason: Some("Test de périmètre"),
     };
-    committees::decide(&app.db, actor, Role::Director, &whole, meeting, e, d)
+    service::decide(&app.db, actor, Role::Director, &whole, meeting, e, d)
         .await
         .unwrap();
     let contract = Contract {
@@ -116,16 +112,18 @@ async fn pathway(
         end: None,
         weekly_hours: 35.0,
     };
-    let contract = contracts::add(&app.db, actor, person, &contract, false)
+    let contract = service::add_contract(&app.db, actor, person, &contract, false)
         .await
         .unwrap();
-    let objective = steps::add_objective(
+    let objective = service::add_objective(
         &app.db,
         actor,
         e,
-        "Emploi",
-        "Trouver un poste",
-        "Candidatures",
+        service::NewObjective {
+            theme: "Emploi",
+            objective: "Trouver un poste",
+            action: "Candidatures",
+        },
         date!(2021 - 03 - 15),
     )
     .await
@@ -147,7 +145,7 @@ async fn case(
     let meeting = match meeting {
         Some(m) => m,
         None => {
-            committees::create_meeting(
+            service::create_meeting(
                 &app.db,
                 actor,
                 &whole,
@@ -179,7 +177,9 @@ async fn case(
 /// La Fabrik pathway (so that the publication lists it as counted since).
 pub async fn world(app: &TestApp) -> World {
     let s = app.structure_id;
-    programmes::ensure_defaults(&app.db, s).await.unwrap();
+    service::install_default_programmes(&app.db, s)
+        .await
+        .unwrap();
     let director_email = app.staff(Role::Director).await;
     let director = Actor {
         structure_id: s,
@@ -189,7 +189,7 @@ pub async fn world(app: &TestApp) -> World {
     let fabrik = case(app, &director, "fabrik", None, "Dehorsfabrik").await;
     let mut colleague = case(app, &director, "plie", Some(plie.meeting), "Collegueplie").await;
     let other_referent = user_id(app, &app.staff(Role::Referent).await).await;
-    enrolments::assign_referent(
+    service::assign_referent(
         &app.db,
         &director,
         colleague.enrolment,

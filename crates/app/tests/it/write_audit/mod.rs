@@ -4,7 +4,6 @@
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use passerelle_db::pathways::enrolments::{self, NewReferral, TransitionData};
 use passerelle_db::{pathways::programmes, with_pool};
 use passerelle_domain::Role;
 use passerelle_domain::audit::Actor;
@@ -20,6 +19,7 @@ mod plan;
 
 use crate::rules::{actor, entered_pathway, user_id};
 use crate::support::{Browser, PASSWORD, TestApp, on_each_backend, person_form};
+use passerelle_services::pathways as service;
 
 /// How a write is sent.
 enum Send {
@@ -76,7 +76,7 @@ impl Walk {
 
     async fn referred(&self, app: &TestApp, name: &str) -> Uuid {
         let person = self.person(app, name).await;
-        let r = NewReferral {
+        let r = service::NewReferral {
             person_id: person,
             programme_id: self.plie,
             prescriber_organisation: "CCAS",
@@ -84,10 +84,7 @@ impl Walk {
             referred_on: date!(2021 - 01 - 10),
             reason: "Recherche d'emploi",
         };
-        enrolments::refer(&app.db, &self.director, r)
-            .await
-            .unwrap()
-            .id
+        service::refer(&app.db, &self.director, r).await.unwrap().id
     }
 
     /// A pathway proposed to the committee of 20/01/2021: (pathway, meeting).
@@ -95,19 +92,19 @@ impl Walk {
         let e = self.referred(app, name).await;
         let on = date!(2021 - 01 - 12);
         let event = PathwayEvent::ProposeToCommittee;
-        enrolments::transition(
+        service::transition(
             &app.db,
             &self.director,
             Role::Director,
             e,
             event,
             on,
-            TransitionData::default(),
+            service::TransitionData::default(),
         )
         .await
         .unwrap();
         let held = date!(2021 - 01 - 20);
-        let m = passerelle_db::pathways::committees::create_meeting(
+        let m = service::create_meeting(
             &app.db,
             &self.director,
             &passerelle_db::pathways::scope::Scope::whole_structure(app.structure_id),
@@ -122,11 +119,11 @@ impl Walk {
 
     async fn exited(&self, app: &TestApp, name: &str) -> Uuid {
         let e = entered_pathway(app, &self.director, name).await;
-        let data = TransitionData {
+        let data = service::TransitionData {
             exit: Some((ExitReason::Abandon, "Courrier".into())),
             ..Default::default()
         };
-        enrolments::transition(
+        service::transition(
             &app.db,
             &self.director,
             Role::Director,
@@ -216,7 +213,7 @@ async fn send(
 #[tokio::test]
 async fn every_write_route_leaves_an_audit_row() {
     on_each_backend(|app: TestApp| async move {
-        programmes::ensure_defaults(&app.db, app.structure_id)
+        service::install_default_programmes(&app.db, app.structure_id)
             .await
             .unwrap();
         let w = Walk {

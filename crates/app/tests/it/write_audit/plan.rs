@@ -2,9 +2,7 @@
 
 use axum::http::StatusCode;
 use passerelle_db::pathways::enrolments;
-use passerelle_db::{
-    pathways::committees, pathways::contracts, pathways::programmes, pathways::steps,
-};
+use passerelle_db::pathways::programmes;
 use passerelle_domain::Role;
 use passerelle_domain::pathways::employment::{Contract, ContractKind};
 use serde_json::json;
@@ -14,6 +12,7 @@ use uuid::Uuid;
 use super::{Send, Walk, Who, form};
 use crate::rules::{entered_pathway, user_id};
 use crate::support::{PASSWORD, TestApp, person_fields, person_form};
+use passerelle_services::pathways as service;
 
 /// The request that makes the write of `method path` succeed, with the records it needs.
 pub(super) async fn plan(app: &TestApp, w: &Walk, method: &str, path: &str) -> (String, Send) {
@@ -81,7 +80,7 @@ pub(super) async fn plan(app: &TestApp, w: &Walk, method: &str, path: &str) -> (
         }
         ("POST", "/comites/{id}/sorties") => {
             let e = w.exited(app, "Examinée").await;
-            let m = committees::create_meeting(
+            let m = service::create_meeting(
                 &app.db,
                 &w.director,
                 &passerelle_db::pathways::scope::Scope::whole_structure(app.structure_id),
@@ -194,13 +193,15 @@ async fn pathway_write(app: &TestApp, w: &Walk, path: &str) -> (String, Send) {
         ),
         "/objectifs/{objective}/etat" => {
             let e = entered().await;
-            let o = steps::add_objective(
+            let o = service::add_objective(
                 &app.db,
                 &w.director,
                 e,
-                "Emploi",
-                "Logistique",
-                "CACES",
+                service::NewObjective {
+                    theme: "Emploi",
+                    objective: "Logistique",
+                    action: "CACES",
+                },
                 date!(2021 - 02 - 10),
             )
             .await
@@ -250,7 +251,7 @@ async fn pathway_write(app: &TestApp, w: &Walk, path: &str) -> (String, Send) {
                 end: Some(date!(2021 - 05 - 15)),
                 weekly_hours: 35.0,
             };
-            let contract = contracts::add(&app.db, &w.director, e.person_id, &c, false)
+            let contract = service::add_contract(&app.db, &w.director, e.person_id, &c, false)
                 .await
                 .unwrap();
             let f = [

@@ -1,101 +1,64 @@
 //! A pathway's referents over time: exactly one active at any time (RULES.md rule 12).
 
-use passerelle_domain::audit::{Actor, AuditAction, FieldChange};
-use passerelle_domain::pathways::ENROLMENT;
-use passerelle_domain::pathways::referent::{Candidate, PathwayLife, check_assignment};
-use passerelle_domain::pathways::workflow::PathwayState;
 use time::Date;
 use uuid::Uuid;
 
-use super::get_in_structure;
-use crate::{Db, DbError, DbResult, insert_audit, with_pool};
+use crate::{Conn, Db, DbError, DbResult, Tx, with_conn, with_pool, with_tx};
 
-/// Makes `user_id` the referent from `from`: the previous referent's period ends the day
-/// before. The rule (`referent::check_assignment`) says who may hold the pathway and from
-/// when; the database refuses a second active referent whatever the caller does.
+/// Makes `user_id` the referent from `from`, once the rule (`referent::check_assignment`)
+/// has allowed it: the previous referent's period ends the day before. The database refuses
+/// a second active referent whatever the caller does.
 pub async fn assign_referent(
-    db: &Db,
-    actor: &Actor,
+    tx: &mut Tx,
+    structure_id: Uuid,
     id: Uuid,
     user_id: Uuid,
     from: Date,
 ) -> DbResult<()> {
-    let e = get_in_structure(db, actor.structure_id, id).await?;
-    if matches!(
-        e.state,
-        PathwayState::Exited | PathwayState::FollowedUp | PathwayState::Refused
-    ) {
-        return Err(DbError::Refused(
-            "Ce parcours est terminé : il n'a plus de référent.".into(),
-        ));
-    }
-    let candidate = crate::access::users::get(db, user_id).await?;
-    if candidate.structure_id != actor.structure_id {
-        return Err(DbError::NotFound);
-    }
-    let programme =
-        crate::pathways::programmes::get(db, actor.structure_id, e.programme_id).await?;
-    let current_from = referents(db, actor.structure_id, id)
-        .await?
-        .into_iter()
-        .find(|r| r.until_date.is_none())
-        .map(|r| r.from_date);
-    check_assignment(
-        Candidate {
-            role: candidate.role,
-            teams: &candidate.teams,
-            active: candidate.active,
-        },
-        PathwayLife {
-            programme_team: programme.def.team,
-            referred_on: e.referred_on,
-            current_from,
-        },
-        from,
-        passerelle_domain::clock::today(),
-    )
-    .map_err(|r| DbError::Rule(r.into()))?;
-    let change = [FieldChange {
-        field: "referent".into(),
-        before: None,
-        after: Some(user_id.to_string()),
-    }];
-    with_pool!(db, |p| {
-        let mut tx = p.begin().await?;
+    let inserted = with_tx!(tx, |c| {
         sqlx::query("UPDATE enrolment_referents SET until_date = $2 WHERE enrolment_id = $1 AND until_date IS NULL")
             .bind(id)
             .bind(from.previous_day().unwrap_or(from))
-            .execute(&mut *tx)
+            .execute(&mut *c)
             .await?;
-        let inserted = sqlx::query(
+        sqlx::query(
             "INSERT INTO enrolment_referents (id, structure_id, enrolment_id, user_id, from_date)
              SELECT $1, $2, $3, u.id, $5 FROM users u WHERE u.id = $4 AND u.structure_id = $2",
         )
         .bind(passerelle_domain::new_id())
-        .bind(actor.structure_id)
+        .bind(structure_id)
         .bind(id)
         .bind(user_id)
         .bind(from)
-        .execute(&mut *tx)
+        .execute(&mut *c)
         .await
         .map_err(DbError::from_write)?
-        .rows_affected();
-        if inserted == 0 {
-            return Err(DbError::Refused(
-                "Ce référent n'existe pas dans la structure.".into(),
-            ));
-        }
-        insert_audit!(
-            &mut *tx,
-            actor,
-            AuditAction::Update,
-            ENROLMENT.code,
-            id,
-            &change
-        )?;
-        tx.commit().await?;
+        .rows_affected()
     });
+    if inserted == 0 {
+        return Err(DbError::Refused(
+            "Ce référent n'existe pas dans la structure.".into(),
+        ));
+    }
     Ok(())
+}
+
+/// Since when the active referent holds the pathway, if it has one.
+pub async fn current_referent_from(
+    c: impl Into<Conn<'_>>,
+    structure_id: Uuid,
+    id: Uuid,
+) -> DbResult<Option<Date>> {
+    Ok(with_conn!(c.into(), |c| {
+        sqlx::query_scalar(
+            "SELECT from_date FROM enrolment_referents
+             WHERE structure_id = $1 AND enrolment_id = $2 AND until_date IS NULL",
+        )
+        .bind(structure_id)
+        .bind(id)
+        .fetch_optional(c)
+        .await?
+    }))
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]

@@ -6,16 +6,18 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
-use passerelle_db::pathways::committees::{self, Decision};
-use passerelle_db::pathways::enrolments::{self, Enrolment, NewReferral, TransitionData};
-use passerelle_db::pathways::steps::NewStep;
-use passerelle_db::{DbError, pathways::contracts, pathways::programmes, pathways::steps};
+use passerelle_db::pathways::committees;
+use passerelle_db::pathways::enrolments::{self, Enrolment};
+use passerelle_db::pathways::{programmes, proposal, steps};
 use passerelle_domain::FieldErrors;
 use passerelle_domain::pathways::employment::{Contract, ContractKind};
 use passerelle_domain::pathways::exit::{ExitReason, check_exit_date};
 use passerelle_domain::pathways::step::StepFamily;
 use passerelle_domain::pathways::workflow::PathwayEvent;
 use passerelle_domain::validation::{Horizon, parse_day, unknown_value};
+use passerelle_services::pathways::{
+    self as service, DecisionRequest, NewReferral, NewStep, TransitionData,
+};
 use serde_json::{Value, json};
 use std::str::FromStr;
 use time::Date;
@@ -28,8 +30,8 @@ use crate::error::{ApiError, ApiResult, AppError};
 use crate::modules::pathways::pages::in_user_scope;
 use passerelle_domain::clock::today;
 
-fn api(e: DbError) -> ApiError {
-    e.into()
+fn api(e: impl Into<AppError>) -> ApiError {
+    ApiError::from(e.into())
 }
 
 fn enrolment_json(e: &Enrolment) -> Value {
@@ -55,7 +57,7 @@ pub async fn programmes_list(
     Extension(user): Extension<CurrentUser>,
 ) -> ApiResult<Json<Value>> {
     let s = user.user.structure_id;
-    programmes::ensure_defaults(&state.db, s)
+    service::install_default_programmes(&state.db, s)
         .await
         .map_err(api)?;
     let list = programmes::list(&state.db, s).await.map_err(api)?;
@@ -114,7 +116,7 @@ pub async fn show(
     let log = enrolments::log(&state.db, s, id).await.map_err(api)?;
     let steps = steps::of_enrolment(&state.db, s, id).await.map_err(api)?;
     let referents = enrolments::referents(&state.db, s, id).await.map_err(api)?;
-    let proposal = enrolments::proposed_exit(&state.db, s, &e, on)
+    let proposal = proposal::proposed_exit(&state.db, s, &e, on)
         .await
         .map_err(api)?;
     let mut v = enrolment_json(&e);
@@ -182,7 +184,7 @@ pub async fn refer(
 ) -> ApiResult<Response> {
     let b: ReferralBody = parse_json(&body)?;
     let referred_on = day(&b.referred_on, "referred_on", Horizon::Past)?;
-    let e = enrolments::refer(
+    let e = service::refer(
         &state.db,
         &user.actor(),
         NewReferral {
@@ -249,7 +251,7 @@ pub async fn transition(
         }
         _ => None,
     };
-    let e = enrolments::transition(
+    let e = service::transition(
         &state.db,
         &user.actor(),
         user.user.role,
@@ -304,7 +306,7 @@ pub async fn add_step(
         qualifying: b.qualifying,
         validated: b.validated,
     };
-    let step_id = steps::add(&state.db, &user.actor(), id, step)
+    let step_id = service::add_step(&state.db, &user.actor(), id, step)
         .await
         .map_err(api)?;
     Ok((StatusCode::CREATED, Json(json!({"id": step_id}))).into_response())
@@ -343,7 +345,7 @@ pub async fn add_contract(
         end,
         weekly_hours: b.weekly_hours,
     };
-    let contract_id = contracts::add(
+    let contract_id = service::add_contract(
         &state.db,
         &user.actor(),
         e.person_id,
@@ -369,7 +371,7 @@ pub async fn create_meeting(
     body: Bytes,
 ) -> ApiResult<Response> {
     let b: MeetingBody = parse_json(&body)?;
-    let m = committees::create_meeting(
+    let m = service::create_meeting(
         &state.db,
         &user.actor(),
         &user.scope(),
@@ -405,12 +407,12 @@ pub async fn decide(
     committees::get(&state.db, &scope, id).await.map_err(api)?;
     let b: DecisionBody = parse_json(&body)?;
     let (e, _) = in_user_scope(&state, &user, b.enrolment_id).await?;
-    let d = Decision {
+    let d = DecisionRequest {
         admitted: b.admitted,
         reason: &b.reason,
         override_reason: b.eligibility_override.as_deref(),
     };
-    let moved = committees::decide(
+    let moved = service::decide(
         &state.db,
         &user.actor(),
         user.user.role,

@@ -6,10 +6,11 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Form};
-use passerelle_db::pathways::committees::{self, Decision};
-use passerelle_db::{DbError, pathways::programmes, persons};
+use passerelle_db::pathways::committees;
+use passerelle_db::{pathways::programmes, persons};
 use passerelle_domain::french::date as fr;
 use passerelle_domain::validation::{Horizon, parse_day};
+use passerelle_services::pathways::{self as service, DecisionRequest};
 use uuid::Uuid;
 
 use crate::AppState;
@@ -48,7 +49,7 @@ async fn list_page(
 ) -> AppResult<CommitteesPage> {
     let s = user.user.structure_id;
     let scope = user.scope();
-    programmes::ensure_defaults(&state.db, s).await?;
+    service::install_default_programmes(&state.db, s).await?;
     // Only the programmes whose committees this reader holds: their team's.
     let all: Vec<_> = programmes::list(&state.db, s)
         .await?
@@ -116,7 +117,7 @@ pub async fn create(
     };
     if let (None, Some(programme), Some(held)) = (error, programme, held) {
         let notes = Some(f.notes.trim()).filter(|n| !n.is_empty());
-        let m = committees::create_meeting(
+        let m = service::create_meeting(
             &state.db,
             &user.actor(),
             &user.scope(),
@@ -257,16 +258,16 @@ pub async fn decide(
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
         }
     };
-    let d = Decision {
+    let d = DecisionRequest {
         admitted,
         reason: &f.reason,
         override_reason: Some(f.override_reason.as_str()).filter(|o| !o.trim().is_empty()),
     };
     let (actor, scope) = (user.actor(), user.scope());
-    match committees::decide(&state.db, &actor, user.user.role, &scope, id, enrolment, d).await {
+    match service::decide(&state.db, &actor, user.user.role, &scope, id, enrolment, d).await {
         Ok(_) => Ok(see_other(&format!("/comites/{id}"), "decision").into_response()),
-        Err(DbError::Refused(m)) => {
-            let page = meeting_page(&state, &user, id, Some((enrolment, m))).await?;
+        Err(e) if e.is_refusal() => {
+            let page = meeting_page(&state, &user, id, Some((enrolment, e.to_string()))).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
         Err(e) => Err(e.into()),
@@ -292,7 +293,7 @@ pub async fn review_exit(
     committees::get(&state.db, &user.scope(), id).await?;
     let enrolment: Uuid = f.enrolment_id.parse().map_err(|_| AppError::NotFound)?;
     let validated = f.opinion != "reserve";
-    match committees::review_exit(
+    match service::review_exit(
         &state.db,
         &user.actor(),
         &user.scope(),
@@ -304,8 +305,8 @@ pub async fn review_exit(
     .await
     {
         Ok(()) => Ok(see_other(&format!("/comites/{id}"), "decision").into_response()),
-        Err(DbError::Refused(m)) => {
-            let page = meeting_page(&state, &user, id, Some((enrolment, m))).await?;
+        Err(e) if e.is_refusal() => {
+            let page = meeting_page(&state, &user, id, Some((enrolment, e.to_string()))).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
         Err(e) => Err(e.into()),

@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod committees;
+mod errors;
 mod openapi;
 pub mod pages;
 pub mod programmes;

@@ -34,7 +34,7 @@ pub async fn list(
     Query(n): Query<Notice>,
 ) -> AppResult<ProgrammesPage> {
     let s = user.user.structure_id;
-    programmes::ensure_defaults(&state.db, s).await?;
+    passerelle_services::pathways::install_default_programmes(&state.db, s).await?;
     Ok(ProgrammesPage {
         ctx: PageCtx::new(&user, "admin").with_notice(n.fait.as_deref()),
         rows: programmes::list(&state.db, s).await?,
@@ -267,7 +267,14 @@ pub async fn update(
             exit_reasons,
             transition_window_months,
         };
-        programmes::update(&state.db, &user.actor(), id, &def, f.active.is_some()).await?;
+        passerelle_services::pathways::update_programme(
+            &state.db,
+            &user.actor(),
+            id,
+            &def,
+            f.active.is_some(),
+        )
+        .await?;
         return Ok(see_other("/admin/dispositifs", "enregistre").into_response());
     }
     Ok((StatusCode::UNPROCESSABLE_ENTITY, page(&user, &p, f, e)).into_response())

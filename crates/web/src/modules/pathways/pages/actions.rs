@@ -1,29 +1,29 @@
-//! The actions of the enrolment page: each runs one repository call and, when a rule refuses
-//! it, shows the page again with the message next to the form and what was typed.
+//! The actions of the enrolment page: each reads the form, runs one pathways service and, when
+//! a rule refuses it, shows the page again with the message next to the form and what was
+//! typed.
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Form};
-use passerelle_db::pathways::enrolments::{self, TransitionData};
-use passerelle_db::pathways::steps::NewStep;
-use passerelle_db::{DbError, pathways::contracts, pathways::steps};
 use passerelle_domain::pathways::exit::ExitReason;
 use passerelle_domain::pathways::step::{
     AppointmentKind, DiagnosisCriterion, ObjectiveStatus, StepFamily,
 };
 use passerelle_domain::pathways::workflow::PathwayEvent;
+use passerelle_services::pathways::{
+    self as service, NewAppointment, NewObjective, NewStep, TransitionData,
+};
 use uuid::Uuid;
 
 use crate::AppState;
 use crate::auth::CurrentUser;
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
 use crate::pages::see_other;
 use passerelle_domain::clock::today;
 
-use super::{day, in_user_scope};
-
 use super::enrolment::{ActionForm, enrolment_page};
+use super::shared::{contract_from, day, in_user_scope};
 
 /// Runs one action of the enrolment page; a refusal shows the page again with the message
 /// next to the form and what was typed.
@@ -33,15 +33,15 @@ async fn act(
     id: Uuid,
     section: &str,
     form: ActionForm,
-    result: Result<(), DbError>,
+    result: AppResult<()>,
 ) -> AppResult<Response> {
     match result {
         Ok(()) => Ok(see_other(&format!("/parcours/{id}"), "enregistre").into_response()),
-        Err(e) => {
-            let m = e.into_refusal()?;
+        Err(AppError::Refused(m)) => {
             let page = enrolment_page(state, user, id, Some((section.to_owned(), m)), form).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
+        Err(e) => Err(e),
     }
 }
 
@@ -58,17 +58,18 @@ pub async fn propose(
             note: Some(f.note.trim().to_owned()).filter(|n| !n.is_empty()),
             ..Default::default()
         };
-        enrolments::transition(
+        let event = PathwayEvent::ProposeToCommittee;
+        service::transition(
             &state.db,
             &user.actor(),
             user.user.role,
             id,
-            PathwayEvent::ProposeToCommittee,
+            event,
             on,
             data,
         )
-        .await
-        .map(|_| ())
+        .await?;
+        Ok(())
     }
     .await;
     act(&state, &user, id, "propose", f, result).await
@@ -86,22 +87,10 @@ pub async fn exit(
         let reason: ExitReason = f
             .reason
             .parse()
-            .map_err(|_| DbError::Refused("Choisissez le motif de sortie.".into()))?;
-        let data = TransitionData {
-            exit: Some((reason, f.proof.trim().to_owned())),
-            ..Default::default()
-        };
-        enrolments::transition(
-            &state.db,
-            &user.actor(),
-            user.user.role,
-            id,
-            PathwayEvent::Exit,
-            on,
-            data,
-        )
-        .await
-        .map(|_| ())
+            .map_err(|_| AppError::Refused("Choisissez le motif de sortie.".into()))?;
+        let exit = (reason, f.proof.as_str());
+        service::exit(&state.db, &user.actor(), user.user.role, id, on, exit).await?;
+        Ok(())
     }
     .await;
     act(&state, &user, id, "exit", f, result).await
@@ -117,25 +106,13 @@ pub async fn follow_up(
     let result = async {
         let on = day(&f.on, "la date du suivi")?;
         if f.note.trim().is_empty() {
-            return Err(DbError::Refused(
+            return Err(AppError::Refused(
                 "Décrivez la situation de la personne à 6 mois.".into(),
             ));
         }
-        let data = TransitionData {
-            note: Some(f.note.trim().to_owned()),
-            ..Default::default()
-        };
-        enrolments::transition(
-            &state.db,
-            &user.actor(),
-            user.user.role,
-            id,
-            PathwayEvent::RecordFollowUp,
-            on,
-            data,
-        )
-        .await
-        .map(|_| ())
+        let (actor, role) = (user.actor(), user.user.role);
+        service::record_follow_up(&state.db, &actor, role, id, on, &f.note).await?;
+        Ok(())
     }
     .await;
     act(&state, &user, id, "follow_up", f, result).await
@@ -153,8 +130,9 @@ pub async fn assign(
         let referent: Uuid = f
             .user_id
             .parse()
-            .map_err(|_| DbError::Refused("Choisissez le référent.".into()))?;
-        enrolments::assign_referent(&state.db, &user.actor(), id, referent, from).await
+            .map_err(|_| AppError::Refused("Choisissez le référent.".into()))?;
+        service::assign_referent(&state.db, &user.actor(), id, referent, from).await?;
+        Ok(())
     }
     .await;
     act(&state, &user, id, "assign", f, result).await
@@ -168,20 +146,13 @@ pub async fn add_objective(
 ) -> AppResult<Response> {
     in_user_scope(&state, &user, id).await?;
     let result = async {
-        let (t, o, a) = (f.theme.trim(), f.objective.trim(), f.action.trim());
-        if t.is_empty() || o.is_empty() || a.is_empty() {
-            return Err(DbError::Refused(
-                "Indiquez le thème, l'objectif et l'action.".into(),
-            ));
-        }
-        if [t, o, a].iter().any(|x| x.chars().count() > 300) {
-            return Err(DbError::Refused(
-                "Chaque champ est limité à 300 caractères.".into(),
-            ));
-        }
-        steps::add_objective(&state.db, &user.actor(), id, t, o, a, today())
-            .await
-            .map(|_| ())
+        let o = NewObjective {
+            theme: &f.theme,
+            objective: &f.objective,
+            action: &f.action,
+        };
+        service::add_objective(&state.db, &user.actor(), id, o, today()).await?;
+        Ok(())
     }
     .await;
     act(&state, &user, id, "objective", f, result).await
@@ -198,9 +169,9 @@ pub async fn add_step(
         let family: StepFamily = f
             .family
             .parse()
-            .map_err(|_| DbError::Refused("Choisissez le type d'étape.".into()))?;
+            .map_err(|_| AppError::Refused("Choisissez le type d'étape.".into()))?;
         if f.title.trim().is_empty() || f.title.chars().count() > 200 {
-            return Err(DbError::Refused(
+            return Err(AppError::Refused(
                 "Donnez un intitulé à l'étape (200 caractères au plus).".into(),
             ));
         }
@@ -222,9 +193,8 @@ pub async fn add_step(
                 _ => None,
             },
         };
-        steps::add(&state.db, &user.actor(), id, step)
-            .await
-            .map(|_| ())
+        service::add_step(&state.db, &user.actor(), id, step).await?;
+        Ok(())
     }
     .await;
     act(&state, &user, id, "step", f, result).await
@@ -238,16 +208,10 @@ pub async fn add_contract(
 ) -> AppResult<Response> {
     let (e, _) = in_user_scope(&state, &user, id).await?;
     let result = async {
-        let c = super::contract::contract_from(
-            &f.kind,
-            &f.employer,
-            &f.start,
-            &f.end,
-            &f.weekly_hours,
-        )?;
-        contracts::add(&state.db, &user.actor(), e.person_id, &c, f.trial.is_some())
-            .await
-            .map(|_| ())
+        let c = contract_from(&f.kind, &f.employer, &f.start, &f.end, &f.weekly_hours)?;
+        let trial = f.trial.is_some();
+        service::add_contract(&state.db, &user.actor(), e.person_id, &c, trial).await?;
+        Ok(())
     }
     .await;
     act(&state, &user, id, "contract", f, result).await
@@ -264,14 +228,10 @@ pub async fn add_diagnosis(
         let criterion: DiagnosisCriterion = f
             .criterion
             .parse()
-            .map_err(|_| DbError::Refused("Choisissez le critère.".into()))?;
+            .map_err(|_| AppError::Refused("Choisissez le critère.".into()))?;
         let on = day(&f.on, "la date du critère")?;
-        if on > today() {
-            return Err(DbError::Refused(
-                "Un critère ne peut pas être daté dans le futur.".into(),
-            ));
-        }
-        steps::add_diagnosis(&state.db, &user.actor(), id, criterion, on, &f.proof).await
+        service::add_diagnosis(&state.db, &user.actor(), id, criterion, on, &f.proof).await?;
+        Ok(())
     }
     .await;
     act(&state, &user, id, "diagnosis", f, result).await
@@ -294,8 +254,9 @@ pub async fn set_objective_status(
         let status: ObjectiveStatus = f
             .status
             .parse()
-            .map_err(|_| DbError::Refused("Choisissez l'état de l'action.".into()))?;
-        steps::set_objective_status(&state.db, &user.actor(), id, objective, status).await
+            .map_err(|_| AppError::Refused("Choisissez l'état de l'action.".into()))?;
+        service::set_objective_status(&state.db, &user.actor(), id, objective, status).await?;
+        Ok(())
     }
     .await;
     act(
@@ -320,24 +281,15 @@ pub async fn add_appointment(
         let kind: AppointmentKind = f
             .kind
             .parse()
-            .map_err(|_| DbError::Refused("Choisissez le type de rendez-vous.".into()))?;
-        let on = day(&f.on, "la date du rendez-vous")?;
-        if on > today() {
-            return Err(DbError::Refused(
-                "Enregistrez le rendez-vous une fois tenu (date passée ou du jour).".into(),
-            ));
-        }
-        let note = Some(f.note.trim()).filter(|n| !n.is_empty());
-        steps::add_appointment(
-            &state.db,
-            &user.actor(),
-            id,
-            on,
+            .map_err(|_| AppError::Refused("Choisissez le type de rendez-vous.".into()))?;
+        let appointment = NewAppointment {
+            held_on: day(&f.on, "la date du rendez-vous")?,
             kind,
-            f.attended != "non",
-            note,
-        )
-        .await
+            attended: f.attended != "non",
+            note: Some(f.note.trim()).filter(|n| !n.is_empty()),
+        };
+        service::add_appointment(&state.db, &user.actor(), id, appointment).await?;
+        Ok(())
     }
     .await;
     act(&state, &user, id, "appointment", f, result).await

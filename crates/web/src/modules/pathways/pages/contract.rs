@@ -8,48 +8,18 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Form};
-use passerelle_db::DbError;
 use passerelle_db::pathways::contracts::{self, StoredContract};
-use passerelle_domain::pathways::employment::{Contract, ContractKind};
+use passerelle_domain::pathways::employment::ContractKind;
+use passerelle_services::pathways::{self as service, PathwaysError};
 use uuid::Uuid;
 
-use super::{day, in_user_scope};
+use super::shared::{contract_from, in_user_scope};
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::error::{AppError, AppResult};
 use crate::pages::Choice;
 use crate::pages::see_other;
 use crate::view::{PageCtx, fr_date};
-
-/// A contract from the typed fields, or the first thing to correct, in French.
-pub(super) fn contract_from(
-    kind: &str,
-    employer: &str,
-    start: &str,
-    end: &str,
-    weekly_hours: &str,
-) -> Result<Contract, DbError> {
-    let kind: ContractKind = kind
-        .parse()
-        .map_err(|_| DbError::Refused("Choisissez le type de contrat.".into()))?;
-    let start = day(start, "la date de début du contrat")?;
-    let end = match end.trim() {
-        "" => None,
-        raw => Some(day(raw, "une date de fin valide")?),
-    };
-    let weekly_hours: f64 = weekly_hours.trim().replace(',', ".").parse().map_err(|_| {
-        DbError::Refused(
-            "Indiquez la durée hebdomadaire en heures (par exemple 35 ou 24,5).".into(),
-        )
-    })?;
-    Ok(Contract {
-        kind,
-        employer: employer.trim().to_owned(),
-        start,
-        end,
-        weekly_hours,
-    })
-}
 
 #[derive(Debug, Default, Clone, serde::Deserialize)]
 pub struct ContractForm {
@@ -151,20 +121,26 @@ pub async fn update(
 ) -> AppResult<Response> {
     in_scope(&state, &user, enrolment, id).await?;
     let version = f.version.trim().parse::<i64>().unwrap_or(0);
-    let result = match contract_from(&f.kind, &f.employer, &f.start, &f.end, &f.weekly_hours) {
-        Ok(c) => {
-            contracts::update(&state.db, &user.actor(), id, version, &c, f.trial.is_some()).await
-        }
-        Err(e) => Err(e),
-    };
-    match result {
-        Ok(()) => Ok(see_other(&format!("/parcours/{enrolment}"), "enregistre").into_response()),
-        Err(DbError::Refused(m)) => Ok((
+    let refused = |f: ContractForm, m: String| {
+        (
             StatusCode::UNPROCESSABLE_ENTITY,
             page(&user, enrolment, id, f, Some(m), None),
         )
-            .into_response()),
-        Err(DbError::Conflict) => {
+            .into_response()
+    };
+    let saved = match contract_from(&f.kind, &f.employer, &f.start, &f.end, &f.weekly_hours) {
+        Ok(c) => {
+            let trial = f.trial.is_some();
+            service::update_contract(&state.db, &user.actor(), (id, version), &c, trial).await
+        }
+        Err(AppError::Refused(m)) => return Ok(refused(f, m)),
+        Err(e) => return Err(e),
+    };
+    match saved {
+        Ok(()) => Ok(see_other(&format!("/parcours/{enrolment}"), "enregistre").into_response()),
+        Err(e) if e.is_refusal() => Ok(refused(f, e.to_string())),
+        // A stale edit: both versions side by side, nothing saved.
+        Err(PathwaysError::Conflict) => {
             let stored = contracts::get(&state.db, user.user.structure_id, id).await?;
             let c = &stored.contract;
             let saved = format!(

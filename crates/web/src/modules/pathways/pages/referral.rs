@@ -6,10 +6,10 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Form};
-use passerelle_db::pathways::enrolments::{self, NewReferral};
 use passerelle_db::pathways::programmes::{self};
-use passerelle_db::{DbError, persons};
+use passerelle_db::persons;
 use passerelle_domain::french::parse_date;
+use passerelle_services::pathways::NewReferral;
 use uuid::Uuid;
 
 use crate::AppState;
@@ -55,7 +55,7 @@ async fn referral_page(
     let s = user.user.structure_id;
     let person_id: Uuid = form.personne.parse().map_err(|_| AppError::NotFound)?;
     let person = persons::get(&state.db, s, person_id).await?;
-    programmes::ensure_defaults(&state.db, s).await?;
+    passerelle_services::pathways::install_default_programmes(&state.db, s).await?;
     let programmes = programmes::list(&state.db, s)
         .await?
         .into_iter()
@@ -102,7 +102,7 @@ pub async fn refer(
         _ => None,
     };
     let result = match problem {
-        Some(p) => Err(DbError::Refused(p.to_owned())),
+        Some(p) => Err(AppError::Refused(p.to_owned())),
         None => {
             let referral = NewReferral {
                 person_id: f.personne.parse().map_err(|_| AppError::NotFound)?,
@@ -112,7 +112,9 @@ pub async fn refer(
                 referred_on: parse_date(&f.referred_on).unwrap_or_else(today),
                 reason: f.reason.trim(),
             };
-            enrolments::refer(&state.db, &user.actor(), referral).await
+            passerelle_services::pathways::refer(&state.db, &user.actor(), referral)
+                .await
+                .map_err(AppError::from)
         }
     };
     match result {
@@ -121,11 +123,11 @@ pub async fn refer(
             Ok(see_other(&format!("/personnes/{}", e.person_id), "oriente").into_response())
         }
         Ok(e) => Ok(see_other(&format!("/parcours/{}", e.id), "oriente").into_response()),
-        Err(DbError::Refused(m)) => Ok((
+        Err(AppError::Refused(m)) => Ok((
             StatusCode::UNPROCESSABLE_ENTITY,
             referral_page(&state, &user, f, Some(m)).await?,
         )
             .into_response()),
-        Err(e) => Err(e.into()),
+        Err(e) => Err(e),
     }
 }

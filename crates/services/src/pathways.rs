@@ -1,1 +1,0 @@
-//! The pathways use cases.
