@@ -7,6 +7,7 @@ use time::Date;
 use uuid::Uuid;
 
 use crate::{Db, DbError, DbResult, insert_audit, parse_code, with_pool};
+use crate::{sql, sql::bind, sql_query};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct StoredContract {
@@ -131,11 +132,18 @@ pub async fn of_person(
     person_id: Uuid,
 ) -> DbResult<Vec<StoredContract>> {
     let rows: Vec<ContractRow> = with_pool!(db, |p| {
-        sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT {COLUMNS} FROM employment_contracts WHERE structure_id = $1 AND person_id = $2 ORDER BY start_on, id"
-        )))
-        .bind(structure_id)
-        .bind(person_id)
+        sql_query!(
+            sqlx::query_as,
+            sql![
+                "SELECT ",
+                COLUMNS,
+                " FROM employment_contracts WHERE structure_id = ",
+                bind(structure_id),
+                " AND person_id = ",
+                bind(person_id),
+                " ORDER BY start_on, id"
+            ]
+        )
         .fetch_all(p)
         .await?
     });
@@ -144,11 +152,17 @@ pub async fn of_person(
 
 pub async fn get(db: &Db, structure_id: Uuid, id: Uuid) -> DbResult<StoredContract> {
     let row: Option<ContractRow> = with_pool!(db, |p| {
-        sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT {COLUMNS} FROM employment_contracts WHERE structure_id = $1 AND id = $2"
-        )))
-        .bind(structure_id)
-        .bind(id)
+        sql_query!(
+            sqlx::query_as,
+            sql![
+                "SELECT ",
+                COLUMNS,
+                " FROM employment_contracts WHERE structure_id = ",
+                bind(structure_id),
+                " AND id = ",
+                bind(id)
+            ]
+        )
         .fetch_optional(p)
         .await?
     });

@@ -8,7 +8,8 @@ use uuid::Uuid;
 
 use passerelle_domain::audit::{Actor, AuditAction, FieldChange};
 
-use crate::{Db, DbError, DbResult, insert_audit, parse_code, with_pool};
+use crate::sql::bind;
+use crate::{Db, DbError, DbResult, insert_audit, parse_code, sql, sql_query, with_pool};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Programme {
@@ -99,39 +100,45 @@ pub async fn ensure_defaults(db: &Db, structure_id: Uuid) -> DbResult<()> {
 }
 
 pub async fn list(db: &Db, structure_id: Uuid) -> DbResult<Vec<Programme>> {
+    let sql = sql![
+        "SELECT ",
+        COLUMNS,
+        " FROM programmes WHERE structure_id = ",
+        bind(structure_id),
+        " ORDER BY CASE WHEN code = 'plie' THEN 0 ELSE 1 END, name"
+    ];
     let rows: Vec<Row> = with_pool!(db, |p| {
-        sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT {COLUMNS} FROM programmes WHERE structure_id = $1 ORDER BY CASE WHEN code = 'plie' THEN 0 ELSE 1 END, name"
-        )))
-        .bind(structure_id)
-        .fetch_all(p)
-        .await?
+        sql_query!(sqlx::query_as, sql).fetch_all(p).await?
     });
     rows.into_iter().map(Programme::try_from).collect()
 }
 
 pub async fn get(db: &Db, structure_id: Uuid, id: Uuid) -> DbResult<Programme> {
+    let sql = sql![
+        "SELECT ",
+        COLUMNS,
+        " FROM programmes WHERE structure_id = ",
+        bind(structure_id),
+        " AND id = ",
+        bind(id)
+    ];
     let row: Option<Row> = with_pool!(db, |p| {
-        sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT {COLUMNS} FROM programmes WHERE structure_id = $1 AND id = $2"
-        )))
-        .bind(structure_id)
-        .bind(id)
-        .fetch_optional(p)
-        .await?
+        sql_query!(sqlx::query_as, sql).fetch_optional(p).await?
     });
     row.ok_or(DbError::NotFound)?.try_into()
 }
 
 pub async fn by_code(db: &Db, structure_id: Uuid, code: &str) -> DbResult<Programme> {
+    let sql = sql![
+        "SELECT ",
+        COLUMNS,
+        " FROM programmes WHERE structure_id = ",
+        bind(structure_id),
+        " AND code = ",
+        bind(code)
+    ];
     let row: Option<Row> = with_pool!(db, |p| {
-        sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT {COLUMNS} FROM programmes WHERE structure_id = $1 AND code = $2"
-        )))
-        .bind(structure_id)
-        .bind(code)
-        .fetch_optional(p)
-        .await?
+        sql_query!(sqlx::query_as, sql).fetch_optional(p).await?
     });
     row.ok_or(DbError::NotFound)?.try_into()
 }

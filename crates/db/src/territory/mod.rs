@@ -17,8 +17,6 @@ use passerelle_domain::audit::{Actor, AuditAction, FieldChange};
 
 use crate::{Db, DbError, DbResult, insert_audit, with_pool};
 
-/// The audit trail's name for an import of towns or of a QPV list (shared reference data).
-
 /// Loads both tables, for validation and pickers.
 pub async fn load(db: &Db) -> DbResult<TerritoryTables> {
     let communes: Vec<(String, String, String, i64)> = with_pool!(db, |p| {

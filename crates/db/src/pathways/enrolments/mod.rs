@@ -12,8 +12,8 @@ use passerelle_domain::pathways::workflow::{PathwayEvent, PathwayState, next};
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
-use crate::params::{Param, Params};
 use crate::pathways::scope::{Scope, pathway_condition};
+use crate::sql::{Sql, bind};
 use crate::{Db, DbError, DbResult, insert_audit, parse_code, with_pool};
 
 mod proposal;
@@ -83,14 +83,10 @@ const SELECT: &str = concat!(
 );
 
 /// Enrolments selected by a WHERE clause (and ORDER BY) on `e`, in one query.
-pub(crate) async fn select_where(
-    db: &Db,
-    tail: &str,
-    params: crate::params::Params,
-) -> DbResult<Vec<Enrolment>> {
-    let sql = format!("{SELECT} {tail}");
+pub(crate) async fn select_where(db: &Db, tail: Sql) -> DbResult<Vec<Enrolment>> {
+    let sql = crate::sql![SELECT, " ", tail];
     let rows: Vec<Row> = with_pool!(db, |p| {
-        crate::bind_params!(sqlx::query_as::<_, Row>(sqlx::AssertSqlSafe(sql)), params)
+        crate::sql_query!(sqlx::query_as::<_, Row>, sql)
             .fetch_all(p)
             .await?
     });
@@ -105,15 +101,18 @@ pub(crate) async fn of_programme_in_state(
     programme_id: Uuid,
     state: PathwayState,
 ) -> DbResult<Vec<Enrolment>> {
-    let mut params = Params::default();
-    let tail = format!(
-        "WHERE {} AND e.programme_id = {} AND {} = {} ORDER BY e.referred_on, e.id",
-        pathway_condition(scope, "e", &mut params),
-        params.push(Param::Uuid(programme_id)),
+    let tail = crate::sql![
+        "WHERE ",
+        pathway_condition(scope, "e"),
+        " AND e.programme_id = ",
+        bind(programme_id),
+        " AND ",
         state_of_e!(),
-        params.push(Param::Text(state.code().to_owned()))
-    );
-    select_where(db, &tail, params).await
+        " = ",
+        bind(state.code()),
+        " ORDER BY e.referred_on, e.id"
+    ];
+    select_where(db, tail).await
 }
 
 impl TryFrom<Row> for Enrolment {
@@ -144,16 +143,13 @@ impl TryFrom<Row> for Enrolment {
 /// The pathway `id` if the reader's scope covers it; [`DbError::NotFound`] otherwise, as if
 /// it did not exist.
 pub async fn get(db: &Db, scope: &Scope, id: Uuid) -> DbResult<Enrolment> {
-    let mut params = Params::default();
-    let tail = format!(
-        "WHERE {} AND e.id = {}",
-        pathway_condition(scope, "e", &mut params),
-        params.push(Param::Uuid(id))
-    );
-    select_where(db, &tail, params)
-        .await?
-        .pop()
-        .ok_or(DbError::NotFound)
+    let tail = crate::sql![
+        "WHERE ",
+        pathway_condition(scope, "e"),
+        " AND e.id = ",
+        bind(id)
+    ];
+    select_where(db, tail).await?.pop().ok_or(DbError::NotFound)
 }
 
 /// The pathway `id` of the structure, for the writes below once the caller has read it in
@@ -164,13 +160,14 @@ pub(crate) async fn get_in_structure(db: &Db, structure_id: Uuid, id: Uuid) -> D
 
 /// A person's pathways within the reader's scope, the latest referral first.
 pub async fn of_person(db: &Db, scope: &Scope, person_id: Uuid) -> DbResult<Vec<Enrolment>> {
-    let mut params = Params::default();
-    let tail = format!(
-        "WHERE {} AND e.person_id = {} ORDER BY e.referred_on DESC",
-        pathway_condition(scope, "e", &mut params),
-        params.push(Param::Uuid(person_id))
-    );
-    select_where(db, &tail, params).await
+    let tail = crate::sql![
+        "WHERE ",
+        pathway_condition(scope, "e"),
+        " AND e.person_id = ",
+        bind(person_id),
+        " ORDER BY e.referred_on DESC"
+    ];
+    select_where(db, tail).await
 }
 
 pub struct NewReferral<'a> {
