@@ -125,14 +125,15 @@ struct RowWithTotal {
     total: i64,
 }
 
-/// Searches the register of a structure: people whose name is exactly a searched word first,
-/// then the others by name. Each word must match a name (last, birth or first) by prefix or
-/// within one typo. The search starts from the rarest word and checks the others person by
-/// person, so a common first name does not slow down a search on a rare surname.
-pub async fn search(db: &Db, structure_id: Uuid, f: &PersonFilter) -> DbResult<PersonPage> {
-    let words = tokens(&f.query);
+/// Each searched word with how many names it matches and the dictionary words within one
+/// typo of it; `None` when a word matches nothing (nobody can match every word).
+async fn matched_words(
+    db: &Db,
+    structure_id: Uuid,
+    words: &[String],
+) -> DbResult<Option<Vec<(i64, String, Vec<String>)>>> {
     let mut matched = Vec::with_capacity(words.len());
-    for w in &words {
+    for w in words {
         // A typo is looked for only when the word as typed finds few names: "dupond" then also
         // finds Dupont, while a search for Martin is not flooded with Martins and Marins.
         let typed = token_matches(db, structure_id, w, &[]).await?;
@@ -147,13 +148,25 @@ pub async fn search(db: &Db, structure_id: Uuid, f: &PersonFilter) -> DbResult<P
             token_matches(db, structure_id, w, &fuzzy).await?
         };
         if n == 0 {
-            return Ok(PersonPage {
-                persons: Vec::new(),
-                total: 0,
-            });
+            return Ok(None);
         }
         matched.push((n, w.clone(), fuzzy));
     }
+    Ok(Some(matched))
+}
+
+/// Searches the register of a structure: people whose name is exactly a searched word first,
+/// then the others by name. Each word must match a name (last, birth or first) by prefix or
+/// within one typo. The search starts from the rarest word and checks the others person by
+/// person, so a common first name does not slow down a search on a rare surname.
+pub async fn search(db: &Db, structure_id: Uuid, f: &PersonFilter) -> DbResult<PersonPage> {
+    let words = tokens(&f.query);
+    let Some(mut matched) = matched_words(db, structure_id, &words).await? else {
+        return Ok(PersonPage {
+            persons: Vec::new(),
+            total: 0,
+        });
+    };
     // Rarest word first; among words too common to count, the longest.
     matched.sort_by_key(|(n, w, _)| (*n, std::cmp::Reverse(w.chars().count())));
     let name_only = f.commune_code.is_none() && f.qpv == QpvFilter::Any && f.age_band.is_none();
@@ -272,22 +285,7 @@ async fn search_by_name(
     limit: i64,
     offset: i64,
 ) -> DbResult<PersonPage> {
-    let mut where_sql = Sql::default();
-    for (i, (_, word, fuzzy)) in matched.iter().enumerate() {
-        if i == 0 {
-            where_sql = sql![
-                "t.structure_id = ",
-                bind(structure_id),
-                " AND ",
-                token_condition("t", word, fuzzy)
-            ];
-        } else {
-            where_sql.push(sql![
-                " AND EXISTS (SELECT 1 FROM person_name_tokens t2 WHERE t2.person_id = t.person_id AND ",
-                token_condition("t2", word, fuzzy), ")"
-            ]);
-        }
-    }
+    let where_sql = name_conditions(structure_id, matched);
     let list = Sql::list(words.iter().map(String::as_str));
     let sql = sql![
         "SELECT m.person_id, COUNT(*) OVER () AS total FROM (
@@ -333,6 +331,41 @@ async fn search_by_name(
             total,
         });
     }
+    Ok(PersonPage {
+        persons: persons_in_order(db, structure_id, &page).await?,
+        total,
+    })
+}
+
+/// The conditions of a name search on `person_name_tokens t`: the rarest word through the
+/// index, each other word checked person by person.
+fn name_conditions(structure_id: Uuid, matched: &[(i64, String, Vec<String>)]) -> Sql {
+    let mut where_sql = Sql::default();
+    for (i, (_, word, fuzzy)) in matched.iter().enumerate() {
+        if i == 0 {
+            where_sql = sql![
+                "t.structure_id = ",
+                bind(structure_id),
+                " AND ",
+                token_condition("t", word, fuzzy)
+            ];
+        } else {
+            where_sql.push(sql![
+                " AND EXISTS (SELECT 1 FROM person_name_tokens t2 WHERE t2.person_id = t.person_id AND ",
+                token_condition("t2", word, fuzzy),
+                ")"
+            ]);
+        }
+    }
+    where_sql
+}
+
+/// The persons of a page, in the page's order.
+async fn persons_in_order(
+    db: &Db,
+    structure_id: Uuid,
+    page: &[(Uuid, i64)],
+) -> DbResult<Vec<Person>> {
     let sql = sql![
         "SELECT ",
         COLUMNS,
@@ -352,8 +385,5 @@ async fn search_by_name(
         .map(Person::try_from)
         .collect::<DbResult<_>>()?;
     found.sort_by_key(|p| page.iter().position(|(id, _)| *id == p.id));
-    Ok(PersonPage {
-        persons: found,
-        total,
-    })
+    Ok(found)
 }

@@ -188,17 +188,7 @@ pub fn breakdowns_sql(
     to: Date,
 ) -> DbResult<Sql> {
     check_allowed(def, breakdowns)?;
-    let counted = match (def.measure, def.population) {
-        (_, Population::Committees) => {
-            return Err(DbError::Refused(format!("{} ne se décompose pas", def.id)));
-        }
-        (Measure::Count, _) => from_clause(def.population).1,
-        (Measure::DistinctPersons, _) => "e.person_id",
-        _ => return Err(DbError::Refused(format!("{} ne se décompose pas", def.id))),
-    };
-    // Each row of the population is its own key, unless a person or a contract may come with
-    // several pathways.
-    let unique = def.measure == Measure::Count && def.population != Population::Contracts;
+    let rank = rank_expr(def)?;
     let (from_sql, pathway) = match value_from(def) {
         ("steps s", _) => ("steps s", "s.enrolment_id"),
         (from_sql, _) => (from_sql, "e.id"),
@@ -215,15 +205,6 @@ pub fn breakdowns_sql(
         "c.kind"
     } else {
         "CAST(NULL AS TEXT)"
-    };
-    let rank = if unique {
-        sql!["1"]
-    } else {
-        sql![
-            "ROW_NUMBER() OVER (PARTITION BY ",
-            counted,
-            " ORDER BY e.entered_on, e.id)"
-        ]
     };
     let referent = if by_referent {
         "(SELECT r.user_id FROM enrolment_referents r WHERE r.enrolment_id = k.eid AND r.from_date <= k.on_date
@@ -266,6 +247,31 @@ pub fn breakdowns_sql(
          ",
         groupings(breakdowns.len())
     ])
+}
+
+/// Numbers the rows of each counted key (1 for the one attributed, on the first pathway
+/// entered), or refuses a figure that does not break down.
+fn rank_expr(def: &IndicatorDef) -> DbResult<Sql> {
+    let counted = match (def.measure, def.population) {
+        (_, Population::Committees) => {
+            return Err(DbError::Refused(format!("{} ne se décompose pas", def.id)));
+        }
+        (Measure::Count, _) => from_clause(def.population).1,
+        (Measure::DistinctPersons, _) => "e.person_id",
+        _ => return Err(DbError::Refused(format!("{} ne se décompose pas", def.id))),
+    };
+    // Each row of the population is its own key, unless a person or a contract may come with
+    // several pathways.
+    let unique = def.measure == Measure::Count && def.population != Population::Contracts;
+    Ok(if unique {
+        sql!["1"]
+    } else {
+        sql![
+            "ROW_NUMBER() OVER (PARTITION BY ",
+            counted,
+            " ORDER BY e.entered_on, e.id)"
+        ]
+    })
 }
 
 /// The columns `d{i}` (group) and `l{i}` (label) of each breakdown.
