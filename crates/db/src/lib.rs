@@ -15,15 +15,19 @@ use sqlx::{PgPool, SqlitePool};
 pub mod access;
 pub mod audit;
 mod conn;
+pub mod dialect;
 pub mod modules;
 pub mod params;
 pub mod pathways;
 pub mod persons;
 pub mod reports;
+pub mod sql;
 pub mod territory;
 mod tx;
 
 pub use conn::Conn;
+pub use dialect::Dialect;
+pub use sql::Sql;
 pub use tx::Tx;
 
 /// A connection pool on one of the two supported engines.

@@ -5,7 +5,8 @@
 
 use uuid::Uuid;
 
-use crate::{Db, DbResult, with_pool};
+use crate::sql::{Sql, bind};
+use crate::{Db, DbResult, sql, sql_query, with_pool};
 
 /// Records of one table that refer to a person (`person_id`) and keep their record: they
 /// count in the activity reports.
@@ -42,18 +43,22 @@ pub async fn references_to_person(db: &Db, person_id: Uuid) -> DbResult<Vec<&'st
     if refs.is_empty() {
         return Ok(Vec::new());
     }
-    let sql = refs
-        .iter()
-        .map(|r| format!("(SELECT COUNT(*) FROM {} WHERE person_id = $1)", r.table))
-        .collect::<Vec<_>>()
-        .join(", ");
-    let sql = format!("SELECT {sql}");
+    let counts = Sql::join(
+        refs.iter().map(|r| {
+            sql![
+                "(SELECT COUNT(*) FROM ",
+                r.table,
+                " WHERE person_id = ",
+                bind(person_id),
+                ")"
+            ]
+        }),
+        ", ",
+    );
+    let sql = sql!["SELECT ", counts];
     let counts: Vec<i64> = with_pool!(db, |p| {
         use sqlx::Row;
-        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(person_id)
-            .fetch_one(p)
-            .await?;
+        let row = sql_query!(sqlx::query, sql).fetch_one(p).await?;
         (0..refs.len())
             .map(|i| row.try_get::<i64, _>(i))
             .collect::<Result<_, _>>()?

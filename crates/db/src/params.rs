@@ -1,10 +1,10 @@
-//! Positional parameters for SQL assembled at run time (search filters), bound the same way on
-//! both engines.
+//! Values bound to SQL assembled at run time ([`crate::sql::Sql`]), bound the same way on both
+//! engines.
 
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Param {
     Text(String),
     Date(Date),
@@ -18,39 +18,62 @@ pub enum Param {
     OptInt(Option<i64>),
 }
 
-/// Collects parameters and hands out their `$n` placeholders in order.
-#[derive(Debug, Default)]
-pub struct Params(pub Vec<Param>);
-
-impl Params {
-    pub fn push(&mut self, p: Param) -> String {
-        self.0.push(p);
-        format!("${}", self.0.len())
-    }
-
-    pub fn push_time(&mut self, t: OffsetDateTime) -> String {
-        self.push(Param::Time(t))
+impl From<String> for Param {
+    fn from(v: String) -> Param {
+        Param::Text(v)
     }
 }
 
-/// Binds every parameter of a [`Params`] to a query, whatever the engine.
+impl From<&str> for Param {
+    fn from(v: &str) -> Param {
+        Param::Text(v.to_owned())
+    }
+}
+
+impl From<Date> for Param {
+    fn from(v: Date) -> Param {
+        Param::Date(v)
+    }
+}
+
+impl From<Uuid> for Param {
+    fn from(v: Uuid) -> Param {
+        Param::Uuid(v)
+    }
+}
+
+impl From<i64> for Param {
+    fn from(v: i64) -> Param {
+        Param::Int(v)
+    }
+}
+
+impl From<OffsetDateTime> for Param {
+    fn from(v: OffsetDateTime) -> Param {
+        Param::Time(v)
+    }
+}
+
+impl From<bool> for Param {
+    fn from(v: bool) -> Param {
+        Param::Bool(v)
+    }
+}
+
+/// Binds one [`Param`] (taken by value) to a query, whatever the engine.
 #[macro_export]
-macro_rules! bind_params {
-    ($query:expr, $params:expr) => {{
-        let mut q = $query;
-        for p in &$params.0 {
-            q = match p {
-                $crate::params::Param::Text(s) => q.bind(s.clone()),
-                $crate::params::Param::Date(d) => q.bind(*d),
-                $crate::params::Param::Uuid(u) => q.bind(*u),
-                $crate::params::Param::Int(i) => q.bind(*i),
-                $crate::params::Param::Time(t) => q.bind(*t),
-                $crate::params::Param::Bool(b) => q.bind(*b),
-                $crate::params::Param::OptText(s) => q.bind(s.clone()),
-                $crate::params::Param::OptDate(d) => q.bind(*d),
-                $crate::params::Param::OptInt(i) => q.bind(*i),
-            };
+macro_rules! bind_param {
+    ($query:expr, $param:expr) => {
+        match $param {
+            $crate::params::Param::Text(s) => $query.bind(s),
+            $crate::params::Param::Date(d) => $query.bind(d),
+            $crate::params::Param::Uuid(u) => $query.bind(u),
+            $crate::params::Param::Int(i) => $query.bind(i),
+            $crate::params::Param::Time(t) => $query.bind(t),
+            $crate::params::Param::Bool(b) => $query.bind(b),
+            $crate::params::Param::OptText(s) => $query.bind(s),
+            $crate::params::Param::OptDate(d) => $query.bind(d),
+            $crate::params::Param::OptInt(i) => $query.bind(i),
         }
-        q
-    }};
+    };
 }

@@ -316,3 +316,38 @@ async fn a_situation_with_bad_dates_is_refused_in_french() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn records_of_another_structure_are_invisible() {
+    on_each_backend(|app: TestApp| async move {
+        let other = passerelle_db::access::structures::create(&app.db, "Autre MiE")
+            .await
+            .unwrap();
+        let actor = passerelle_domain::audit::Actor {
+            structure_id: other.id,
+            user_id: uuid::Uuid::now_v7(),
+        };
+        let input = crate::support::person_form("Voisin", "Victor", "1980-01-01");
+        let fields = input
+            .validate(
+                &*app.state.territory().await,
+                time::macros::date!(2026 - 01 - 01),
+            )
+            .unwrap();
+        let p = passerelle_db::persons::create(&app.db, &actor, &fields)
+            .await
+            .unwrap();
+        assert!(
+            passerelle_db::persons::get(&app.db, app.structure_id, p.id)
+                .await
+                .is_err()
+        );
+        let mut b = app.signed_in(Role::Director).await;
+        assert_eq!(
+            b.get(&format!("/personnes/{}", p.id)).await.status,
+            axum::http::StatusCode::NOT_FOUND
+        );
+        assert!(!b.get("/personnes?q=voisin").await.body.contains("Voisin"));
+    })
+    .await;
+}

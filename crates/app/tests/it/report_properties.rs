@@ -4,8 +4,8 @@
 //! are exactly those counted; what a filter leaves out plus what it keeps is the whole
 //! population of the period.
 
-use passerelle_db::params::{Param, Params};
-use passerelle_db::{Db, bind_params, with_pool};
+use passerelle_db::params::Param;
+use passerelle_db::{Db, bind_param, with_pool};
 use passerelle_domain::pathways::exit::ExitCategory;
 use passerelle_domain::pathways::step::StepFamily;
 use passerelle_domain::reports::indicator::{Breakdown, Filters, IndicatorDef, Measure, Quantity};
@@ -99,13 +99,13 @@ fn person() -> impl Strategy<Value = Person> {
         )
 }
 
-async fn exec(db: &Db, sql: &str, values: Vec<Param>) {
-    let params = Params(values);
+async fn exec(db: &Db, sql: &'static str, values: Vec<Param>) {
     with_pool!(db, |p| {
-        bind_params!(sqlx::query(sqlx::AssertSqlSafe(sql.to_owned())), params)
-            .execute(p)
-            .await
-            .unwrap();
+        let mut q = sqlx::query(sql);
+        for v in values {
+            q = bind_param!(q, v);
+        }
+        q.execute(p).await.unwrap();
     });
 }
 

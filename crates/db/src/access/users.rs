@@ -7,6 +7,7 @@ use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
 
 use crate::{Db, DbError, DbResult, insert_audit, parse_code, with_pool};
+use crate::{sql, sql::bind, sql_query};
 
 fn access_values(role: Role, teams: &[Team], active: bool) -> Vec<(&'static str, String)> {
     let mut t: Vec<&str> = teams.iter().map(|t| t.code()).collect();
@@ -132,10 +133,10 @@ pub async fn create(db: &Db, u: NewUser<'_>, by: Option<Uuid>) -> DbResult<User>
 
 pub async fn get(db: &Db, id: Uuid) -> DbResult<User> {
     let row: Option<Row> = with_pool!(db, |p| {
-        sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT {COLUMNS} FROM users WHERE id = $1"
-        )))
-        .bind(id)
+        sql_query!(
+            sqlx::query_as,
+            sql!["SELECT ", COLUMNS, " FROM users WHERE id = ", bind(id)]
+        )
         .fetch_optional(p)
         .await?
     });
@@ -146,10 +147,15 @@ pub async fn get(db: &Db, id: Uuid) -> DbResult<User> {
 /// The account and its password hash, for sign-in.
 pub async fn by_email(db: &Db, email: &str) -> DbResult<Option<(User, String)>> {
     let row: Option<Row> = with_pool!(db, |p| {
-        sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT {COLUMNS} FROM users WHERE email = $1"
-        )))
-        .bind(email.trim().to_lowercase())
+        sql_query!(
+            sqlx::query_as,
+            sql![
+                "SELECT ",
+                COLUMNS,
+                " FROM users WHERE email = ",
+                bind(email.trim().to_lowercase())
+            ]
+        )
         .fetch_optional(p)
         .await?
     });
@@ -171,10 +177,16 @@ pub async fn password_hash(db: &Db, id: Uuid) -> DbResult<String> {
 
 pub async fn list(db: &Db, structure_id: Uuid) -> DbResult<Vec<User>> {
     let rows: Vec<Row> = with_pool!(db, |p| {
-        sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT {COLUMNS} FROM users WHERE structure_id = $1 ORDER BY display_name, email"
-        )))
-        .bind(structure_id)
+        sql_query!(
+            sqlx::query_as,
+            sql![
+                "SELECT ",
+                COLUMNS,
+                " FROM users WHERE structure_id = ",
+                bind(structure_id),
+                " ORDER BY display_name, email"
+            ]
+        )
         .fetch_all(p)
         .await?
     });

@@ -7,8 +7,8 @@ use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
 use crate::modules::StorageModule;
-use crate::params::{Param, Params};
-use crate::{Db, DbResult, bind_params, parse_code, with_pool};
+use crate::sql::{Sql, bind};
+use crate::{Db, DbResult, parse_code, sql, sql_query, with_pool};
 
 pub const MODULE: StorageModule = StorageModule {
     name: "audit",
@@ -123,66 +123,53 @@ struct Row {
 
 /// Audit rows of a structure matching the filter, newest first.
 pub async fn list(db: &Db, structure_id: Uuid, f: &AuditFilter) -> DbResult<Vec<AuditEntry>> {
-    let mut params = Params::default();
     let mut sql = match f.detail {
-        AuditDetail::Full => "SELECT a.id, a.at, a.user_id, u.email AS user_email, a.action, a.entity, a.entity_id,
+        AuditDetail::Full => sql!["SELECT a.id, a.at, a.user_id, u.email AS user_email, a.action, a.entity, a.entity_id,
                 CASE WHEN p.id IS NOT NULL THEN p.last_name || ' ' || p.first_names ELSE eu.email END AS entity_label,
                 a.changes
          FROM audit_log a
          LEFT JOIN users u ON u.id = a.user_id
          LEFT JOIN persons p ON p.id = a.entity_id
-         LEFT JOIN users eu ON eu.id = a.entity_id"
-            .to_owned(),
+         LEFT JOIN users eu ON eu.id = a.entity_id"],
         AuditDetail::AccessOnly => {
-            let access = access_kinds()
-                .map(|k| params.push(Param::Text(k.code.to_owned())))
-                .collect::<Vec<_>>()
-                .join(", ");
-            format!(
+            let access = Sql::list(access_kinds().map(|k| k.code));
+            sql![
                 "SELECT a.id, a.at, a.user_id, u.email AS user_email, a.action, a.entity, a.entity_id,
-                        CASE WHEN a.entity IN ({access}) THEN eu.email END AS entity_label,
-                        CASE WHEN a.entity IN ({access}) THEN a.changes ELSE '[]' END AS changes
+                        CASE WHEN a.entity IN (", access.clone(), ") THEN eu.email END AS entity_label,
+                        CASE WHEN a.entity IN (", access, ") THEN a.changes ELSE '[]' END AS changes
                  FROM audit_log a
                  LEFT JOIN users u ON u.id = a.user_id
                  LEFT JOIN users eu ON eu.id = a.entity_id"
-            )
+            ]
         }
     };
-    sql += &format!(
-        " WHERE a.structure_id = {}",
-        params.push(Param::Uuid(structure_id))
-    );
+    sql.push(" WHERE a.structure_id = ")
+        .push(bind(structure_id));
     if let Some(u) = f.user_id {
-        sql += &format!(" AND a.user_id = {}", params.push(Param::Uuid(u)));
+        sql.push(" AND a.user_id = ").push(bind(u));
     }
     if let Some(e) = f.entity_id {
-        sql += &format!(" AND a.entity_id = {}", params.push(Param::Uuid(e)));
+        sql.push(" AND a.entity_id = ").push(bind(e));
     }
     if let Some(a) = f.action {
-        sql += &format!(
-            " AND a.action = {}",
-            params.push(Param::Text(a.code().to_owned()))
-        );
+        sql.push(" AND a.action = ").push(bind(a.code()));
     }
     if let Some(d) = f.from {
-        let start = d.midnight().assume_utc();
-        sql += &format!(" AND a.at >= {}", params.push_time(start));
+        sql.push(" AND a.at >= ")
+            .push(bind(d.midnight().assume_utc()));
     }
     if let Some(d) = f.to
         && let Some(next) = d.next_day()
     {
-        sql += &format!(
-            " AND a.at < {}",
-            params.push_time(next.midnight().assume_utc())
-        );
+        sql.push(" AND a.at < ")
+            .push(bind(next.midnight().assume_utc()));
     }
-    sql += &format!(
-        " ORDER BY a.at DESC, a.id DESC LIMIT {} OFFSET {}",
-        params.push(Param::Int(f.limit.clamp(1, 1000))),
-        params.push(Param::Int(f.offset.max(0)))
-    );
+    sql.push(" ORDER BY a.at DESC, a.id DESC LIMIT ")
+        .push(bind(f.limit.clamp(1, 1000)))
+        .push(" OFFSET ")
+        .push(bind(f.offset.max(0)));
     let rows: Vec<Row> = with_pool!(db, |p| {
-        bind_params!(sqlx::query_as::<_, Row>(sqlx::AssertSqlSafe(sql)), params)
+        sql_query!(sqlx::query_as::<_, Row>, sql)
             .fetch_all(p)
             .await?
     });

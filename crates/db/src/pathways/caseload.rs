@@ -4,9 +4,9 @@ use passerelle_domain::pathways::workflow::PathwayState;
 use time::Date;
 use uuid::Uuid;
 
-use crate::params::{Param, Params};
 use crate::pathways::scope::{Scope, pathway_condition};
-use crate::{Db, DbResult, bind_params, parse_code, with_pool};
+use crate::sql::bind;
+use crate::{Db, DbResult, parse_code, sql, sql_query, with_pool};
 
 /// An open pathway as the caseload shows it, with what its alerts are computed from.
 #[derive(Debug, Clone)]
@@ -54,19 +54,15 @@ struct CaseloadSqlRow {
 /// Every pathway in the reader's scope that is not over (over: refused, or followed up after
 /// exit), for the caseloads.
 pub async fn open_pathways(db: &Db, scope: &Scope, on: Date) -> DbResult<Vec<CaseloadRow>> {
-    let mut params = Params::default();
-    let in_scope = pathway_condition(scope, "e", &mut params);
-    let on = params.push(Param::Date(on));
-    let attended = params.push(Param::Bool(true));
-    let sql = format!(
+    let sql = sql![
         "SELECT e.id AS enrolment_id, e.person_id, p.last_name || ' ' || p.first_names AS person_name,
             g.name AS programme_name, g.team AS programme_team, g.max_duration_months, g.alert_months,
-            {state} AS state,
+            ", crate::pathways::enrolments::state_of_e!(), " AS state,
             e.referred_on, e.entered_on, r.user_id AS referent_id, u.display_name AS referent_name,
             (SELECT MIN(f.due_on) FROM follow_ups f WHERE f.enrolment_id = e.id AND f.done_on IS NULL) AS follow_up_due,
-            (SELECT MIN(s.end_on) FROM steps s WHERE s.enrolment_id = e.id AND s.end_on >= {on}) AS next_step_end,
-            (SELECT MIN(c.end_on) FROM employment_contracts c WHERE c.person_id = e.person_id AND c.end_on >= {on}) AS next_contract_end,
-            (SELECT MAX(a.held_on) FROM appointments a WHERE a.enrolment_id = e.id AND a.attended = {attended}) AS last_contact
+            (SELECT MIN(s.end_on) FROM steps s WHERE s.enrolment_id = e.id AND s.end_on >= ", bind(on), ") AS next_step_end,
+            (SELECT MIN(c.end_on) FROM employment_contracts c WHERE c.person_id = e.person_id AND c.end_on >= ", bind(on), ") AS next_contract_end,
+            (SELECT MAX(a.held_on) FROM appointments a WHERE a.enrolment_id = e.id AND a.attended = ", bind(true), ") AS last_contact
          FROM enrolments e
          JOIN persons p ON p.id = e.person_id
          JOIN programmes g ON g.id = e.programme_id
@@ -74,17 +70,13 @@ pub async fn open_pathways(db: &Db, scope: &Scope, on: Date) -> DbResult<Vec<Cas
              SELECT r2.id FROM enrolment_referents r2 WHERE r2.enrolment_id = e.id
              ORDER BY CASE WHEN r2.until_date IS NULL THEN 0 ELSE 1 END, r2.from_date DESC LIMIT 1)
          LEFT JOIN users u ON u.id = r.user_id
-         WHERE {in_scope}
-         ORDER BY p.last_name, p.first_names",
-        state = crate::pathways::enrolments::state_of_e!(),
-    );
+         WHERE ", pathway_condition(scope, "e"), "
+         ORDER BY p.last_name, p.first_names"
+    ];
     let rows: Vec<CaseloadSqlRow> = with_pool!(db, |p| {
-        bind_params!(
-            sqlx::query_as::<_, CaseloadSqlRow>(sqlx::AssertSqlSafe(sql)),
-            params
-        )
-        .fetch_all(p)
-        .await?
+        sql_query!(sqlx::query_as::<_, CaseloadSqlRow>, sql)
+            .fetch_all(p)
+            .await?
     });
     let mut out = Vec::new();
     for r in rows {

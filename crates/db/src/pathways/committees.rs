@@ -7,10 +7,10 @@ use passerelle_domain::pathways::workflow::PathwayState;
 use time::Date;
 use uuid::Uuid;
 
-use crate::params::{Param, Params};
 use crate::pathways::enrolments::{self, Enrolment};
 use crate::pathways::scope::{Scope, committee_condition, pathway_condition};
-use crate::{Conn, Db, DbError, DbResult, Tx, bind_params, with_conn, with_pool, with_tx};
+use crate::sql::{Sql, bind};
+use crate::{Conn, Db, DbError, DbResult, Tx, sql, sql_query, with_conn, with_pool, with_tx};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Meeting {
@@ -73,42 +73,38 @@ pub async fn get_in_structure(
 }
 
 /// Meetings in the reader's scope selected by a condition on `m` (and an ORDER BY).
-async fn select_where(db: &Db, tail: &str, params: Params) -> DbResult<Vec<Meeting>> {
-    let sql =
-        format!("SELECT m.id, m.programme_id, m.held_on, m.notes FROM committee_meetings m {tail}");
+async fn select_where(db: &Db, tail: Sql) -> DbResult<Vec<Meeting>> {
+    let sql = sql![
+        "SELECT m.id, m.programme_id, m.held_on, m.notes FROM committee_meetings m ",
+        tail
+    ];
     Ok(with_pool!(db, |p| {
-        bind_params!(
-            sqlx::query_as::<_, Meeting>(sqlx::AssertSqlSafe(sql)),
-            params
-        )
-        .fetch_all(p)
-        .await?
+        sql_query!(sqlx::query_as::<_, Meeting>, sql)
+            .fetch_all(p)
+            .await?
     }))
 }
 
 /// The meeting `id` if it belongs to a programme of the reader's scope; otherwise
 /// [`DbError::NotFound`], as if it did not exist.
 pub async fn get(db: &Db, scope: &Scope, id: Uuid) -> DbResult<Meeting> {
-    let mut params = Params::default();
-    let tail = format!(
-        "WHERE {} AND m.id = {}",
-        committee_condition(scope, "m", &mut params),
-        params.push(Param::Uuid(id))
-    );
-    select_where(db, &tail, params)
-        .await?
-        .pop()
-        .ok_or(DbError::NotFound)
+    let tail = sql![
+        "WHERE ",
+        committee_condition(scope, "m"),
+        " AND m.id = ",
+        bind(id)
+    ];
+    select_where(db, tail).await?.pop().ok_or(DbError::NotFound)
 }
 
 /// The meetings of the programmes in the reader's scope, the latest first.
 pub async fn list(db: &Db, scope: &Scope) -> DbResult<Vec<Meeting>> {
-    let mut params = Params::default();
-    let tail = format!(
-        "WHERE {} ORDER BY m.held_on DESC",
-        committee_condition(scope, "m", &mut params)
-    );
-    select_where(db, &tail, params).await
+    let tail = sql![
+        "WHERE ",
+        committee_condition(scope, "m"),
+        " ORDER BY m.held_on DESC"
+    ];
+    select_where(db, tail).await
 }
 
 /// Enrolments of the meeting's programme waiting for a committee decision, within the
@@ -144,17 +140,14 @@ pub async fn exits_to_review(
     let since = previous
         .unwrap_or(meeting.held_on - time::Duration::days(90))
         .max(meeting.held_on - time::Duration::days(90));
-    let mut params = Params::default();
-    let tail = format!(
-        "WHERE {} AND e.programme_id = {} AND e.exited_on > {} AND e.exited_on <= {}
+    let tail = sql![
+        "WHERE ", pathway_condition(scope, "e"), " AND e.programme_id = ", bind(meeting.programme_id),
+        " AND e.exited_on > ", bind(since), " AND e.exited_on <= ", bind(meeting.held_on),
+        "
            AND NOT EXISTS (SELECT 1 FROM committee_decisions d WHERE d.enrolment_id = e.id AND d.kind = 'exit')
-         ORDER BY e.exited_on, e.id",
-        pathway_condition(scope, "e", &mut params),
-        params.push(Param::Uuid(meeting.programme_id)),
-        params.push(Param::Date(since)),
-        params.push(Param::Date(meeting.held_on)),
-    );
-    enrolments::select_where(db, &tail, params).await
+         ORDER BY e.exited_on, e.id"
+    ];
+    enrolments::select_where(db, tail).await
 }
 
 /// Records the committee's review of an exit, with its (trimmed) reason.

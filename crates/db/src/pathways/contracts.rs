@@ -5,6 +5,7 @@ use time::Date;
 use uuid::Uuid;
 
 use crate::{Conn, DbError, DbResult, Tx, parse_code, with_conn, with_tx};
+use crate::{sql, sql::bind, sql_query};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct StoredContract {
@@ -86,11 +87,18 @@ pub async fn of_person(
     person_id: Uuid,
 ) -> DbResult<Vec<StoredContract>> {
     let rows: Vec<ContractRow> = with_conn!(c.into(), |p| {
-        sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT {COLUMNS} FROM employment_contracts WHERE structure_id = $1 AND person_id = $2 ORDER BY start_on, id"
-        )))
-        .bind(structure_id)
-        .bind(person_id)
+        sql_query!(
+            sqlx::query_as,
+            sql![
+                "SELECT ",
+                COLUMNS,
+                " FROM employment_contracts WHERE structure_id = ",
+                bind(structure_id),
+                " AND person_id = ",
+                bind(person_id),
+                " ORDER BY start_on, id"
+            ]
+        )
         .fetch_all(p)
         .await?
     });
@@ -99,11 +107,17 @@ pub async fn of_person(
 
 pub async fn get(c: impl Into<Conn<'_>>, structure_id: Uuid, id: Uuid) -> DbResult<StoredContract> {
     let row: Option<ContractRow> = with_conn!(c.into(), |p| {
-        sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT {COLUMNS} FROM employment_contracts WHERE structure_id = $1 AND id = $2"
-        )))
-        .bind(structure_id)
-        .bind(id)
+        sql_query!(
+            sqlx::query_as,
+            sql![
+                "SELECT ",
+                COLUMNS,
+                " FROM employment_contracts WHERE structure_id = ",
+                bind(structure_id),
+                " AND id = ",
+                bind(id)
+            ]
+        )
         .fetch_optional(p)
         .await?
     });

@@ -16,7 +16,6 @@ use passerelle_domain::{Role, Team};
 use time::Date;
 use uuid::Uuid;
 
-use crate::params::{Param, Params};
 use crate::pathways::contracts::StoredContract;
 use crate::pathways::enrolments::{Enrolment, LoggedTransition, ReferentPeriod, state_of_e};
 use crate::pathways::scope::{Scope, pathway_condition};
@@ -143,28 +142,28 @@ async fn head(
     scope: &Scope,
     id: Uuid,
 ) -> DbResult<(Enrolment, String, ProgrammeFacts)> {
-    let mut params = Params::default();
-    let sql = format!(
-        "SELECT e.id, e.person_id, e.programme_id, e.prescriber_organisation, e.prescriber_name,
+    let sql = crate::sql![
+        concat!(
+            "SELECT e.id, e.person_id, e.programme_id, e.prescriber_organisation, e.prescriber_name,
             e.referred_on, e.referral_reason, e.entered_on, e.exited_on, e.exit_reason, e.exit_proof,
-            e.exit_explanation, e.version, {} AS state,
+            e.exit_explanation, e.version, ",
+            state_of_e!(),
+            " AS state,
             p.last_name, p.first_names, g.name AS programme_name, g.team, g.exit_reasons,
             g.max_duration_months, g.alert_months, g.transition_window_months
          FROM enrolments e
          JOIN persons p ON p.id = e.person_id AND p.structure_id = e.structure_id
          JOIN programmes g ON g.id = e.programme_id AND g.structure_id = e.structure_id
-         WHERE {} AND e.id = {}",
-        state_of_e!(),
-        pathway_condition(scope, "e", &mut params),
-        params.push(Param::Uuid(id))
-    );
+         WHERE "
+        ),
+        pathway_condition(scope, "e"),
+        " AND e.id = ",
+        crate::sql::bind(id)
+    ];
     let row: Option<HeadRow> = with_tx!(tx, |c| {
-        crate::bind_params!(
-            sqlx::query_as::<_, HeadRow>(sqlx::AssertSqlSafe(sql)),
-            params
-        )
-        .fetch_optional(&mut *c)
-        .await?
+        crate::sql_query!(sqlx::query_as::<_, HeadRow>, sql)
+            .fetch_optional(&mut *c)
+            .await?
     });
     let r = row.ok_or(DbError::NotFound)?;
     let programme = ProgrammeFacts {

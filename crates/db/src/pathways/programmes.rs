@@ -5,7 +5,10 @@ use passerelle_domain::pathways::eligibility::Eligibility;
 use passerelle_domain::pathways::programme::{ProgrammeDef, default_programmes};
 use uuid::Uuid;
 
-use crate::{Conn, Db, DbError, DbResult, Tx, parse_code, with_conn, with_pool, with_tx};
+use crate::sql::bind;
+use crate::{
+    Conn, Db, DbError, DbResult, Tx, parse_code, sql, sql_query, with_conn, with_pool, with_tx,
+};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Programme {
@@ -97,39 +100,45 @@ pub async fn ensure_defaults(tx: &mut Tx, structure_id: Uuid) -> DbResult<()> {
 }
 
 pub async fn list(db: &Db, structure_id: Uuid) -> DbResult<Vec<Programme>> {
+    let sql = sql![
+        "SELECT ",
+        COLUMNS,
+        " FROM programmes WHERE structure_id = ",
+        bind(structure_id),
+        " ORDER BY CASE WHEN code = 'plie' THEN 0 ELSE 1 END, name"
+    ];
     let rows: Vec<Row> = with_pool!(db, |p| {
-        sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT {COLUMNS} FROM programmes WHERE structure_id = $1 ORDER BY CASE WHEN code = 'plie' THEN 0 ELSE 1 END, name"
-        )))
-        .bind(structure_id)
-        .fetch_all(p)
-        .await?
+        sql_query!(sqlx::query_as, sql).fetch_all(p).await?
     });
     rows.into_iter().map(Programme::try_from).collect()
 }
 
 pub async fn get(c: impl Into<Conn<'_>>, structure_id: Uuid, id: Uuid) -> DbResult<Programme> {
+    let sql = sql![
+        "SELECT ",
+        COLUMNS,
+        " FROM programmes WHERE structure_id = ",
+        bind(structure_id),
+        " AND id = ",
+        bind(id)
+    ];
     let row: Option<Row> = with_conn!(c.into(), |p| {
-        sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT {COLUMNS} FROM programmes WHERE structure_id = $1 AND id = $2"
-        )))
-        .bind(structure_id)
-        .bind(id)
-        .fetch_optional(p)
-        .await?
+        sql_query!(sqlx::query_as, sql).fetch_optional(p).await?
     });
     row.ok_or(DbError::NotFound)?.try_into()
 }
 
 pub async fn by_code(db: &Db, structure_id: Uuid, code: &str) -> DbResult<Programme> {
+    let sql = sql![
+        "SELECT ",
+        COLUMNS,
+        " FROM programmes WHERE structure_id = ",
+        bind(structure_id),
+        " AND code = ",
+        bind(code)
+    ];
     let row: Option<Row> = with_pool!(db, |p| {
-        sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT {COLUMNS} FROM programmes WHERE structure_id = $1 AND code = $2"
-        )))
-        .bind(structure_id)
-        .bind(code)
-        .fetch_optional(p)
-        .await?
+        sql_query!(sqlx::query_as, sql).fetch_optional(p).await?
     });
     row.ok_or(DbError::NotFound)?.try_into()
 }

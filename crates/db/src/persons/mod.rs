@@ -12,8 +12,8 @@ use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
 use crate::modules::StorageModule;
-use crate::params::{Param, Params};
-use crate::{Db, DbError, DbResult, bind_params, insert_audit, parse_code, with_pool};
+use crate::sql::{Sql, bind};
+use crate::{Db, DbError, DbResult, insert_audit, parse_code, sql, sql_query, with_pool};
 
 pub const MODULE: StorageModule = StorageModule {
     name: "persons",
@@ -159,14 +159,16 @@ pub async fn create(db: &Db, actor: &Actor, f: &PersonFields) -> DbResult<Person
 /// A person of the structure. Does not audit the view: the caller records it when it shows the
 /// record to someone (see [`crate::audit::record_view`]).
 pub async fn get(db: &Db, structure_id: Uuid, id: Uuid) -> DbResult<Person> {
+    let sql = sql![
+        "SELECT ",
+        COLUMNS,
+        " FROM persons p WHERE p.id = ",
+        bind(id),
+        " AND p.structure_id = ",
+        bind(structure_id)
+    ];
     let row: Option<Row> = with_pool!(db, |p| {
-        sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT {COLUMNS} FROM persons p WHERE p.id = $1 AND p.structure_id = $2"
-        )))
-        .bind(id)
-        .bind(structure_id)
-        .fetch_optional(p)
-        .await?
+        sql_query!(sqlx::query_as, sql).fetch_optional(p).await?
     });
     row.ok_or(DbError::NotFound)?.try_into()
 }
@@ -273,38 +275,43 @@ pub async fn possible_duplicates(
     f: &PersonFields,
     exclude: Option<Uuid>,
 ) -> DbResult<Vec<Person>> {
-    let mut params = Params::default();
-    let s = params.push(Param::Uuid(structure_id));
-    let names: Vec<String> = [Some(f.last_name_norm()), f.birth_name_norm()]
-        .into_iter()
-        .flatten()
-        .map(|n| params.push(Param::Text(n)))
-        .collect();
-    let names = names.join(", ");
-    let first = params.push(Param::Text(f.first_names_norm()));
-    let born = params.push(Param::Date(f.birth_date));
-    let mut alternatives = vec![format!(
-        "((p.last_name_norm IN ({names}) OR p.birth_name_norm IN ({names})) AND p.first_names_norm = {first} AND p.birth_date = {born})"
-    )];
+    let names = Sql::list(
+        [Some(f.last_name_norm()), f.birth_name_norm()]
+            .into_iter()
+            .flatten(),
+    );
+    let mut alternatives = vec![sql![
+        "((p.last_name_norm IN (",
+        names.clone(),
+        ") OR p.birth_name_norm IN (",
+        names,
+        ")) AND p.first_names_norm = ",
+        bind(f.first_names_norm()),
+        " AND p.birth_date = ",
+        bind(f.birth_date),
+        ")"
+    ]];
     if let Some(e) = &f.email {
-        alternatives.push(format!("p.email = {}", params.push(Param::Text(e.clone()))));
+        alternatives.push(sql!["p.email = ", bind(e.as_str())]);
     }
     if let Some(ph) = &f.phone {
-        alternatives.push(format!(
-            "p.phone = {}",
-            params.push(Param::Text(ph.clone()))
-        ));
+        alternatives.push(sql!["p.phone = ", bind(ph.as_str())]);
     }
-    let mut sql = format!(
-        "SELECT {COLUMNS} FROM persons p WHERE p.structure_id = {s} AND ({})",
-        alternatives.join(" OR ")
-    );
+    let mut sql = sql![
+        "SELECT ",
+        COLUMNS,
+        " FROM persons p WHERE p.structure_id = ",
+        bind(structure_id),
+        " AND (",
+        Sql::join(alternatives, " OR "),
+        ")"
+    ];
     if let Some(id) = exclude {
-        sql += &format!(" AND p.id <> {}", params.push(Param::Uuid(id)));
+        sql.push(" AND p.id <> ").push(bind(id));
     }
-    sql += " ORDER BY p.last_name_norm, p.first_names_norm LIMIT 10";
+    sql.push(" ORDER BY p.last_name_norm, p.first_names_norm LIMIT 10");
     let rows: Vec<Row> = with_pool!(db, |p| {
-        bind_params!(sqlx::query_as::<_, Row>(sqlx::AssertSqlSafe(sql)), params)
+        sql_query!(sqlx::query_as::<_, Row>, sql)
             .fetch_all(p)
             .await?
     });

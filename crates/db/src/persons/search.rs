@@ -9,9 +9,9 @@ use passerelle_domain::persons::name_search::{
 use time::Date;
 use uuid::Uuid;
 
-use crate::params::{Param, Params};
 use crate::persons::{COLUMNS, Row};
-use crate::{Db, DbResult, bind_params, with_pool};
+use crate::sql::{Sql, bind};
+use crate::{Db, DbResult, sql, sql_query, with_pool};
 
 /// What the register's list page and the API filter on.
 #[derive(Debug, Clone, Default)]
@@ -49,23 +49,17 @@ async fn fuzzy_tokens(db: &Db, structure_id: Uuid, token: &str) -> DbResult<Vec<
     if vs.len() <= 1 {
         return Ok(Vec::new());
     }
-    let mut params = Params::default();
-    let s = params.push(Param::Uuid(structure_id));
-    let list: Vec<String> = vs
-        .into_iter()
-        .map(|v| params.push(Param::Text(v)))
-        .collect();
-    let sql = format!(
-        "SELECT DISTINCT token FROM name_token_variants WHERE structure_id = {s} AND variant IN ({})",
-        list.join(", ")
-    );
+    let sql = sql![
+        "SELECT DISTINCT token FROM name_token_variants WHERE structure_id = ",
+        bind(structure_id),
+        " AND variant IN (",
+        Sql::list(vs),
+        ")"
+    ];
     let found: Vec<String> = with_pool!(db, |p| {
-        bind_params!(
-            sqlx::query_scalar::<_, String>(sqlx::AssertSqlSafe(sql)),
-            params
-        )
-        .fetch_all(p)
-        .await?
+        sql_query!(sqlx::query_scalar::<_, String>, sql)
+            .fetch_all(p)
+            .await?
     });
     Ok(found
         .into_iter()
@@ -75,22 +69,27 @@ async fn fuzzy_tokens(db: &Db, structure_id: Uuid, token: &str) -> DbResult<Vec<
 
 /// The condition "this token row matches the searched word": by prefix, or one of the
 /// dictionary tokens within one typo of it.
-fn token_condition(params: &mut Params, alias: &str, token: &str, fuzzy: &[String]) -> String {
-    let lo = params.push(Param::Text(token.to_owned()));
-    let hi = params.push(Param::Text(prefix_upper_bound(token)));
-    let range = format!("({alias}.token >= {lo} AND {alias}.token < {hi})");
+fn token_condition(alias: &'static str, token: &str, fuzzy: &[String]) -> Sql {
+    let range = sql![
+        "(",
+        alias,
+        ".token >= ",
+        bind(token),
+        " AND ",
+        alias,
+        ".token < ",
+        bind(prefix_upper_bound(token)),
+        ")"
+    ];
     if fuzzy.is_empty() {
         return range;
     }
-    let list: Vec<String> = fuzzy
-        .iter()
-        .map(|t| params.push(Param::Text(t.clone())))
-        .collect();
-    format!("({range} OR {alias}.token IN ({}))", list.join(", "))
+    let list = Sql::list(fuzzy.iter().map(String::as_str));
+    sql!["(", range, " OR ", alias, ".token IN (", list, "))"]
 }
 
 /// Matches counted to rank the searched words by rarity; counting further would only cost time.
-const RARITY_CAP: i64 = 5000;
+const RARITY_CAP: usize = 5000;
 
 /// Below this many names matching a word as typed, names within one typo are added.
 const FUZZY_BELOW: i64 = 100;
@@ -103,19 +102,19 @@ async fn token_matches(
     token: &str,
     fuzzy: &[String],
 ) -> DbResult<i64> {
-    let mut params = Params::default();
-    let s = params.push(Param::Uuid(structure_id));
-    let cond = token_condition(&mut params, "t", token, fuzzy);
-    let sql = format!(
-        "SELECT COUNT(*) FROM (SELECT 1 FROM person_name_tokens t WHERE t.structure_id = {s} AND {cond} LIMIT {RARITY_CAP}) c"
-    );
+    let sql = sql![
+        "SELECT COUNT(*) FROM (SELECT 1 FROM person_name_tokens t WHERE t.structure_id = ",
+        bind(structure_id),
+        " AND ",
+        token_condition("t", token, fuzzy),
+        " LIMIT ",
+        RARITY_CAP,
+        ") c"
+    ];
     Ok(with_pool!(db, |p| {
-        bind_params!(
-            sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql)),
-            params
-        )
-        .fetch_one(p)
-        .await?
+        sql_query!(sqlx::query_scalar::<_, i64>, sql)
+            .fetch_one(p)
+            .await?
     }))
 }
 
@@ -126,14 +125,15 @@ struct RowWithTotal {
     total: i64,
 }
 
-/// Searches the register of a structure: people whose name is exactly a searched word first,
-/// then the others by name. Each word must match a name (last, birth or first) by prefix or
-/// within one typo. The search starts from the rarest word and checks the others person by
-/// person, so a common first name does not slow down a search on a rare surname.
-pub async fn search(db: &Db, structure_id: Uuid, f: &PersonFilter) -> DbResult<PersonPage> {
-    let words = tokens(&f.query);
+/// Each searched word with how many names it matches and the dictionary words within one
+/// typo of it; `None` when a word matches nothing (nobody can match every word).
+async fn matched_words(
+    db: &Db,
+    structure_id: Uuid,
+    words: &[String],
+) -> DbResult<Option<Vec<(i64, String, Vec<String>)>>> {
     let mut matched = Vec::with_capacity(words.len());
-    for w in &words {
+    for w in words {
         // A typo is looked for only when the word as typed finds few names: "dupond" then also
         // finds Dupont, while a search for Martin is not flooded with Martins and Marins.
         let typed = token_matches(db, structure_id, w, &[]).await?;
@@ -148,13 +148,25 @@ pub async fn search(db: &Db, structure_id: Uuid, f: &PersonFilter) -> DbResult<P
             token_matches(db, structure_id, w, &fuzzy).await?
         };
         if n == 0 {
-            return Ok(PersonPage {
-                persons: Vec::new(),
-                total: 0,
-            });
+            return Ok(None);
         }
         matched.push((n, w.clone(), fuzzy));
     }
+    Ok(Some(matched))
+}
+
+/// Searches the register of a structure: people whose name is exactly a searched word first,
+/// then the others by name. Each word must match a name (last, birth or first) by prefix or
+/// within one typo. The search starts from the rarest word and checks the others person by
+/// person, so a common first name does not slow down a search on a rare surname.
+pub async fn search(db: &Db, structure_id: Uuid, f: &PersonFilter) -> DbResult<PersonPage> {
+    let words = tokens(&f.query);
+    let Some(mut matched) = matched_words(db, structure_id, &words).await? else {
+        return Ok(PersonPage {
+            persons: Vec::new(),
+            total: 0,
+        });
+    };
     // Rarest word first; among words too common to count, the longest.
     matched.sort_by_key(|(n, w, _)| (*n, std::cmp::Reverse(w.chars().count())));
     let name_only = f.commune_code.is_none() && f.qpv == QpvFilter::Any && f.age_band.is_none();
@@ -162,91 +174,47 @@ pub async fn search(db: &Db, structure_id: Uuid, f: &PersonFilter) -> DbResult<P
         return search_by_name(db, structure_id, &words, &matched, f.limit, f.offset).await;
     }
 
-    let mut params = Params::default();
-    let mut clauses = vec![format!(
-        "p.structure_id = {}",
-        params.push(Param::Uuid(structure_id))
-    )];
-    for (i, (_, word, fuzzy)) in matched.iter().enumerate() {
-        let cond = token_condition(&mut params, "t", word, fuzzy);
-        if i == 0 {
-            let s = params.push(Param::Uuid(structure_id));
-            clauses.push(format!(
-                "p.id IN (SELECT t.person_id FROM person_name_tokens t WHERE t.structure_id = {s} AND {cond})"
-            ));
-        } else {
-            clauses.push(format!(
-                "EXISTS (SELECT 1 FROM person_name_tokens t WHERE t.person_id = p.id AND {cond})"
-            ));
-        }
-    }
-    if let Some(c) = &f.commune_code {
-        clauses.push(format!(
-            "p.commune_code = {}",
-            params.push(Param::Text(c.clone()))
-        ));
-    }
-    match &f.qpv {
-        QpvFilter::Any => {}
-        QpvFilter::InAnyQpv => clauses.push("p.qpv_code IS NOT NULL".to_owned()),
-        QpvFilter::NotInQpv => clauses.push("p.qpv_code IS NULL".to_owned()),
-        QpvFilter::Code(c) => clauses.push(format!(
-            "p.qpv_code = {}",
-            params.push(Param::Text(c.clone()))
-        )),
-    }
-    if let (Some(band), Some(on)) = (f.age_band, f.on) {
-        let (earliest, latest) = band.birth_dates(on);
-        if let Some(e) = earliest {
-            clauses.push(format!("p.birth_date >= {}", params.push(Param::Date(e))));
-        }
-        if let Some(l) = latest {
-            clauses.push(format!("p.birth_date <= {}", params.push(Param::Date(l))));
-        }
-    }
-    let where_sql = clauses.join(" AND ");
-    let where_params = params.0.len();
+    let where_sql = filtered_conditions(structure_id, &matched, f);
     let exact_first = if words.is_empty() {
-        String::new()
+        Sql::default()
     } else {
-        let list: Vec<String> = words
-            .iter()
-            .map(|w| params.push(Param::Text(w.clone())))
-            .collect();
-        let list = list.join(", ");
-        format!(
-            "CASE WHEN p.last_name_norm IN ({list}) OR p.birth_name_norm IN ({list}) THEN 0 ELSE 1 END, "
-        )
+        let list = Sql::list(words.iter().map(String::as_str));
+        sql![
+            "CASE WHEN p.last_name_norm IN (",
+            list.clone(),
+            ") OR p.birth_name_norm IN (",
+            list,
+            ") THEN 0 ELSE 1 END, "
+        ]
     };
-    let limit = params.push(Param::Int(f.limit.clamp(1, 500)));
-    let offset = params.push(Param::Int(f.offset.max(0)));
     // One pass gives the page and the total (window count over every match).
-    let sql = format!(
-        "SELECT {COLUMNS}, COUNT(*) OVER () AS total FROM persons p WHERE {where_sql}
-         ORDER BY {exact_first}p.last_name_norm, p.first_names_norm, p.id LIMIT {limit} OFFSET {offset}"
-    );
+    let sql = sql![
+        "SELECT ",
+        COLUMNS,
+        ", COUNT(*) OVER () AS total FROM persons p WHERE ",
+        where_sql.clone(),
+        "
+         ORDER BY ",
+        exact_first,
+        "p.last_name_norm, p.first_names_norm, p.id LIMIT ",
+        bind(f.limit.clamp(1, 500)),
+        " OFFSET ",
+        bind(f.offset.max(0))
+    ];
     let rows: Vec<RowWithTotal> = with_pool!(db, |p| {
-        bind_params!(
-            sqlx::query_as::<_, RowWithTotal>(sqlx::AssertSqlSafe(sql)),
-            params
-        )
-        .fetch_all(p)
-        .await?
+        sql_query!(sqlx::query_as::<_, RowWithTotal>, sql)
+            .fetch_all(p)
+            .await?
     });
     let total = match rows.first() {
         Some(r) => r.total,
         // A page past the end: count on its own.
         None if f.offset > 0 => {
-            let mut count_params = Params(params.0.clone());
-            count_params.0.truncate(where_params);
-            let count_sql = format!("SELECT COUNT(*) FROM persons p WHERE {where_sql}");
+            let count_sql = sql!["SELECT COUNT(*) FROM persons p WHERE ", where_sql];
             with_pool!(db, |p| {
-                bind_params!(
-                    sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(count_sql)),
-                    count_params
-                )
-                .fetch_one(p)
-                .await?
+                sql_query!(sqlx::query_scalar::<_, i64>, count_sql)
+                    .fetch_one(p)
+                    .await?
             })
         }
         None => 0,
@@ -260,6 +228,53 @@ pub async fn search(db: &Db, structure_id: Uuid, f: &PersonFilter) -> DbResult<P
     })
 }
 
+/// The conditions of a search with a town, QPV or age filter, on `persons p`: the searched
+/// words (the rarest first, through the token index) and the filters.
+fn filtered_conditions(
+    structure_id: Uuid,
+    matched: &[(i64, String, Vec<String>)],
+    f: &PersonFilter,
+) -> Sql {
+    let mut clauses = vec![sql!["p.structure_id = ", bind(structure_id)]];
+    for (i, (_, word, fuzzy)) in matched.iter().enumerate() {
+        let cond = token_condition("t", word, fuzzy);
+        clauses.push(if i == 0 {
+            sql![
+                "p.id IN (SELECT t.person_id FROM person_name_tokens t WHERE t.structure_id = ",
+                bind(structure_id),
+                " AND ",
+                cond,
+                ")"
+            ]
+        } else {
+            sql![
+                "EXISTS (SELECT 1 FROM person_name_tokens t WHERE t.person_id = p.id AND ",
+                cond,
+                ")"
+            ]
+        });
+    }
+    if let Some(c) = &f.commune_code {
+        clauses.push(sql!["p.commune_code = ", bind(c.as_str())]);
+    }
+    match &f.qpv {
+        QpvFilter::Any => {}
+        QpvFilter::InAnyQpv => clauses.push(sql!["p.qpv_code IS NOT NULL"]),
+        QpvFilter::NotInQpv => clauses.push(sql!["p.qpv_code IS NULL"]),
+        QpvFilter::Code(c) => clauses.push(sql!["p.qpv_code = ", bind(c.as_str())]),
+    }
+    if let (Some(band), Some(on)) = (f.age_band, f.on) {
+        let (earliest, latest) = band.birth_dates(on);
+        if let Some(e) = earliest {
+            clauses.push(sql!["p.birth_date >= ", bind(e)]);
+        }
+        if let Some(l) = latest {
+            clauses.push(sql!["p.birth_date <= ", bind(l)]);
+        }
+    }
+    Sql::join(clauses, " AND ")
+}
+
 /// A name search without other filters, ranked and paged on the token table alone (it carries
 /// the sort keys); only the persons of the page are then read.
 async fn search_by_name(
@@ -270,60 +285,42 @@ async fn search_by_name(
     limit: i64,
     offset: i64,
 ) -> DbResult<PersonPage> {
-    let mut params = Params::default();
-    let s = params.push(Param::Uuid(structure_id));
-    let mut where_sql = String::new();
-    for (i, (_, word, fuzzy)) in matched.iter().enumerate() {
-        if i == 0 {
-            let cond = token_condition(&mut params, "t", word, fuzzy);
-            where_sql = format!("t.structure_id = {s} AND {cond}");
-        } else {
-            let cond = token_condition(&mut params, "t2", word, fuzzy);
-            where_sql += &format!(
-                " AND EXISTS (SELECT 1 FROM person_name_tokens t2 WHERE t2.person_id = t.person_id AND {cond})"
-            );
-        }
-    }
-    let where_params = params.0.len();
-    let list: Vec<String> = words
-        .iter()
-        .map(|w| params.push(Param::Text(w.clone())))
-        .collect();
-    let list = list.join(", ");
-    let lim = params.push(Param::Int(limit.clamp(1, 500)));
-    let off = params.push(Param::Int(offset.max(0)));
-    let sql = format!(
+    let where_sql = name_conditions(structure_id, matched);
+    let list = Sql::list(words.iter().map(String::as_str));
+    let sql = sql![
         "SELECT m.person_id, COUNT(*) OVER () AS total FROM (
             SELECT t.person_id, t.last_name_norm, t.first_names_norm,
-                MIN(CASE WHEN t.last_name_norm IN ({list}) OR t.birth_name_norm IN ({list}) THEN 0 ELSE 1 END) AS exact
-            FROM person_name_tokens t WHERE {where_sql}
+                MIN(CASE WHEN t.last_name_norm IN (",
+        list.clone(),
+        ") OR t.birth_name_norm IN (",
+        list,
+        ") THEN 0 ELSE 1 END) AS exact
+            FROM person_name_tokens t WHERE ",
+        where_sql.clone(),
+        "
             GROUP BY t.person_id, t.last_name_norm, t.first_names_norm
          ) m
-         ORDER BY m.exact, m.last_name_norm, m.first_names_norm, m.person_id LIMIT {lim} OFFSET {off}"
-    );
+         ORDER BY m.exact, m.last_name_norm, m.first_names_norm, m.person_id LIMIT ",
+        bind(limit.clamp(1, 500)),
+        " OFFSET ",
+        bind(offset.max(0))
+    ];
     let page: Vec<(Uuid, i64)> = with_pool!(db, |p| {
-        bind_params!(
-            sqlx::query_as::<_, (Uuid, i64)>(sqlx::AssertSqlSafe(sql)),
-            params
-        )
-        .fetch_all(p)
-        .await?
+        sql_query!(sqlx::query_as::<_, (Uuid, i64)>, sql)
+            .fetch_all(p)
+            .await?
     });
     let total = match page.first() {
         Some((_, total)) => *total,
         None if offset > 0 => {
-            let mut count_params = Params(params.0.clone());
-            count_params.0.truncate(where_params);
-            let count_sql = format!(
-                "SELECT COUNT(DISTINCT t.person_id) FROM person_name_tokens t WHERE {where_sql}"
-            );
+            let count_sql = sql![
+                "SELECT COUNT(DISTINCT t.person_id) FROM person_name_tokens t WHERE ",
+                where_sql
+            ];
             with_pool!(db, |p| {
-                bind_params!(
-                    sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(count_sql)),
-                    count_params
-                )
-                .fetch_one(p)
-                .await?
+                sql_query!(sqlx::query_scalar::<_, i64>, count_sql)
+                    .fetch_one(p)
+                    .await?
             })
         }
         None => 0,
@@ -334,18 +331,52 @@ async fn search_by_name(
             total,
         });
     }
-    let mut params = Params::default();
-    let s = params.push(Param::Uuid(structure_id));
-    let ids: Vec<String> = page
-        .iter()
-        .map(|(id, _)| params.push(Param::Uuid(*id)))
-        .collect();
-    let sql = format!(
-        "SELECT {COLUMNS} FROM persons p WHERE p.structure_id = {s} AND p.id IN ({})",
-        ids.join(", ")
-    );
+    Ok(PersonPage {
+        persons: persons_in_order(db, structure_id, &page).await?,
+        total,
+    })
+}
+
+/// The conditions of a name search on `person_name_tokens t`: the rarest word through the
+/// index, each other word checked person by person.
+fn name_conditions(structure_id: Uuid, matched: &[(i64, String, Vec<String>)]) -> Sql {
+    let mut where_sql = Sql::default();
+    for (i, (_, word, fuzzy)) in matched.iter().enumerate() {
+        if i == 0 {
+            where_sql = sql![
+                "t.structure_id = ",
+                bind(structure_id),
+                " AND ",
+                token_condition("t", word, fuzzy)
+            ];
+        } else {
+            where_sql.push(sql![
+                " AND EXISTS (SELECT 1 FROM person_name_tokens t2 WHERE t2.person_id = t.person_id AND ",
+                token_condition("t2", word, fuzzy),
+                ")"
+            ]);
+        }
+    }
+    where_sql
+}
+
+/// The persons of a page, in the page's order.
+async fn persons_in_order(
+    db: &Db,
+    structure_id: Uuid,
+    page: &[(Uuid, i64)],
+) -> DbResult<Vec<Person>> {
+    let sql = sql![
+        "SELECT ",
+        COLUMNS,
+        " FROM persons p WHERE p.structure_id = ",
+        bind(structure_id),
+        " AND p.id IN (",
+        Sql::list(page.iter().map(|(id, _)| *id)),
+        ")"
+    ];
     let rows: Vec<Row> = with_pool!(db, |p| {
-        bind_params!(sqlx::query_as::<_, Row>(sqlx::AssertSqlSafe(sql)), params)
+        sql_query!(sqlx::query_as::<_, Row>, sql)
             .fetch_all(p)
             .await?
     });
@@ -354,8 +385,5 @@ async fn search_by_name(
         .map(Person::try_from)
         .collect::<DbResult<_>>()?;
     found.sort_by_key(|p| page.iter().position(|(id, _)| *id == p.id));
-    Ok(PersonPage {
-        persons: found,
-        total,
-    })
+    Ok(found)
 }

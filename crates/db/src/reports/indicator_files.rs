@@ -7,7 +7,8 @@ use passerelle_domain::reports::INDICATOR_FILE;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use crate::{Db, DbError, DbResult, insert_audit, with_pool};
+use crate::sql::bind;
+use crate::{Db, DbError, DbResult, insert_audit, sql, sql_query, with_pool};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct IndicatorFile {
@@ -25,25 +26,27 @@ const SELECT: &str =
      FROM indicator_files f LEFT JOIN users u ON u.id = f.updated_by";
 
 pub async fn list(db: &Db, structure_id: Uuid) -> DbResult<Vec<IndicatorFile>> {
+    let sql = sql![
+        SELECT,
+        " WHERE f.structure_id = ",
+        bind(structure_id),
+        " ORDER BY f.name"
+    ];
     Ok(with_pool!(db, |p| {
-        sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "{SELECT} WHERE f.structure_id = $1 ORDER BY f.name"
-        )))
-        .bind(structure_id)
-        .fetch_all(p)
-        .await?
+        sql_query!(sqlx::query_as, sql).fetch_all(p).await?
     }))
 }
 
 pub async fn get(db: &Db, structure_id: Uuid, id: Uuid) -> DbResult<IndicatorFile> {
+    let sql = sql![
+        SELECT,
+        " WHERE f.structure_id = ",
+        bind(structure_id),
+        " AND f.id = ",
+        bind(id)
+    ];
     let found: Option<IndicatorFile> = with_pool!(db, |p| {
-        sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "{SELECT} WHERE f.structure_id = $1 AND f.id = $2"
-        )))
-        .bind(structure_id)
-        .bind(id)
-        .fetch_optional(p)
-        .await?
+        sql_query!(sqlx::query_as, sql).fetch_optional(p).await?
     });
     found.ok_or(DbError::NotFound)
 }

@@ -6,7 +6,8 @@ use passerelle_domain::reports::PUBLISHED_REPORT;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use crate::{Db, DbError, DbResult, insert_audit, with_pool};
+use crate::sql::bind;
+use crate::{Db, DbError, DbResult, insert_audit, sql, sql_query, with_pool};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Publication {
@@ -67,25 +68,27 @@ const SELECT: &str =
      FROM published_reports r LEFT JOIN users u ON u.id = r.published_by";
 
 pub async fn list(db: &Db, structure_id: Uuid) -> DbResult<Vec<Publication>> {
+    let sql = sql![
+        SELECT,
+        " WHERE r.structure_id = ",
+        bind(structure_id),
+        " ORDER BY r.published_at DESC"
+    ];
     Ok(with_pool!(db, |p| {
-        sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "{SELECT} WHERE r.structure_id = $1 ORDER BY r.published_at DESC"
-        )))
-        .bind(structure_id)
-        .fetch_all(p)
-        .await?
+        sql_query!(sqlx::query_as, sql).fetch_all(p).await?
     }))
 }
 
 pub async fn get(db: &Db, structure_id: Uuid, id: Uuid) -> DbResult<Publication> {
+    let sql = sql![
+        SELECT,
+        " WHERE r.structure_id = ",
+        bind(structure_id),
+        " AND r.id = ",
+        bind(id)
+    ];
     let found: Option<Publication> = with_pool!(db, |p| {
-        sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "{SELECT} WHERE r.structure_id = $1 AND r.id = $2"
-        )))
-        .bind(structure_id)
-        .bind(id)
-        .fetch_optional(p)
-        .await?
+        sql_query!(sqlx::query_as, sql).fetch_optional(p).await?
     });
     found.ok_or(DbError::NotFound)
 }

@@ -2,7 +2,9 @@
 //! The storage crate's own test binary: it builds without the web crate and Typst, so that
 //! storage tests run in seconds from a warm cache.
 
+mod persons;
 mod schema;
+mod snapshots;
 mod tx;
 
 use passerelle_db::Db;
@@ -31,4 +33,11 @@ pub async fn postgres() -> Option<Db> {
             .await
             .expect("PostgreSQL unreachable at TEST_DATABASE_URL"),
     )
+}
+
+/// The bases a test runs on: SQLite, and PostgreSQL when `TEST_DATABASE_URL` is set.
+pub async fn databases() -> Vec<Db> {
+    let mut all = vec![sqlite().await];
+    all.extend(postgres().await);
+    all
 }

@@ -8,8 +8,8 @@ use passerelle_domain::pathways::workflow::PathwayState;
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
-use crate::params::{Param, Params};
 use crate::pathways::scope::{Scope, pathway_condition};
+use crate::sql::{Sql, bind};
 use crate::{Conn, Db, DbError, DbResult, parse_code, with_conn, with_pool};
 
 mod referents;
@@ -98,14 +98,10 @@ const SELECT: &str = concat!(
 );
 
 /// Enrolments selected by a WHERE clause (and ORDER BY) on `e`, in one query.
-pub(crate) async fn select_where(
-    db: &Db,
-    tail: &str,
-    params: crate::params::Params,
-) -> DbResult<Vec<Enrolment>> {
-    let sql = format!("{SELECT} {tail}");
-    let rows: Vec<Row> = with_pool!(db, |p| {
-        crate::bind_params!(sqlx::query_as::<_, Row>(sqlx::AssertSqlSafe(sql)), params)
+pub(crate) async fn select_where(c: impl Into<Conn<'_>>, tail: Sql) -> DbResult<Vec<Enrolment>> {
+    let sql = crate::sql![SELECT, " ", tail];
+    let rows: Vec<Row> = with_conn!(c.into(), |p| {
+        crate::sql_query!(sqlx::query_as::<_, Row>, sql)
             .fetch_all(p)
             .await?
     });
@@ -120,15 +116,18 @@ pub(crate) async fn of_programme_in_state(
     programme_id: Uuid,
     state: PathwayState,
 ) -> DbResult<Vec<Enrolment>> {
-    let mut params = Params::default();
-    let tail = format!(
-        "WHERE {} AND e.programme_id = {} AND {} = {} ORDER BY e.referred_on, e.id",
-        pathway_condition(scope, "e", &mut params),
-        params.push(Param::Uuid(programme_id)),
+    let tail = crate::sql![
+        "WHERE ",
+        pathway_condition(scope, "e"),
+        " AND e.programme_id = ",
+        bind(programme_id),
+        " AND ",
         state_of_e!(),
-        params.push(Param::Text(state.code().to_owned()))
-    );
-    select_where(db, &tail, params).await
+        " = ",
+        bind(state.code()),
+        " ORDER BY e.referred_on, e.id"
+    ];
+    select_where(db, tail).await
 }
 
 impl TryFrom<Row> for Enrolment {
@@ -159,16 +158,13 @@ impl TryFrom<Row> for Enrolment {
 /// The pathway `id` if the reader's scope covers it; [`DbError::NotFound`] otherwise, as if
 /// it did not exist.
 pub async fn get(db: &Db, scope: &Scope, id: Uuid) -> DbResult<Enrolment> {
-    let mut params = Params::default();
-    let tail = format!(
-        "WHERE {} AND e.id = {}",
-        pathway_condition(scope, "e", &mut params),
-        params.push(Param::Uuid(id))
-    );
-    select_where(db, &tail, params)
-        .await?
-        .pop()
-        .ok_or(DbError::NotFound)
+    let tail = crate::sql![
+        "WHERE ",
+        pathway_condition(scope, "e"),
+        " AND e.id = ",
+        bind(id)
+    ];
+    select_where(db, tail).await?.pop().ok_or(DbError::NotFound)
 }
 
 /// The pathway `id` of the structure, for a write once the caller has checked the reader's
@@ -178,15 +174,13 @@ pub async fn get_in_structure(
     structure_id: Uuid,
     id: Uuid,
 ) -> DbResult<Enrolment> {
-    let sql = format!("{SELECT} WHERE e.structure_id = $1 AND e.id = $2");
-    let row: Option<Row> = with_conn!(c.into(), |c| {
-        sqlx::query_as::<_, Row>(sqlx::AssertSqlSafe(sql))
-            .bind(structure_id)
-            .bind(id)
-            .fetch_optional(c)
-            .await?
-    });
-    row.ok_or(DbError::NotFound)?.try_into()
+    let tail = crate::sql![
+        "WHERE e.structure_id = ",
+        bind(structure_id),
+        " AND e.id = ",
+        bind(id)
+    ];
+    select_where(c, tail).await?.pop().ok_or(DbError::NotFound)
 }
 
 /// The states of a person's pathways in a programme, whoever refers: the referral rule
@@ -197,30 +191,31 @@ pub async fn states_in_programme(
     person_id: Uuid,
     programme_id: Uuid,
 ) -> DbResult<Vec<PathwayState>> {
-    let sql =
-        format!("{SELECT} WHERE e.structure_id = $1 AND e.person_id = $2 AND e.programme_id = $3");
-    let rows: Vec<Row> = with_conn!(c.into(), |c| {
-        sqlx::query_as::<_, Row>(sqlx::AssertSqlSafe(sql))
-            .bind(structure_id)
-            .bind(person_id)
-            .bind(programme_id)
-            .fetch_all(c)
-            .await?
-    });
-    rows.into_iter()
-        .map(|r| Enrolment::try_from(r).map(|e| e.state))
-        .collect()
+    let tail = crate::sql![
+        "WHERE e.structure_id = ",
+        bind(structure_id),
+        " AND e.person_id = ",
+        bind(person_id),
+        " AND e.programme_id = ",
+        bind(programme_id)
+    ];
+    Ok(select_where(c, tail)
+        .await?
+        .into_iter()
+        .map(|e| e.state)
+        .collect())
 }
 
 /// A person's pathways within the reader's scope, the latest referral first.
 pub async fn of_person(db: &Db, scope: &Scope, person_id: Uuid) -> DbResult<Vec<Enrolment>> {
-    let mut params = Params::default();
-    let tail = format!(
-        "WHERE {} AND e.person_id = {} ORDER BY e.referred_on DESC",
-        pathway_condition(scope, "e", &mut params),
-        params.push(Param::Uuid(person_id))
-    );
-    select_where(db, &tail, params).await
+    let tail = crate::sql![
+        "WHERE ",
+        pathway_condition(scope, "e"),
+        " AND e.person_id = ",
+        bind(person_id),
+        " ORDER BY e.referred_on DESC"
+    ];
+    select_where(db, tail).await
 }
 
 /// One row of the transition log, as the enrolment page shows it.

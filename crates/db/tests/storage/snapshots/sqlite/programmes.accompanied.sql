@@ -1,0 +1,35 @@
+-- programmes.accompanied (version 1) on sqlite: compiled SQL, checked by tests/storage/snapshots.rs
+
+-- value, 2021
+SELECT COUNT(DISTINCT e.person_id) FROM enrolments e WHERE e.structure_id = $1 AND e.entered_on IS NOT NULL AND e.entered_on <= $2 AND (e.exited_on IS NULL OR e.exited_on >= $3)
+-- values: Uuid(00000000-0000-0000-0000-000000000001), Date(2021-12-31), Date(2021-01-01)
+
+-- values, 2020 and 2021
+SELECT COUNT(DISTINCT CASE WHEN e.entered_on IS NOT NULL AND e.entered_on <= $1 AND (e.exited_on IS NULL OR e.exited_on >= $2) THEN e.person_id END), COUNT(DISTINCT CASE WHEN e.entered_on IS NOT NULL AND e.entered_on <= $3 AND (e.exited_on IS NULL OR e.exited_on >= $4) THEN e.person_id END) FROM enrolments e WHERE e.structure_id = $5 AND e.entered_on IS NOT NULL AND e.entered_on <= $6 AND (e.exited_on IS NULL OR e.exited_on >= $7)
+-- values: Date(2020-12-31), Date(2020-01-01), Date(2021-12-31), Date(2021-01-01), Uuid(00000000-0000-0000-0000-000000000001), Date(2021-12-31), Date(2020-01-01)
+
+-- every breakdown, 2021
+WITH keyed AS MATERIALIZED (
+           SELECT e.id AS eid, CASE WHEN e.exited_on IS NOT NULL AND e.exited_on < $1 THEN e.exited_on ELSE $2 END AS on_date, CAST(NULL AS TEXT) AS kind, ROW_NUMBER() OVER (PARTITION BY e.person_id ORDER BY e.entered_on, e.id) AS rn
+           FROM enrolments e WHERE e.structure_id = $3 AND e.entered_on IS NOT NULL AND e.entered_on <= $4 AND (e.exited_on IS NULL OR e.exited_on >= $5)),
+         attributed AS MATERIALIZED (
+           SELECT k.eid, (SELECT r.user_id FROM enrolment_referents r WHERE r.enrolment_id = k.eid AND r.from_date <= k.on_date
+           AND (r.until_date IS NULL OR r.until_date >= k.on_date) ORDER BY r.from_date DESC LIMIT 1) AS referent, k.kind FROM keyed k WHERE k.rn = 1),
+         per_pathway AS MATERIALIZED (
+           SELECT t.eid, t.referent, t.kind, COUNT(*) AS n FROM attributed t
+           GROUP BY t.eid, t.referent, t.kind),
+         facts AS MATERIALIZED (
+           SELECT x.n, g.code AS d0, g.name AS l0, g.team AS d1, NULL AS l1, p.commune_code AS d2, NULL AS l2, p.sex AS d3, NULL AS l3, CASE WHEN p.qpv_code IS NULL THEN 'non' ELSE 'oui' END AS d4, NULL AS l4, CASE WHEN (CAST(strftime('%Y', e.entered_on) AS INTEGER) - CAST(strftime('%Y', p.birth_date) AS INTEGER) - CASE WHEN strftime('%m-%d', e.entered_on) < strftime('%m-%d', p.birth_date) THEN 1 ELSE 0 END) < 26 THEN 'moins-26' WHEN (CAST(strftime('%Y', e.entered_on) AS INTEGER) - CAST(strftime('%Y', p.birth_date) AS INTEGER) - CASE WHEN strftime('%m-%d', e.entered_on) < strftime('%m-%d', p.birth_date) THEN 1 ELSE 0 END) < 45 THEN '26-44' WHEN (CAST(strftime('%Y', e.entered_on) AS INTEGER) - CAST(strftime('%Y', p.birth_date) AS INTEGER) - CASE WHEN strftime('%m-%d', e.entered_on) < strftime('%m-%d', p.birth_date) THEN 1 ELSE 0 END) < 50 THEN '45-49' ELSE '50-plus' END AS d5, NULL AS l5, COALESCE((SELECT CASE WHEN sit.receives_rsa THEN 'oui' ELSE 'non' END FROM person_situations sit WHERE sit.person_id = e.person_id AND sit.observed_on <= e.entered_on
+              ORDER BY sit.observed_on DESC LIMIT 1), 'inconnu') AS d6, NULL AS l6, COALESCE((SELECT CAST(sit.education_level AS TEXT) FROM person_situations sit WHERE sit.person_id = e.person_id AND sit.observed_on <= e.entered_on
+              ORDER BY sit.observed_on DESC LIMIT 1), 'inconnu') AS d7, NULL AS l7, COALESCE(u.email, 'aucun') AS d8, COALESCE(u.display_name, 'Sans référent') AS l8
+           FROM per_pathway x JOIN enrolments e ON e.id = x.eid JOIN persons p ON p.id = e.person_id
+             JOIN programmes g ON g.id = e.programme_id LEFT JOIN users u ON u.id = x.referent)
+         SELECT CAST(0 AS BIGINT) AS b, d0 AS grp, MIN(l0) AS label, CAST(SUM(n) AS BIGINT) AS value FROM facts GROUP BY d0 UNION ALL SELECT CAST(1 AS BIGINT) AS b, d1 AS grp, MIN(l1) AS label, CAST(SUM(n) AS BIGINT) AS value FROM facts GROUP BY d1 UNION ALL SELECT CAST(2 AS BIGINT) AS b, d2 AS grp, MIN(l2) AS label, CAST(SUM(n) AS BIGINT) AS value FROM facts GROUP BY d2 UNION ALL SELECT CAST(3 AS BIGINT) AS b, d3 AS grp, MIN(l3) AS label, CAST(SUM(n) AS BIGINT) AS value FROM facts GROUP BY d3 UNION ALL SELECT CAST(4 AS BIGINT) AS b, d4 AS grp, MIN(l4) AS label, CAST(SUM(n) AS BIGINT) AS value FROM facts GROUP BY d4 UNION ALL SELECT CAST(5 AS BIGINT) AS b, d5 AS grp, MIN(l5) AS label, CAST(SUM(n) AS BIGINT) AS value FROM facts GROUP BY d5 UNION ALL SELECT CAST(6 AS BIGINT) AS b, d6 AS grp, MIN(l6) AS label, CAST(SUM(n) AS BIGINT) AS value FROM facts GROUP BY d6 UNION ALL SELECT CAST(7 AS BIGINT) AS b, d7 AS grp, MIN(l7) AS label, CAST(SUM(n) AS BIGINT) AS value FROM facts GROUP BY d7 UNION ALL SELECT CAST(8 AS BIGINT) AS b, d8 AS grp, MIN(l8) AS label, CAST(SUM(n) AS BIGINT) AS value FROM facts GROUP BY d8
+-- values: Date(2021-12-31), Date(2021-12-31), Uuid(00000000-0000-0000-0000-000000000001), Date(2021-12-31), Date(2021-01-01)
+
+-- counted records, whole structure, 2021
+SELECT e.person_id AS key, p.id AS person_id, MIN(p.last_name || ' ' || p.first_names) AS person_name, MIN(e.entered_on) AS on_date, MIN(g.name) AS detail,
+                    MIN('') AS reasons
+             FROM enrolments e JOIN programmes g ON g.id = e.programme_id JOIN persons p ON p.id = e.person_id WHERE e.structure_id = $1 AND e.entered_on IS NOT NULL AND e.entered_on <= $2 AND (e.exited_on IS NULL OR e.exited_on >= $3) AND e.structure_id = $4 GROUP BY e.person_id, p.id ORDER BY person_name, key
+-- values: Uuid(00000000-0000-0000-0000-000000000001), Date(2021-12-31), Date(2021-01-01), Uuid(00000000-0000-0000-0000-000000000001)
+
