@@ -16,6 +16,7 @@ pub mod input;
 #[cfg(test)]
 mod layers;
 pub mod modules;
+pub mod openapi;
 pub mod pages;
 pub mod request_id;
 pub mod routes;

@@ -8,14 +8,14 @@ use axum::middleware::from_fn_with_state;
 use crate::error::AppError;
 use crate::modules::{MODULES, Route, RouteSpec};
 use crate::state::AppState;
-use crate::{api, assets, guard};
+use crate::{assets, guard, openapi};
 
 /// The routes of the application shell, outside any module.
 fn shell() -> Vec<Route> {
     vec![
         Route::public_get("/static/passerelle.css", assets::css),
         Route::public_get("/static/htmx.min.js", assets::htmx),
-        Route::public_get("/api/v1/openapi.json", api::openapi::document),
+        Route::public_get("/api/v1/openapi.json", openapi::document),
     ]
 }
 
@@ -111,7 +111,7 @@ mod tests {
 
     #[test]
     fn every_api_route_is_documented() {
-        let doc = api::openapi::spec();
+        let doc = crate::openapi::spec();
         for r in route_specs() {
             let Some(rest) = r.path.strip_prefix("/api/v1") else {
                 continue;

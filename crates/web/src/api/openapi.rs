@@ -1,10 +1,9 @@
-//! The OpenAPI 3.1 document of `/api/v1`, written by hand (the API is small): the shell's
-//! parts here, each module's paths and schemas in its `openapi.rs`, registered in its
-//! `Module::api_doc`. A unit test of `routes` checks that every API route of the router is
+//! The OpenAPI 3.1 document of `/api/v1`, written by hand (the API is small): the helpers and
+//! shared schemas here, each module's paths and schemas in its `openapi.rs`, registered in its
+//! `Module::api_doc`, and the document assembled from them in the top-level `openapi` module. A unit test of `routes` checks that every API route of the router is
 //! documented, and the integration test `openapi_conformance` validates real answers of every
 //! route against these schemas.
 
-use axum::Json;
 use serde_json::{Value, json};
 
 /// A JSON type that may be `null` (OpenAPI 3.1: a type list).
@@ -72,7 +71,7 @@ pub(crate) fn write_responses(own: Value) -> Value {
 }
 
 /// The schemas every module's answers share.
-fn shared_schemas() -> Value {
+pub(crate) fn shared_schemas() -> Value {
     json!({
         "Error": {
             "type": "object",
@@ -90,36 +89,4 @@ fn shared_schemas() -> Value {
 pub struct ApiDoc {
     pub paths: Value,
     pub schemas: Value,
-}
-
-/// Adds the entries of the JSON object `from` to the JSON object `into`.
-fn merge(into: &mut Value, from: Value) {
-    if let (Some(into), Value::Object(from)) = (into.as_object_mut(), from) {
-        into.extend(from);
-    }
-}
-
-pub fn spec() -> Value {
-    let mut paths = json!({});
-    let mut schemas = shared_schemas();
-    for doc in crate::modules::MODULES.iter().filter_map(|m| m.api_doc) {
-        let doc = doc();
-        merge(&mut paths, doc.paths);
-        merge(&mut schemas, doc.schemas);
-    }
-    json!({
-        "openapi": "3.1.0",
-        "info": {"title": "Passerelle API", "version": "1", "description": "Registre des personnes et parcours. Authentification : en-tête Authorization: Bearer <jeton> ; un jeton agit au nom du compte qui le possède, avec ses seuls droits (créé sur le serveur : passerelle token create). Chaque lecture de fiche et chaque modification est tracée au journal d'audit. Toute erreur répond en JSON {error, fields}, en français ; les dates sont au format AAAA-MM-JJ."},
-        "servers": [{"url": "/api/v1"}],
-        "security": [{"bearer": []}],
-        "paths": paths,
-        "components": {
-            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
-            "schemas": schemas
-        }
-    })
-}
-
-pub async fn document() -> Json<Value> {
-    Json(spec())
 }
