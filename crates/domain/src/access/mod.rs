@@ -19,10 +19,19 @@ pub const SESSION: RecordKind = RecordKind {
     access: true,
 };
 
+/// A structure sharing the base: created by a command on the server, the demo or the tests.
+pub const STRUCTURE: RecordKind = RecordKind {
+    code: "structure",
+    label: "Structure",
+    access: true,
+};
+
 pub const MODULE: DomainModule = DomainModule {
     name: "access",
-    record_kinds: &[USER, API_TOKEN, SESSION],
+    record_kinds: &[USER, API_TOKEN, SESSION, STRUCTURE],
 };
+
+pub mod accounts;
 
 use std::fmt;
 use std::str::FromStr;

@@ -21,6 +21,7 @@ pub const MODULE: DomainModule = DomainModule {
 
 pub mod age;
 pub mod name_search;
+pub mod rules;
 pub mod situation;
 
 mod model;

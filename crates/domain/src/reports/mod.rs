@@ -25,5 +25,6 @@ pub const MODULE: DomainModule = DomainModule {
     record_kinds: &[INDICATOR_FILE, PUBLISHED_REPORT, REPORT_FIGURE],
 };
 
+pub mod files;
 pub mod indicator;
 pub mod suppression;

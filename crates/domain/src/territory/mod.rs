@@ -15,6 +15,8 @@ pub const MODULE: DomainModule = DomainModule {
     record_kinds: &[TERRITORY],
 };
 
+pub mod imports;
+
 use time::Date;
 
 use crate::validation::FieldErrors;
