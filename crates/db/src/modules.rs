@@ -5,7 +5,7 @@
 
 use uuid::Uuid;
 
-use crate::{Db, DbResult, with_pool};
+use crate::{DbResult, Tx, with_tx};
 
 /// Records of one table that refer to a person (`person_id`) and keep their record: they
 /// count in the activity reports.
@@ -33,8 +33,9 @@ pub const MODULES: &[StorageModule] = &[
     crate::audit::MODULE,
 ];
 
-/// The kinds of record that still refer to `person_id`, as their modules name them.
-pub async fn references_to_person(db: &Db, person_id: Uuid) -> DbResult<Vec<&'static str>> {
+/// The kinds of record that still refer to `person_id`, as their modules name them; read in
+/// the transaction that would delete the person.
+pub async fn references_to_person(tx: &mut Tx, person_id: Uuid) -> DbResult<Vec<&'static str>> {
     let refs: Vec<&PersonReference> = MODULES
         .iter()
         .flat_map(|m| m.person_references.iter())
@@ -48,11 +49,11 @@ pub async fn references_to_person(db: &Db, person_id: Uuid) -> DbResult<Vec<&'st
         .collect::<Vec<_>>()
         .join(", ");
     let sql = format!("SELECT {sql}");
-    let counts: Vec<i64> = with_pool!(db, |p| {
+    let counts: Vec<i64> = with_tx!(tx, |c| {
         use sqlx::Row;
         let row = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(person_id)
-            .fetch_one(p)
+            .fetch_one(&mut *c)
             .await?;
         (0..refs.len())
             .map(|i| row.try_get::<i64, _>(i))

@@ -8,6 +8,9 @@ pub const MODULE: StorageModule = StorageModule {
     person_references: &[],
 };
 
+mod append;
+pub use append::{AuditRow, append};
+
 use passerelle_domain::audit::{Actor, AuditAction, AuditDetail, FieldChange, access_kinds};
 use passerelle_domain::reports::REPORT_FIGURE;
 use time::{Date, OffsetDateTime};
