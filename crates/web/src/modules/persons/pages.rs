@@ -8,7 +8,6 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Form};
-use passerelle_db::DbError;
 use passerelle_db::audit::record_view;
 use passerelle_db::persons;
 use passerelle_db::persons::search::{self, PersonFilter};
@@ -19,6 +18,7 @@ use passerelle_domain::persons::age::AgeBand;
 use passerelle_domain::persons::{Person, PersonFields, PersonInput, Sex, field_label};
 use passerelle_domain::territory::TerritoryTables;
 use passerelle_domain::{FieldErrors, Permission};
+use passerelle_services::persons::{self as persons_service, Duplicates, PersonsError};
 use uuid::Uuid;
 
 use crate::AppState;
@@ -286,39 +286,42 @@ pub async fn new_form(
     )
 }
 
-/// Validates, then warns about look-alikes unless the user confirmed. `Err` holds the page to
-/// show again.
+/// Whether the user confirmed that a look-alike is another person.
+fn duplicates(f: &PersonForm) -> Duplicates {
+    if f.not_a_duplicate.is_some() {
+        Duplicates::Allow
+    } else {
+        Duplicates::Warn
+    }
+}
+
+/// The fields as the domain validates them, or the form shown again with the errors.
 async fn validated(
     state: &AppState,
     user: &CurrentUser,
     edit: Option<(Uuid, i64)>,
     f: &PersonForm,
-) -> AppResult<Result<PersonFields, Box<FormPage>>> {
+) -> Result<PersonFields, Box<FormPage>> {
     let t = state.territory().await;
-    match f.input.validate(&t, today()) {
-        Err(errors) => {
-            let mut page = form_page(user, &t, edit, f.input.clone());
-            page.errors = errors;
-            Ok(Err(Box::new(page)))
-        }
-        Ok(fields) => {
-            if f.not_a_duplicate.is_none() {
-                let dups = persons::possible_duplicates(
-                    &state.db,
-                    user.user.structure_id,
-                    &fields,
-                    edit.map(|e| e.0),
-                )
-                .await?;
-                if !dups.is_empty() {
-                    let mut page = form_page(user, &t, edit, f.input.clone());
-                    page.duplicates = dups.iter().map(|p| person_row(p, &t)).collect();
-                    return Ok(Err(Box::new(page)));
-                }
-            }
-            Ok(Ok(fields))
-        }
-    }
+    f.input.validate(&t, today()).map_err(|errors| {
+        let mut page = form_page(user, &t, edit, f.input.clone());
+        page.errors = errors;
+        Box::new(page)
+    })
+}
+
+/// The form shown again with the look-alikes the user is asked about.
+async fn looks_like(
+    state: &AppState,
+    user: &CurrentUser,
+    edit: Option<(Uuid, i64)>,
+    f: &PersonForm,
+    found: &[Person],
+) -> Response {
+    let t = state.territory().await;
+    let mut page = form_page(user, &t, edit, f.input.clone());
+    page.duplicates = found.iter().map(|p| person_row(p, &t)).collect();
+    again(page)
 }
 
 fn again(page: FormPage) -> Response {
@@ -335,12 +338,15 @@ pub async fn create(
     Extension(user): Extension<CurrentUser>,
     Form(f): Form<PersonForm>,
 ) -> AppResult<Response> {
-    let fields = match validated(&state, &user, None, &f).await? {
+    let fields = match validated(&state, &user, None, &f).await {
         Ok(fields) => fields,
         Err(page) => return Ok(again(*page)),
     };
-    let p = persons::create(&state.db, &user.actor(), &fields).await?;
-    Ok(see_other(&format!("/personnes/{}", p.id), "cree").into_response())
+    match persons_service::register(&state.db, &user.actor(), &fields, duplicates(&f)).await {
+        Ok(p) => Ok(see_other(&format!("/personnes/{}", p.id), "cree").into_response()),
+        Err(PersonsError::LooksLike(found)) => Ok(looks_like(&state, &user, None, &f, &found).await),
+        Err(e) => Err(e.into()),
+    }
 }
 
 pub struct SituationView {
@@ -536,39 +542,51 @@ pub async fn update(
     Path(id): Path<Uuid>,
     Form(f): Form<PersonForm>,
 ) -> AppResult<Response> {
-    let fields = match validated(&state, &user, Some((id, f.version)), &f).await? {
+    let edit = Some((id, f.version));
+    let fields = match validated(&state, &user, edit, &f).await {
         Ok(fields) => fields,
         Err(page) => return Ok(again(*page)),
     };
-    match persons::update(&state.db, &user.actor(), id, f.version, &fields).await {
+    let actor = user.actor();
+    match persons_service::update(&state.db, &actor, id, f.version, &fields, duplicates(&f)).await
+    {
         Ok(_) => Ok(see_other(&format!("/personnes/{id}"), "enregistre").into_response()),
-        Err(DbError::Conflict) => {
-            // Someone saved first: show what is saved now beside what this user typed, keep
-            // their input, and let them save again knowingly against the new version.
-            let current = persons::get(&state.db, user.user.structure_id, id).await?;
-            let saved = current.fields.audit_values();
-            let yours = fields.audit_values();
-            let conflict = saved
-                .iter()
-                .zip(yours.iter())
-                .filter(|(a, b)| a.1 != b.1)
-                .map(|((field, s), (_, y))| ConflictRow {
-                    label: field_label(field).to_owned(),
-                    saved: s.clone(),
-                    yours: y.clone(),
-                })
-                .collect();
-            let mut page = form_page(
-                &user,
-                &*state.territory().await,
-                Some((id, current.version)),
-                f.input.clone(),
-            );
-            page.conflict = conflict;
-            Ok(again(page))
-        }
+        Err(PersonsError::LooksLike(found)) => Ok(looks_like(&state, &user, edit, &f, &found).await),
+        Err(PersonsError::Conflict) => conflict(&state, &user, id, &f, &fields).await,
         Err(e) => Err(e.into()),
     }
+}
+
+/// Someone saved first: shows what is saved now beside what this user typed, keeps their
+/// input, and lets them save again knowingly against the new version.
+async fn conflict(
+    state: &AppState,
+    user: &CurrentUser,
+    id: Uuid,
+    f: &PersonForm,
+    fields: &PersonFields,
+) -> AppResult<Response> {
+    let current = persons::get(&state.db, user.user.structure_id, id).await?;
+    let saved = current.fields.audit_values();
+    let yours = fields.audit_values();
+    let conflict = saved
+        .iter()
+        .zip(yours.iter())
+        .filter(|(a, b)| a.1 != b.1)
+        .map(|((field, s), (_, y))| ConflictRow {
+            label: field_label(field).to_owned(),
+            saved: s.clone(),
+            yours: y.clone(),
+        })
+        .collect();
+    let mut page = form_page(
+        user,
+        &*state.territory().await,
+        Some((id, current.version)),
+        f.input.clone(),
+    );
+    page.conflict = conflict;
+    Ok(again(page))
 }
 
 #[derive(serde::Deserialize)]
@@ -583,9 +601,9 @@ pub async fn delete(
     Path(id): Path<Uuid>,
     Form(f): Form<DeleteForm>,
 ) -> AppResult<Response> {
-    match persons::delete(&state.db, &user.actor(), id, f.version).await {
+    match persons_service::delete(&state.db, &user.actor(), id, f.version).await {
         Ok(()) => Ok(see_other("/personnes", "supprime").into_response()),
-        Err(DbError::Conflict) => Err(AppError::Conflict(
+        Err(PersonsError::Conflict) => Err(AppError::Conflict(
             "La fiche a été modifiée depuis son affichage : rouvrez-la et vérifiez avant de supprimer.".into(),
         )),
         Err(e) => Err(e.into()),

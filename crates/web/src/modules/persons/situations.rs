@@ -6,7 +6,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Form};
-use passerelle_db::{persons, persons::situations};
+use passerelle_db::persons;
 use passerelle_domain::FieldErrors;
 use passerelle_domain::persons::situation::{
     Answer, EDUCATION_LEVELS, LabourStatus, SituationInput,
@@ -128,7 +128,8 @@ pub async fn create(
         )
             .into_response()),
         Ok(fields) => {
-            situations::add(&state.db, &user.actor(), id, &fields).await?;
+            passerelle_services::persons::add_situation(&state.db, &user.actor(), id, &fields)
+                .await?;
             Ok(see_other(&format!("/personnes/{id}"), "situation").into_response())
         }
     }
