@@ -2,10 +2,15 @@
 //! per role. Deterministic (seeded), so tests can rely on it. No real person: names are drawn
 //! independently from lists of common surnames and first names.
 
-use passerelle_db::access::users::NewUser;
-use passerelle_db::{
-    Db, DbResult, access::structures, access::users, persons, persons::situations, territory,
-};
+use passerelle_db::access::structures::{self, Which};
+use passerelle_db::{Db, DbError, persons, persons::situations, territory};
+use passerelle_domain::access::accounts::AccountRequest;
+use passerelle_domain::audit::Actor;
+use passerelle_domain::reports::files::SaveMode;
+use passerelle_services::access::{self, AccessError};
+use passerelle_services::reports::ReportsError;
+use passerelle_services::territory::TerritoryError;
+use passerelle_services::By;
 use passerelle_domain::persons::situation::{Answer, LabourStatus, SituationFields};
 use passerelle_domain::persons::{PersonFields, Sex};
 use passerelle_domain::territory::Qpv;
@@ -147,6 +152,21 @@ const TOWNS: [(&str, u32, u32); 12] = [
     ("59522", 1, 0),   // Sailly-lez-Lannoy
 ];
 
+/// Why the demo could not be built.
+#[derive(Debug, thiserror::Error)]
+pub enum DemoError {
+    #[error(transparent)]
+    Storage(#[from] DbError),
+    #[error(transparent)]
+    Access(#[from] AccessError),
+    #[error(transparent)]
+    Territory(#[from] TerritoryError),
+    #[error(transparent)]
+    Reports(#[from] ReportsError),
+}
+
+pub type DemoResult<T> = Result<T, DemoError>;
+
 #[derive(Debug, Clone)]
 pub struct DemoSummary {
     pub structure_id: uuid::Uuid,
@@ -277,33 +297,30 @@ pub fn population(seed: u64, n: usize, today: Date) -> Vec<(PersonFields, Vec<Si
 
 /// Builds the demo in an empty database: structure, territory, staff accounts, population.
 /// Does nothing and returns `None` if the demo structure is already there.
-pub async fn build(db: &Db, population_size: usize, today: Date) -> DbResult<Option<DemoSummary>> {
-    if structures::by_name(db, STRUCTURE_NAME).await?.is_some() {
+pub async fn build(db: &Db, population_size: usize, today: Date) -> DemoResult<Option<DemoSummary>> {
+    if structures::find(db, Which::Named(STRUCTURE_NAME)).await?.is_some() {
         return Ok(None);
     }
     territory::ensure_default_communes(db).await?;
-    territory::import_qpv_version(db, None, "demo", &demo_qpvs()).await?;
-    let structure = structures::create(db, STRUCTURE_NAME).await?;
-    let hash = passerelle_web::auth::hash_password(DEMO_PASSWORD)
-        .map_err(|e| passerelle_db::DbError::Corrupt(format!("{e:?}")))?;
+    passerelle_services::territory::install_qpv_list(db, "demo", &demo_qpvs()).await?;
+    let structure = access::create_structure(db, STRUCTURE_NAME).await?;
+    let by = By::Server {
+        structure_id: structure.id,
+    };
     let mut accounts = Vec::new();
     let mut manager = None;
     let mut referents = Vec::new();
     let mut team_referents = Vec::new();
     for (email, name, role, teams) in ACCOUNTS {
-        let u = users::create(
-            db,
-            NewUser {
-                structure_id: structure.id,
-                email,
-                display_name: name,
-                role,
-                teams,
-                password_hash: &hash,
-            },
-            None,
-        )
-        .await?;
+        let request = AccountRequest {
+            email,
+            display_name: name,
+            role: Some(role),
+            teams: teams.to_vec(),
+            password: DEMO_PASSWORD,
+            confirm: DEMO_PASSWORD,
+        };
+        let u = access::create_account(db, &by, &request).await?;
         match role {
             Role::Manager => manager = Some(u.id),
             Role::Referent if teams.contains(&Team::Plie) => referents.push(u.id),
@@ -340,15 +357,17 @@ pub async fn build(db: &Db, population_size: usize, today: Date) -> DbResult<Opt
         plie::build(db, structure.id, manager, &referents, &residents).await?;
         programmes::other_programmes(db, structure.id, manager, &team_referents, &residents)
             .await?;
-        passerelle_db::reports::indicator_files::save(
+        let by_manager = By::Staff(Actor {
+            structure_id: structure.id,
+            user_id: manager,
+        });
+        passerelle_services::reports::save_indicator_file(
             db,
-            passerelle_db::reports::indicator_files::Author {
-                structure_id: structure.id,
-                user: Some(manager),
-            },
+            &by_manager,
+            SaveMode::Create,
             "mie-roubaisis.toml",
             OWN_INDICATORS,
-            None,
+            passerelle_report::definitions::CHECKS,
         )
         .await?;
     }

@@ -1,13 +1,13 @@
 //! The reports use cases: save or delete one of the structure's indicator files, publish a
-//! report. What a definition file must be is read by the report crate, which the caller hands
-//! in ([`FileChecks`]): the service layer stays below it (the report crate carries Typst).
+//! report. What a definition file must be is read by the report crate, whose checks the caller
+//! hands in ([`FileChecks`]): the service layer stays below it (the report crate carries
+//! Typst).
 
 use passerelle_db::audit::{self, AuditRow};
 use passerelle_db::reports::{indicator_files, publications};
 use passerelle_db::{Db, DbError, Tx};
 use passerelle_domain::audit::{Actor, AuditAction, FieldChange};
-use passerelle_domain::reports::files::{FileProblem, SaveMode, check_save};
-use passerelle_domain::reports::indicator::IndicatorDef;
+use passerelle_domain::reports::files::{FileChecks, FileProblem, SaveMode, check_save};
 use passerelle_domain::reports::{INDICATOR_FILE, PUBLISHED_REPORT};
 use uuid::Uuid;
 
@@ -39,14 +39,6 @@ impl From<DbError> for ReportsError {
 }
 
 pub type ReportsResult<T> = Result<T, ReportsError>;
-
-/// The report crate's checks of a file: its name, then its definitions beside the
-/// structure's other files (`passerelle_report::definitions::{check_file_name, check_file}`).
-#[derive(Clone, Copy)]
-pub struct FileChecks {
-    pub name: fn(&str) -> Result<(), String>,
-    pub file: fn(&[(String, String)], &str, &str) -> Result<Vec<IndicatorDef>, Vec<String>>,
-}
 
 /// A file saved: its id and the indicators it defines.
 #[derive(Debug, Clone)]

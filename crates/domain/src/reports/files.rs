@@ -2,6 +2,17 @@
 //! is read by the report crate (it parses definitions); the rules of the register of files are
 //! here: a stored file keeps its name, a new one takes a name no other file has.
 
+use crate::reports::indicator::IndicatorDef;
+
+/// The checks of a file that need the definitions' parser (the report crate's
+/// `definitions::CHECKS`): its name, then its definitions beside the structure's other files
+/// (name, text), giving its indicators or every problem.
+#[derive(Clone, Copy)]
+pub struct FileChecks {
+    pub name: fn(&str) -> Result<(), String>,
+    pub file: fn(&[(String, String)], &str, &str) -> Result<Vec<IndicatorDef>, Vec<String>>,
+}
+
 /// How a save is meant.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SaveMode {

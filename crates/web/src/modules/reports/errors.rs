@@ -3,15 +3,9 @@
 use passerelle_db::DbError;
 use passerelle_domain::FieldErrors;
 use passerelle_domain::reports::files::FileProblem;
-use passerelle_services::reports::{FileChecks, ReportsError};
+use passerelle_services::reports::ReportsError;
 
 use crate::error::AppError;
-
-/// The report crate's checks of a definition file, handed to the service.
-pub const FILE_CHECKS: FileChecks = FileChecks {
-    name: passerelle_report::definitions::check_file_name,
-    file: passerelle_report::definitions::check_file,
-};
 
 /// A file's problems next to their fields.
 pub fn file_field_errors(problems: &[FileProblem]) -> FieldErrors {

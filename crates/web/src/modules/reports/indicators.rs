@@ -12,12 +12,13 @@ use axum::response::{IntoResponse, Response};
 use passerelle_db::reports::indicator_files::{self, IndicatorFile};
 use passerelle_domain::FieldErrors;
 use passerelle_domain::reports::files::SaveMode;
+use passerelle_report::definitions::CHECKS;
 use passerelle_domain::reports::indicator::IndicatorDef;
 use passerelle_services::By;
 use passerelle_services::reports::{self, ReportsError};
 use uuid::Uuid;
 
-use super::errors::{FILE_CHECKS, file_field_errors};
+use super::errors::file_field_errors;
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::error::{AppError, AppResult};
@@ -155,7 +156,7 @@ async fn save(
     };
     let by = By::Staff(user.actor());
     let saved =
-        reports::save_indicator_file(&state.db, &by, mode, &form.name, &form.source, FILE_CHECKS)
+        reports::save_indicator_file(&state.db, &by, mode, &form.name, &form.source, CHECKS)
             .await;
     match saved {
         Ok(_) => Ok(see_other("/rapports/indicateurs", "indicateurs").into_response()),
