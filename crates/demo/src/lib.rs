@@ -6,15 +6,15 @@ use passerelle_db::access::structures::{self, Which};
 use passerelle_db::{Db, DbError, persons, persons::situations, territory};
 use passerelle_domain::access::accounts::AccountRequest;
 use passerelle_domain::audit::Actor;
+use passerelle_domain::persons::situation::{Answer, LabourStatus, SituationFields};
+use passerelle_domain::persons::{PersonFields, Sex};
 use passerelle_domain::reports::files::SaveMode;
+use passerelle_domain::territory::Qpv;
+use passerelle_domain::{Role, Team};
+use passerelle_services::By;
 use passerelle_services::access::{self, AccessError};
 use passerelle_services::reports::ReportsError;
 use passerelle_services::territory::TerritoryError;
-use passerelle_services::By;
-use passerelle_domain::persons::situation::{Answer, LabourStatus, SituationFields};
-use passerelle_domain::persons::{PersonFields, Sex};
-use passerelle_domain::territory::Qpv;
-use passerelle_domain::{Role, Team};
 use time::macros::date;
 use time::{Date, Duration};
 
@@ -297,8 +297,15 @@ pub fn population(seed: u64, n: usize, today: Date) -> Vec<(PersonFields, Vec<Si
 
 /// Builds the demo in an empty database: structure, territory, staff accounts, population.
 /// Does nothing and returns `None` if the demo structure is already there.
-pub async fn build(db: &Db, population_size: usize, today: Date) -> DemoResult<Option<DemoSummary>> {
-    if structures::find(db, Which::Named(STRUCTURE_NAME)).await?.is_some() {
+pub async fn build(
+    db: &Db,
+    population_size: usize,
+    today: Date,
+) -> DemoResult<Option<DemoSummary>> {
+    if structures::find(db, Which::Named(STRUCTURE_NAME))
+        .await?
+        .is_some()
+    {
         return Ok(None);
     }
     territory::ensure_default_communes(db).await?;

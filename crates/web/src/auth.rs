@@ -4,8 +4,8 @@
 use passerelle_db::access::sessions::Session;
 use passerelle_db::access::users::{self, User};
 use passerelle_db::pathways::scope::Scope;
-use passerelle_domain::audit::Actor;
 use passerelle_domain::Permission;
+use passerelle_domain::audit::Actor;
 use sha2::{Digest, Sha256};
 
 use crate::AppState;

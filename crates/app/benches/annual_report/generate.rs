@@ -7,12 +7,12 @@ use std::path::Path;
 
 use passerelle_db::{Db, pathways::programmes, persons, territory};
 use passerelle_domain::access::accounts::AccountRequest;
-use passerelle_services::{By, access};
 use passerelle_domain::pathways::calendar::add_months;
 use passerelle_domain::pathways::employment::ContractKind;
 use passerelle_domain::pathways::exit::ExitReason;
 use passerelle_domain::pathways::step::StepFamily;
 use passerelle_domain::{Role, Team};
+use passerelle_services::{By, access};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use time::macros::{date, time};
 use time::{Date, Duration};

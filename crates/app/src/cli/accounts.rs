@@ -7,8 +7,8 @@ use clap::Subcommand;
 use passerelle_db::access::users;
 use passerelle_domain::access::accounts::{AccountRequest, PASSWORD_MIN_CHARS};
 use passerelle_domain::{Role, Team};
-use passerelle_services::access::{self, AccessError};
 use passerelle_services::By;
+use passerelle_services::access::{self, AccessError};
 use passerelle_web::auth;
 
 use super::{Storage, open};
@@ -96,9 +96,7 @@ async fn add_user(
         password: &password,
         confirm: &password,
     };
-    let by = By::Server {
-        structure_id: s.id,
-    };
+    let by = By::Server { structure_id: s.id };
     let u = access::create_account(&db, &by, &request)
         .await
         .map_err(|e| match e {

@@ -6,12 +6,12 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
 use clap::{Args, Parser, Subcommand};
-use passerelle_db::access::structures::{self, Which};
 use passerelle_db::Db;
+use passerelle_db::access::structures::{self, Which};
 use passerelle_domain::reports::files::{FileProblem, SaveMode};
+use passerelle_domain::reports::suppression::check_threshold;
 use passerelle_services::By;
 use passerelle_services::reports::ReportsError;
-use passerelle_domain::reports::suppression::check_threshold;
 use passerelle_web::{AppState, WebConfig, build_app};
 
 mod accounts;
@@ -247,9 +247,8 @@ fn parse_day(s: &str) -> anyhow::Result<time::Date> {
 
 async fn territory(storage: &Storage, cmd: TerritoryCommand) -> anyhow::Result<()> {
     use passerelle_services::territory::{self, QpvImport};
-    let refused = |file: &Path, e: territory::TerritoryError| {
-        anyhow::anyhow!("{} : {e}", file.display())
-    };
+    let refused =
+        |file: &Path, e: territory::TerritoryError| anyhow::anyhow!("{} : {e}", file.display());
     match cmd {
         TerritoryCommand::ImportCommunes { file } => {
             let text = crate::files::read_text(&file, crate::files::CSV_BYTES)?;

@@ -57,7 +57,7 @@ async fn the_demo_builds_its_population_and_one_account_per_role() {
 #[tokio::test]
 async fn records_of_another_structure_are_invisible() {
     on_each_backend(|app: TestApp| async move {
-        let other = passerelle_db::access::structures::create(&app.db, "Autre MiE")
+        let other = passerelle_services::access::create_structure(&app.db, "Autre MiE")
             .await
             .unwrap();
         let actor = passerelle_domain::audit::Actor {
@@ -71,7 +71,14 @@ async fn records_of_another_structure_are_invisible() {
                 time::macros::date!(2026 - 01 - 01),
             )
             .unwrap();
-        let p = persons::create(&app.db, &actor, &fields).await.unwrap();
+        let p = passerelle_services::persons::register(
+            &app.db,
+            &actor,
+            &fields,
+            passerelle_services::persons::Duplicates::Allow,
+        )
+        .await
+        .unwrap();
         assert!(persons::get(&app.db, app.structure_id, p.id).await.is_err());
         let mut b = app.signed_in(Role::Director).await;
         assert_eq!(

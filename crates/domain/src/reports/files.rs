@@ -4,13 +4,17 @@
 
 use crate::reports::indicator::IndicatorDef;
 
+/// Checks a file's text beside the structure's other files (name, text): its indicators, or
+/// every problem.
+pub type CheckFile = fn(&[(String, String)], &str, &str) -> Result<Vec<IndicatorDef>, Vec<String>>;
+
 /// The checks of a file that need the definitions' parser (the report crate's
 /// `definitions::CHECKS`): its name, then its definitions beside the structure's other files
 /// (name, text), giving its indicators or every problem.
 #[derive(Clone, Copy)]
 pub struct FileChecks {
     pub name: fn(&str) -> Result<(), String>,
-    pub file: fn(&[(String, String)], &str, &str) -> Result<Vec<IndicatorDef>, Vec<String>>,
+    pub file: CheckFile,
 }
 
 /// How a save is meant.

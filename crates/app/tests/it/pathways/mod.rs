@@ -14,6 +14,8 @@ use passerelle_domain::pathways::employment::{Contract, ContractKind};
 use passerelle_domain::pathways::exit::ExitReason;
 use passerelle_domain::pathways::step::StepFamily;
 use passerelle_domain::pathways::workflow::{PathwayEvent, PathwayState};
+use passerelle_domain::persons::rules::PersonRuleError;
+use passerelle_services::persons::PersonsError;
 use time::macros::date;
 
 use crate::support::{TestApp, on_each_backend, person_form};
@@ -46,7 +48,7 @@ async fn a_leers_resident_enters_the_plie_from_february_2021_and_exits_to_a_dura
         input.commune_code = "59339".into();
         input.qpv_code = String::new();
         let fields = input.validate(&*app.state.territory().await, date!(2026 - 01 - 01)).unwrap();
-        let person = passerelle_db::persons::create(&app.db, &as_referent, &fields).await.unwrap();
+        let person = passerelle_services::persons::register(&app.db, &as_referent, &fields, passerelle_services::persons::Duplicates::Allow).await.unwrap();
 
         let referral = NewReferral {
             person_id: person.id,
@@ -153,8 +155,11 @@ async fn a_leers_resident_enters_the_plie_from_february_2021_and_exits_to_a_dura
         assert_eq!(events, ["propose_to_committee", "committee_admits", "exit"]);
         assert!(log[1].note.as_deref().is_some_and(|n| n.contains("Projet clair")));
         // Recorded work keeps the person in the register.
-        let kept = refused(passerelle_db::persons::delete(&app.db, &as_manager, person.id, person.version).await);
-        assert!(kept.contains("ne peut pas être supprimée"), "{kept}");
+        let kept = passerelle_services::persons::delete(&app.db, &as_manager, person.id, person.version).await;
+        let Err(PersonsError::Refused(kept @ PersonRuleError::Referenced(_))) = kept else {
+            panic!("expected the person to be kept, got {kept:?}");
+        };
+        assert!(kept.to_string().contains("ne peut pas être supprimée"), "{kept}");
     })
     .await;
 }
@@ -244,9 +249,14 @@ async fn an_admin_edits_the_plie_towns_and_the_committee_applies_them() {
         let fields = person_form("Sansrsa", "Sam", "1980-01-01")
             .validate(&*app.state.territory().await, date!(2026 - 01 - 01))
             .unwrap();
-        let person = passerelle_db::persons::create(&app.db, &as_manager, &fields)
-            .await
-            .unwrap();
+        let person = passerelle_services::persons::register(
+            &app.db,
+            &as_manager,
+            &fields,
+            passerelle_services::persons::Duplicates::Allow,
+        )
+        .await
+        .unwrap();
         let referral = NewReferral {
             person_id: person.id,
             programme_id: plie.id,

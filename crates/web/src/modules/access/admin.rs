@@ -10,8 +10,8 @@ use passerelle_db::access::users::{self, User};
 use passerelle_db::{access::api_tokens, access::sessions};
 use passerelle_domain::access::accounts::AccountRequest;
 use passerelle_domain::{FieldErrors, Role, Team};
-use passerelle_services::access::{self, AccessError};
 use passerelle_services::By;
+use passerelle_services::access::{self, AccessError};
 use uuid::Uuid;
 
 use super::errors::account_field_errors;

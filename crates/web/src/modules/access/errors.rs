@@ -18,16 +18,16 @@ pub fn account_field_errors(errors: &[AccountError]) -> FieldErrors {
 impl From<AccessError> for AppError {
     fn from(e: AccessError) -> AppError {
         match e {
-            AccessError::NotFound
-            | AccessError::UnknownStructure(_)
-            | AccessError::NoStructure => AppError::NotFound,
+            AccessError::NotFound | AccessError::UnknownStructure(_) | AccessError::NoStructure => {
+                AppError::NotFound
+            }
             AccessError::EmailTaken => AppError::Conflict(e.to_string()),
             AccessError::Invalid(errors) => AppError::Invalid(account_field_errors(&errors)),
             AccessError::Password(p) => AppError::BadRequest(format!("Mot de passe refusé : {p}")),
             AccessError::Rights(r) => AppError::BadRequest(r.to_string()),
-            AccessError::TokenName(_)
-            | AccessError::TokenForAnother
-            | AccessError::Inactive(_) => AppError::Refused(e.to_string()),
+            AccessError::TokenName(_) | AccessError::TokenForAnother | AccessError::Inactive(_) => {
+                AppError::Refused(e.to_string())
+            }
             AccessError::Hashing(m) => AppError::Internal(m),
             AccessError::Storage(e) => AppError::from(e),
         }

@@ -344,7 +344,9 @@ pub async fn create(
     };
     match persons_service::register(&state.db, &user.actor(), &fields, duplicates(&f)).await {
         Ok(p) => Ok(see_other(&format!("/personnes/{}", p.id), "cree").into_response()),
-        Err(PersonsError::LooksLike(found)) => Ok(looks_like(&state, &user, None, &f, &found).await),
+        Err(PersonsError::LooksLike(found)) => {
+            Ok(looks_like(&state, &user, None, &f, &found).await)
+        }
         Err(e) => Err(e.into()),
     }
 }
@@ -548,10 +550,11 @@ pub async fn update(
         Err(page) => return Ok(again(*page)),
     };
     let actor = user.actor();
-    match persons_service::update(&state.db, &actor, id, f.version, &fields, duplicates(&f)).await
-    {
+    match persons_service::update(&state.db, &actor, id, f.version, &fields, duplicates(&f)).await {
         Ok(_) => Ok(see_other(&format!("/personnes/{id}"), "enregistre").into_response()),
-        Err(PersonsError::LooksLike(found)) => Ok(looks_like(&state, &user, edit, &f, &found).await),
+        Err(PersonsError::LooksLike(found)) => {
+            Ok(looks_like(&state, &user, edit, &f, &found).await)
+        }
         Err(PersonsError::Conflict) => conflict(&state, &user, id, &f, &fields).await,
         Err(e) => Err(e.into()),
     }

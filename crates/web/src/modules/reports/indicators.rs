@@ -12,8 +12,8 @@ use axum::response::{IntoResponse, Response};
 use passerelle_db::reports::indicator_files::{self, IndicatorFile};
 use passerelle_domain::FieldErrors;
 use passerelle_domain::reports::files::SaveMode;
-use passerelle_report::definitions::CHECKS;
 use passerelle_domain::reports::indicator::IndicatorDef;
+use passerelle_report::definitions::CHECKS;
 use passerelle_services::By;
 use passerelle_services::reports::{self, ReportsError};
 use uuid::Uuid;
@@ -156,8 +156,7 @@ async fn save(
     };
     let by = By::Staff(user.actor());
     let saved =
-        reports::save_indicator_file(&state.db, &by, mode, &form.name, &form.source, CHECKS)
-            .await;
+        reports::save_indicator_file(&state.db, &by, mode, &form.name, &form.source, CHECKS).await;
     match saved {
         Ok(_) => Ok(see_other("/rapports/indicateurs", "indicateurs").into_response()),
         Err(ReportsError::Refused(problems)) => {
