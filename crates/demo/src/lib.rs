@@ -17,6 +17,7 @@ use passerelle_services::reports::ReportsError;
 use passerelle_services::territory::TerritoryError;
 use time::macros::date;
 use time::{Date, Duration};
+use uuid::Uuid;
 
 mod names;
 pub mod plie;
@@ -295,6 +296,48 @@ pub fn population(seed: u64, n: usize, today: Date) -> Vec<(PersonFields, Vec<Si
         .collect()
 }
 
+/// The demo staff as the PLIE activity needs them.
+struct Staff {
+    accounts: Vec<(String, Role)>,
+    manager: Option<Uuid>,
+    /// The PLIE referents.
+    referents: Vec<Uuid>,
+    /// Every referent with their teams.
+    by_team: Vec<(Uuid, &'static [Team])>,
+}
+
+/// One account per line of [`ACCOUNTS`], created as `passerelle user add` does.
+async fn create_staff(db: &Db, structure_id: Uuid) -> DemoResult<Staff> {
+    let by = By::Server { structure_id };
+    let mut staff = Staff {
+        accounts: Vec::new(),
+        manager: None,
+        referents: Vec::new(),
+        by_team: Vec::new(),
+    };
+    for (email, name, role, teams) in ACCOUNTS {
+        let request = AccountRequest {
+            email,
+            display_name: name,
+            role: Some(role),
+            teams: teams.to_vec(),
+            password: DEMO_PASSWORD,
+            confirm: DEMO_PASSWORD,
+        };
+        let u = access::create_account(db, &by, &request).await?;
+        match role {
+            Role::Manager => staff.manager = Some(u.id),
+            Role::Referent if teams.contains(&Team::Plie) => staff.referents.push(u.id),
+            _ => {}
+        }
+        if role == Role::Referent {
+            staff.by_team.push((u.id, teams));
+        }
+        staff.accounts.push((email.to_owned(), role));
+    }
+    Ok(staff)
+}
+
 /// Builds the demo in an empty database: structure, territory, staff accounts, population.
 /// Does nothing and returns `None` if the demo structure is already there.
 pub async fn build(
@@ -311,33 +354,8 @@ pub async fn build(
     territory::ensure_default_communes(db).await?;
     passerelle_services::territory::install_qpv_list(db, "demo", &demo_qpvs()).await?;
     let structure = access::create_structure(db, STRUCTURE_NAME).await?;
-    let by = By::Server {
-        structure_id: structure.id,
-    };
-    let mut accounts = Vec::new();
-    let mut manager = None;
-    let mut referents = Vec::new();
-    let mut team_referents = Vec::new();
-    for (email, name, role, teams) in ACCOUNTS {
-        let request = AccountRequest {
-            email,
-            display_name: name,
-            role: Some(role),
-            teams: teams.to_vec(),
-            password: DEMO_PASSWORD,
-            confirm: DEMO_PASSWORD,
-        };
-        let u = access::create_account(db, &by, &request).await?;
-        match role {
-            Role::Manager => manager = Some(u.id),
-            Role::Referent if teams.contains(&Team::Plie) => referents.push(u.id),
-            _ => {}
-        }
-        if role == Role::Referent {
-            team_referents.push((u.id, teams));
-        }
-        accounts.push((email.to_owned(), role));
-    }
+    let staff = create_staff(db, structure.id).await?;
+    let (manager, referents, team_referents) = (staff.manager, staff.referents, staff.by_team);
     let people = population(SEED, population_size, today);
     let mut residents = Vec::with_capacity(people.len());
     let mut count = 0;
@@ -381,7 +399,7 @@ pub async fn build(
     Ok(Some(DemoSummary {
         structure_id: structure.id,
         persons: count,
-        accounts,
+        accounts: staff.accounts,
     }))
 }
 

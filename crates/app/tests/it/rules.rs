@@ -44,14 +44,7 @@ pub(crate) async fn entered_pathway(app: &TestApp, manager: &Actor, last_name: &
     let fields = person_form(last_name, "Alex", "1985-05-05")
         .validate(&*app.state.territory().await, date!(2026 - 01 - 01))
         .unwrap();
-    let person = passerelle_services::persons::register(
-        &app.db,
-        manager,
-        &fields,
-        passerelle_services::persons::Duplicates::Allow,
-    )
-    .await
-    .unwrap();
+    let person = app.register(manager, &fields).await;
     let referral = NewReferral {
         person_id: person.id,
         programme_id: plie.id,
@@ -133,17 +126,14 @@ async fn only_a_referent_or_manager_of_the_team_may_hold_a_pathway_from_within_i
         }
         // A referent of La Fabrik does not hold PLIE pathways.
         let fabrik_email = format!("fabrik-{}@test.fr", Uuid::now_v7().simple());
-        let request = passerelle_domain::access::accounts::AccountRequest {
-            email: &fabrik_email,
-            display_name: "Référente Fabrik",
-            role: Some(Role::Referent),
-            teams: vec![Team::Fabrik],
-            password: crate::support::PASSWORD,
-            confirm: crate::support::PASSWORD,
-        };
-        let fabrik = passerelle_services::access::create_account(&app.db, &app.server(), &request)
-            .await
-            .unwrap();
+        let fabrik = app
+            .account(
+                &fabrik_email,
+                "Référente Fabrik",
+                Role::Referent,
+                &[Team::Fabrik],
+            )
+            .await;
         let r =
             enrolments::assign_referent(&app.db, &manager, e.id, fabrik.id, date!(2021 - 02 - 05))
                 .await;

@@ -71,14 +71,7 @@ async fn records_of_another_structure_are_invisible() {
                 time::macros::date!(2026 - 01 - 01),
             )
             .unwrap();
-        let p = passerelle_services::persons::register(
-            &app.db,
-            &actor,
-            &fields,
-            passerelle_services::persons::Duplicates::Allow,
-        )
-        .await
-        .unwrap();
+        let p = app.register(&actor, &fields).await;
         assert!(persons::get(&app.db, app.structure_id, p.id).await.is_err());
         let mut b = app.signed_in(Role::Director).await;
         assert_eq!(

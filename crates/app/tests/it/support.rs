@@ -7,10 +7,13 @@ use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use http_body_util::BodyExt;
-use passerelle_db::{Db, access::users, territory};
+use passerelle_db::access::users::{self, User};
+use passerelle_db::{Db, territory};
 use passerelle_domain::access::accounts::AccountRequest;
-use passerelle_domain::persons::PersonInput;
+use passerelle_domain::audit::Actor;
+use passerelle_domain::persons::{Person, PersonFields, PersonInput};
 use passerelle_domain::{Role, Team};
+use passerelle_services::persons::Duplicates;
 use passerelle_services::{By, access};
 use passerelle_web::{AppState, WebConfig, auth, build_app};
 use tower::ServiceExt;
@@ -90,20 +93,33 @@ impl TestApp {
         }
     }
 
-    /// Creates an account with the test password.
-    pub async fn staff(&self, role: Role) -> String {
-        let email = format!("{}-{}@test.fr", role.code(), Uuid::now_v7().simple());
+    /// Creates an account with the test password, as `passerelle user add` does.
+    pub async fn account(&self, email: &str, name: &str, role: Role, teams: &[Team]) -> User {
         let request = AccountRequest {
-            email: &email,
-            display_name: role.label(),
+            email,
+            display_name: name,
             role: Some(role),
-            teams: vec![Team::Plie],
+            teams: teams.to_vec(),
             password: PASSWORD,
             confirm: PASSWORD,
         };
         access::create_account(&self.db, &self.server(), &request)
             .await
-            .unwrap();
+            .unwrap()
+    }
+
+    /// Registers a person through the persons service, look-alikes allowed.
+    pub async fn register(&self, actor: &Actor, fields: &PersonFields) -> Person {
+        passerelle_services::persons::register(&self.db, actor, fields, Duplicates::Allow)
+            .await
+            .unwrap()
+    }
+
+    /// Creates an account of the PLIE team with the test password.
+    pub async fn staff(&self, role: Role) -> String {
+        let email = format!("{}-{}@test.fr", role.code(), Uuid::now_v7().simple());
+        self.account(&email, role.label(), role, &[Team::Plie])
+            .await;
         email
     }
 

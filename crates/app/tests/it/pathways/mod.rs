@@ -48,7 +48,7 @@ async fn a_leers_resident_enters_the_plie_from_february_2021_and_exits_to_a_dura
         input.commune_code = "59339".into();
         input.qpv_code = String::new();
         let fields = input.validate(&*app.state.territory().await, date!(2026 - 01 - 01)).unwrap();
-        let person = passerelle_services::persons::register(&app.db, &as_referent, &fields, passerelle_services::persons::Duplicates::Allow).await.unwrap();
+        let person = app.register(&as_referent, &fields).await;
 
         let referral = NewReferral {
             person_id: person.id,
@@ -249,14 +249,7 @@ async fn an_admin_edits_the_plie_towns_and_the_committee_applies_them() {
         let fields = person_form("Sansrsa", "Sam", "1980-01-01")
             .validate(&*app.state.territory().await, date!(2026 - 01 - 01))
             .unwrap();
-        let person = passerelle_services::persons::register(
-            &app.db,
-            &as_manager,
-            &fields,
-            passerelle_services::persons::Duplicates::Allow,
-        )
-        .await
-        .unwrap();
+        let person = app.register(&as_manager, &fields).await;
         let referral = NewReferral {
             person_id: person.id,
             programme_id: plie.id,

@@ -77,15 +77,7 @@ async fn pathway(
     let fields = person_form(last_name, "Camille", "1990-01-01")
         .validate(&*app.state.territory().await, date!(2026 - 01 - 01))
         .unwrap();
-    let person = passerelle_services::persons::register(
-        &app.db,
-        actor,
-        &fields,
-        passerelle_services::persons::Duplicates::Allow,
-    )
-    .await
-    .unwrap()
-    .id;
+    let person = app.register(actor, &fields).await.id;
     let referral = NewReferral {
         person_id: person,
         programme_id: programme,

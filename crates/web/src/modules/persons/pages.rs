@@ -12,6 +12,8 @@ use passerelle_db::audit::record_view;
 use passerelle_db::persons;
 use passerelle_db::persons::search::{self, PersonFilter};
 use passerelle_db::persons::situations;
+
+use super::situations::{SituationView, situation_view};
 use passerelle_domain::clock::today;
 use passerelle_domain::persons::PERSON;
 use passerelle_domain::persons::age::AgeBand;
@@ -348,94 +350,6 @@ pub async fn create(
             Ok(looks_like(&state, &user, None, &f, &found).await)
         }
         Err(e) => Err(e.into()),
-    }
-}
-
-pub struct SituationView {
-    pub observed_on: String,
-    pub labour_status: String,
-    pub jobseeker_since: String,
-    pub benefits: String,
-    pub education: String,
-    pub household: String,
-    pub rqth: String,
-    pub foreign_background: String,
-    pub justice: String,
-    pub health_notes: String,
-    pub recorded: String,
-}
-
-fn situation_view(s: &situations::Situation) -> SituationView {
-    use passerelle_domain::persons::situation::{EDUCATION_LEVELS, isced_group};
-    let f = &s.fields;
-    let mut benefits = Vec::new();
-    if f.receives_rsa {
-        benefits.push("RSA");
-    }
-    if f.receives_ass {
-        benefits.push("ASS");
-    }
-    if f.receives_aah {
-        benefits.push("AAH");
-    }
-    let mut household = Vec::new();
-    if f.jobless_household {
-        household.push("ménage sans emploi");
-    }
-    if f.dependent_children {
-        household.push("enfant(s) à charge");
-    }
-    if f.single_parent {
-        household.push("parent isolé");
-    }
-    if f.homeless {
-        household.push("sans logement ou mal logé");
-    }
-    if f.in_education_or_training {
-        household.push("en études ou en formation");
-    }
-    let ans = |a: Option<passerelle_domain::persons::situation::Answer>| {
-        a.map(|a| a.label().to_owned())
-            .unwrap_or_else(|| "Non renseigné".into())
-    };
-    SituationView {
-        observed_on: fr_date(&f.observed_on),
-        labour_status: f.labour_status.label().to_owned(),
-        jobseeker_since: f
-            .jobseeker_since
-            .map(|d| fr_date(&d))
-            .unwrap_or_else(|| "Non inscrit".into()),
-        benefits: if benefits.is_empty() {
-            "Aucun".into()
-        } else {
-            benefits.join(", ")
-        },
-        education: f
-            .education_level
-            .and_then(|l| {
-                EDUCATION_LEVELS
-                    .iter()
-                    .find(|(n, _)| *n == l)
-                    .map(|(_, label)| format!("{label} ({})", isced_group(l)))
-            })
-            .unwrap_or_else(|| "Non renseigné".into()),
-        household: if household.is_empty() {
-            "—".into()
-        } else {
-            household.join(", ")
-        },
-        rqth: ans(f.rqth),
-        foreign_background: ans(f.foreign_background),
-        justice: ans(f.justice_supervision),
-        health_notes: f.health_notes.clone().unwrap_or_default(),
-        recorded: format!(
-            "{}{}",
-            fr_datetime(&s.recorded_at),
-            s.recorded_by
-                .as_deref()
-                .map(|n| format!(" par {n}"))
-                .unwrap_or_default()
-        ),
     }
 }
 
