@@ -320,7 +320,7 @@ async fn main() {
     let Db::Sqlite(pool) = &db else {
         unreachable!()
     };
-    let structure = structures::by_name(&db, generate::STRUCTURE)
+    let structure = structures::find(&db, structures::Which::Named(generate::STRUCTURE))
         .await
         .expect("structure")
         .expect("the bench structure")

@@ -11,7 +11,7 @@ use std::time::Instant;
 
 use passerelle_db::persons;
 use passerelle_db::persons::search::{self, PersonFilter};
-use passerelle_db::{Db, access::structures, territory};
+use passerelle_db::{Db, territory};
 use passerelle_domain::persons::PersonFields;
 
 /// A surname as a real register has them: one person in five carries one of a hundred common
@@ -58,10 +58,12 @@ async fn main() {
     territory::ensure_default_communes(&db)
         .await
         .expect("communes");
-    territory::import_qpv_version(&db, None, "demo", &passerelle_demo::demo_qpvs())
+    passerelle_services::territory::install_qpv_list(&db, "demo", &passerelle_demo::demo_qpvs())
         .await
         .expect("qpv");
-    let s = structures::create(&db, "Bench").await.expect("structure");
+    let s = passerelle_services::access::create_structure(&db, "Bench")
+        .await
+        .expect("structure");
     let today = time::macros::date!(2026 - 11 - 29);
 
     let mut rng = fastrand::Rng::with_seed(7);

@@ -6,7 +6,7 @@
 use uuid::Uuid;
 
 use crate::sql::{Sql, bind};
-use crate::{Db, DbResult, sql, sql_query, with_pool};
+use crate::{DbResult, Tx, sql, sql_query, with_tx};
 
 /// Records of one table that refer to a person (`person_id`) and keep their record: they
 /// count in the activity reports.
@@ -34,8 +34,9 @@ pub const MODULES: &[StorageModule] = &[
     crate::audit::MODULE,
 ];
 
-/// The kinds of record that still refer to `person_id`, as their modules name them.
-pub async fn references_to_person(db: &Db, person_id: Uuid) -> DbResult<Vec<&'static str>> {
+/// The kinds of record that still refer to `person_id`, as their modules name them; read in
+/// the transaction that would delete the person.
+pub async fn references_to_person(tx: &mut Tx, person_id: Uuid) -> DbResult<Vec<&'static str>> {
     let refs: Vec<&PersonReference> = MODULES
         .iter()
         .flat_map(|m| m.person_references.iter())
@@ -56,9 +57,9 @@ pub async fn references_to_person(db: &Db, person_id: Uuid) -> DbResult<Vec<&'st
         ", ",
     );
     let sql = sql!["SELECT ", counts];
-    let counts: Vec<i64> = with_pool!(db, |p| {
+    let counts: Vec<i64> = with_tx!(tx, |c| {
         use sqlx::Row;
-        let row = sql_query!(sqlx::query, sql).fetch_one(p).await?;
+        let row = sql_query!(sqlx::query, sql).fetch_one(&mut *c).await?;
         (0..refs.len())
             .map(|i| row.try_get::<i64, _>(i))
             .collect::<Result<_, _>>()?

@@ -2,16 +2,22 @@
 //! per role. Deterministic (seeded), so tests can rely on it. No real person: names are drawn
 //! independently from lists of common surnames and first names.
 
-use passerelle_db::access::users::NewUser;
-use passerelle_db::{
-    Db, access::structures, access::users, persons, persons::situations, territory,
-};
+use passerelle_db::access::structures::{self, Which};
+use passerelle_db::{Db, DbError, persons, persons::situations, territory};
+use passerelle_domain::access::accounts::AccountRequest;
+use passerelle_domain::audit::Actor;
 use passerelle_domain::persons::situation::{Answer, LabourStatus, SituationFields};
 use passerelle_domain::persons::{PersonFields, Sex};
+use passerelle_domain::reports::files::SaveMode;
 use passerelle_domain::territory::Qpv;
 use passerelle_domain::{Role, Team};
+use passerelle_services::By;
+use passerelle_services::access::{self, AccessError};
+use passerelle_services::reports::ReportsError;
+use passerelle_services::territory::TerritoryError;
 use time::macros::date;
 use time::{Date, Duration};
+use uuid::Uuid;
 
 mod names;
 pub mod plie;
@@ -147,6 +153,24 @@ const TOWNS: [(&str, u32, u32); 12] = [
     ("59522", 1, 0),   // Sailly-lez-Lannoy
 ];
 
+/// Why the demo could not be built: a storage failure, or a rule refusing what the plan
+/// records (a bug of the plan: the demo follows the rules like any user).
+#[derive(Debug, thiserror::Error)]
+pub enum DemoError {
+    #[error(transparent)]
+    Storage(#[from] DbError),
+    #[error(transparent)]
+    Pathways(#[from] passerelle_services::pathways::PathwaysError),
+    #[error(transparent)]
+    Access(#[from] AccessError),
+    #[error(transparent)]
+    Territory(#[from] TerritoryError),
+    #[error(transparent)]
+    Reports(#[from] ReportsError),
+}
+
+pub type DemoResult<T> = Result<T, DemoError>;
+
 #[derive(Debug, Clone)]
 pub struct DemoSummary {
     pub structure_id: uuid::Uuid,
@@ -275,17 +299,47 @@ pub fn population(seed: u64, n: usize, today: Date) -> Vec<(PersonFields, Vec<Si
         .collect()
 }
 
-/// Why the demo could not be built: a storage failure, or a pathways rule refusing what the
-/// plan records (a bug of the plan: the demo follows the rules like any user).
-#[derive(Debug, thiserror::Error)]
-pub enum DemoError {
-    #[error(transparent)]
-    Storage(#[from] passerelle_db::DbError),
-    #[error(transparent)]
-    Pathways(#[from] passerelle_services::pathways::PathwaysError),
+/// The demo staff as the PLIE activity needs them.
+struct Staff {
+    accounts: Vec<(String, Role)>,
+    manager: Option<Uuid>,
+    /// The PLIE referents.
+    referents: Vec<Uuid>,
+    /// Every referent with their teams.
+    by_team: Vec<(Uuid, &'static [Team])>,
 }
 
-pub type DemoResult<T> = Result<T, DemoError>;
+/// One account per line of [`ACCOUNTS`], created as `passerelle user add` does.
+async fn create_staff(db: &Db, structure_id: Uuid) -> DemoResult<Staff> {
+    let by = By::Server { structure_id };
+    let mut staff = Staff {
+        accounts: Vec::new(),
+        manager: None,
+        referents: Vec::new(),
+        by_team: Vec::new(),
+    };
+    for (email, name, role, teams) in ACCOUNTS {
+        let request = AccountRequest {
+            email,
+            display_name: name,
+            role: Some(role),
+            teams: teams.to_vec(),
+            password: DEMO_PASSWORD,
+            confirm: DEMO_PASSWORD,
+        };
+        let u = access::create_account(db, &by, &request).await?;
+        match role {
+            Role::Manager => staff.manager = Some(u.id),
+            Role::Referent if teams.contains(&Team::Plie) => staff.referents.push(u.id),
+            _ => {}
+        }
+        if role == Role::Referent {
+            staff.by_team.push((u.id, teams));
+        }
+        staff.accounts.push((email.to_owned(), role));
+    }
+    Ok(staff)
+}
 
 /// Builds the demo in an empty database: structure, territory, staff accounts, population.
 /// Does nothing and returns `None` if the demo structure is already there.
@@ -294,42 +348,17 @@ pub async fn build(
     population_size: usize,
     today: Date,
 ) -> DemoResult<Option<DemoSummary>> {
-    if structures::by_name(db, STRUCTURE_NAME).await?.is_some() {
+    if structures::find(db, Which::Named(STRUCTURE_NAME))
+        .await?
+        .is_some()
+    {
         return Ok(None);
     }
     territory::ensure_default_communes(db).await?;
-    territory::import_qpv_version(db, None, "demo", &demo_qpvs()).await?;
-    let structure = structures::create(db, STRUCTURE_NAME).await?;
-    let hash = passerelle_web::auth::hash_password(DEMO_PASSWORD)
-        .map_err(|e| passerelle_db::DbError::Corrupt(format!("{e:?}")))?;
-    let mut accounts = Vec::new();
-    let mut manager = None;
-    let mut referents = Vec::new();
-    let mut team_referents = Vec::new();
-    for (email, name, role, teams) in ACCOUNTS {
-        let u = users::create(
-            db,
-            NewUser {
-                structure_id: structure.id,
-                email,
-                display_name: name,
-                role,
-                teams,
-                password_hash: &hash,
-            },
-            None,
-        )
-        .await?;
-        match role {
-            Role::Manager => manager = Some(u.id),
-            Role::Referent if teams.contains(&Team::Plie) => referents.push(u.id),
-            _ => {}
-        }
-        if role == Role::Referent {
-            team_referents.push((u.id, teams));
-        }
-        accounts.push((email.to_owned(), role));
-    }
+    passerelle_services::territory::install_qpv_list(db, "demo", &demo_qpvs()).await?;
+    let structure = access::create_structure(db, STRUCTURE_NAME).await?;
+    let staff = create_staff(db, structure.id).await?;
+    let (manager, referents, team_referents) = (staff.manager, staff.referents, staff.by_team);
     let people = population(SEED, population_size, today);
     let mut residents = Vec::with_capacity(people.len());
     let mut count = 0;
@@ -356,22 +385,24 @@ pub async fn build(
         plie::build(db, structure.id, manager, &referents, &residents).await?;
         programmes::other_programmes(db, structure.id, manager, &team_referents, &residents)
             .await?;
-        passerelle_db::reports::indicator_files::save(
+        let by_manager = By::Staff(Actor {
+            structure_id: structure.id,
+            user_id: manager,
+        });
+        passerelle_services::reports::save_indicator_file(
             db,
-            passerelle_db::reports::indicator_files::Author {
-                structure_id: structure.id,
-                user: Some(manager),
-            },
+            &by_manager,
+            SaveMode::Create,
             "mie-roubaisis.toml",
             OWN_INDICATORS,
-            None,
+            passerelle_report::definitions::CHECKS,
         )
         .await?;
     }
     Ok(Some(DemoSummary {
         structure_id: structure.id,
         persons: count,
-        accounts,
+        accounts: staff.accounts,
     }))
 }
 

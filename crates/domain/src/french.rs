@@ -1,4 +1,5 @@
-//! French formats for dates and numbers.
+//! French formats for dates and numbers: the one place numbers are written the French way
+//! (pages, report files and charts call these).
 
 use time::Date;
 use time::macros::format_description;
@@ -37,6 +38,26 @@ pub fn integer(n: i64) -> String {
     if n < 0 { format!("-{out}") } else { out }
 }
 
+/// A number rounded to one decimal, as figures are read: thousands with a narrow no-break
+/// space, a decimal comma when not whole (`1 304`, `2,5`).
+pub fn number(v: f64) -> String {
+    let r = (v * 10.0).round() / 10.0;
+    if r.fract() == 0.0 && r.abs() < 9.0e15 {
+        integer(r as i64)
+    } else {
+        format!("{r:.1}").replace('.', ",")
+    }
+}
+
+/// « a », « a ou b », « a, b ou c ».
+pub fn list_or(items: &[&str]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => (*one).to_owned(),
+        [init @ .., last] => format!("{} ou {last}", init.join(", ")),
+    }
+}
+
 /// A French phone number in pairs of digits, as people read it: `06 12 34 56 78`.
 pub fn phone(national: &str) -> String {
     if national.len() != 10 || !national.chars().all(|c| c.is_ascii_digit()) {
@@ -63,6 +84,11 @@ mod tests {
         assert_eq!(integer(-1234567), "-1\u{202f}234\u{202f}567");
         assert_eq!(phone("0612345678"), "06 12 34 56 78");
         assert_eq!(phone("123"), "123");
+        assert_eq!(number(1304.0), "1\u{202f}304");
+        assert_eq!(number(2.54), "2,5");
+        assert_eq!(number(-0.04), "0");
+        assert_eq!(list_or(&["a", "b", "c"]), "a, b ou c");
+        assert_eq!(list_or(&["a"]), "a");
     }
 
     #[test]

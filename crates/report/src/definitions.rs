@@ -249,6 +249,13 @@ pub fn check_file(
     Ok(mine)
 }
 
+/// The checks the services run before saving a structure's file.
+pub const CHECKS: passerelle_domain::reports::files::FileChecks =
+    passerelle_domain::reports::files::FileChecks {
+        name: check_file_name,
+        file: check_file,
+    };
+
 /// The definitions in force for a structure: shipped, then its own files.
 pub async fn for_structure(db: &Db, structure_id: Uuid) -> DbResult<Definitions> {
     let shipped = shipped_definitions().map_err(DbError::Corrupt)?;

@@ -5,15 +5,9 @@
 
 use passerelle_domain::french;
 
-/// A number rounded to one decimal: thousands with a narrow no-break space, a decimal comma
-/// when not whole.
+/// A number rounded to one decimal, written the French way ([`french::number`]).
 pub fn number(v: f64) -> String {
-    let r = (v * 10.0).round() / 10.0;
-    if r.fract() == 0.0 && r.abs() < 9.0e15 {
-        french::integer(r as i64)
-    } else {
-        format!("{r:.1}").replace('.', ",")
-    }
+    french::number(v)
 }
 
 /// The number as shown for a figure of `unit`: a whole percent, else one decimal.

@@ -5,6 +5,8 @@
 //! commits: a use case is all done or not at all, and never unaudited.
 
 pub mod access;
+mod by;
+pub use by::By;
 pub mod pathways;
 pub mod persons;
 pub mod reports;

@@ -1,12 +1,11 @@
 //! Passwords (Argon2id) and their counted checks, random tokens, and the signed-in user of a
 //! request.
 
-use argon2::{Argon2, PasswordHash, PasswordHasher, PasswordVerifier};
 use passerelle_db::access::sessions::Session;
 use passerelle_db::access::users::{self, User};
 use passerelle_db::pathways::scope::Scope;
+use passerelle_domain::Permission;
 use passerelle_domain::audit::Actor;
-use passerelle_domain::{FieldErrors, Permission};
 use sha2::{Digest, Sha256};
 
 use crate::error::AppError;
@@ -15,47 +14,9 @@ use crate::state::AppState;
 pub const SESSION_COOKIE: &str = "passerelle_session";
 /// The double-submit token of the sign-in form, before any session exists.
 pub const SIGNIN_COOKIE: &str = "passerelle_signin";
-pub const PASSWORD_MIN_CHARS: usize = 12;
-
-pub fn hash_password(password: &str) -> Result<String, AppError> {
-    let hash: PasswordHash = Argon2::default()
-        .hash_password(password.as_bytes())
-        .map_err(|e| AppError::Internal(format!("argon2: {e}")))?;
-    Ok(hash.to_string())
-}
-
-/// Whether `password` matches the stored hash. A malformed hash never matches.
-pub fn verify_password(password: &str, stored: &str) -> bool {
-    match stored.parse::<PasswordHash>() {
-        Ok(h) => Argon2::default()
-            .verify_password(password.as_bytes(), &h)
-            .is_ok(),
-        Err(_) => false,
-    }
-}
-
-/// A hash to verify against when the account does not exist, so that an unknown e-mail takes
-/// as long as a wrong password and does not reveal which accounts exist.
-pub fn dummy_hash() -> &'static str {
-    static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    DUMMY.get_or_init(|| hash_password("passerelle-dummy-password").unwrap_or_default())
-}
-
-/// Argon2 off the async threads: a burst of sign-ins must not stall the other requests.
-pub async fn verify_off_thread(password: &str, stored: &str) -> bool {
-    let (password, stored) = (password.to_owned(), stored.to_owned());
-    tokio::task::spawn_blocking(move || verify_password(&password, &stored))
-        .await
-        .unwrap_or(false)
-}
-
-/// Hashes a new password off the async threads, as the checks are.
-pub async fn hash_off_thread(password: &str) -> Result<String, AppError> {
-    let password = password.to_owned();
-    tokio::task::spawn_blocking(move || hash_password(&password))
-        .await
-        .map_err(|e| AppError::Internal(format!("hashing task: {e}")))?
-}
+/// Argon2 lives in the services crate, off the async threads, the one place passwords are
+/// hashed; sign-in checks them there too.
+pub use passerelle_services::access::passwords::{dummy_hash, verify_off_thread};
 
 /// The answer to a password check counted against the account's limit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -93,36 +54,6 @@ pub async fn check_password_counted(
         tracing::info!(user_id = %user.id, "account locked");
     }
     Ok(PasswordCheck::Wrong)
-}
-
-/// The French rule for a new password; `None` when it is acceptable.
-pub fn password_problem(password: &str, email: &str) -> Option<String> {
-    if password.chars().count() < PASSWORD_MIN_CHARS {
-        return Some(format!(
-            "Le mot de passe doit compter au moins {PASSWORD_MIN_CHARS} caractères."
-        ));
-    }
-    if password.chars().count() > 200 {
-        return Some("Le mot de passe ne peut pas dépasser 200 caractères.".into());
-    }
-    if password.eq_ignore_ascii_case(email) {
-        return Some("Le mot de passe ne doit pas être votre adresse e-mail.".into());
-    }
-    None
-}
-
-pub fn check_new_password(
-    errors: &mut FieldErrors,
-    field: &str,
-    password: &str,
-    confirm: &str,
-    email: &str,
-) {
-    if let Some(p) = password_problem(password, email) {
-        errors.add(field, p);
-    } else if password != confirm {
-        errors.add("confirm", "Les deux saisies ne sont pas identiques.");
-    }
 }
 
 /// 256 random bits from the operating system, hex-encoded.
@@ -199,25 +130,5 @@ impl CurrentUser {
             .as_ref()
             .map(|s| s.csrf_token.as_str())
             .unwrap_or("")
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn password_round_trip() {
-        let h = hash_password("correct horse battery").unwrap_or_default();
-        assert!(h.starts_with("$argon2id$"));
-        assert!(verify_password("correct horse battery", &h));
-        assert!(!verify_password("wrong horse battery", &h));
-        assert!(!verify_password("x", "not a hash"));
-    }
-
-    #[test]
-    fn short_passwords_are_refused() {
-        assert!(password_problem("court", "a@b.fr").is_some());
-        assert!(password_problem("assez-long-maintenant", "a@b.fr").is_none());
     }
 }

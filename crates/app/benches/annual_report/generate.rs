@@ -5,13 +5,14 @@
 
 use std::path::Path;
 
-use passerelle_db::access::users::{self, NewUser};
-use passerelle_db::{Db, access::structures, pathways::programmes, persons, territory};
+use passerelle_db::{Db, pathways::programmes, persons, territory};
+use passerelle_domain::access::accounts::AccountRequest;
 use passerelle_domain::pathways::calendar::add_months;
 use passerelle_domain::pathways::employment::ContractKind;
 use passerelle_domain::pathways::exit::ExitReason;
 use passerelle_domain::pathways::step::StepFamily;
 use passerelle_domain::{Role, Team};
+use passerelle_services::{By, access};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use time::macros::{date, time};
 use time::{Date, Duration};
@@ -491,8 +492,14 @@ pub async fn generate(path: &Path, n: usize) -> anyhow::Result<()> {
     let db = Db::Sqlite(pool.clone());
     db.migrate().await?;
     territory::ensure_default_communes(&db).await?;
-    territory::import_qpv_version(&db, None, "demo", &passerelle_demo::demo_qpvs()).await?;
-    let structure = structures::create(&db, STRUCTURE).await?.id;
+    passerelle_services::territory::install_qpv_list(&db, "demo", &passerelle_demo::demo_qpvs())
+        .await?;
+    let structure = passerelle_services::access::create_structure(&db, STRUCTURE)
+        .await?
+        .id;
+    let by = By::Server {
+        structure_id: structure,
+    };
     service::install_default_programmes(&db, structure).await?;
     let programmes: Vec<Uuid> = programmes::list(&db, structure)
         .await?
@@ -502,15 +509,15 @@ pub async fn generate(path: &Path, n: usize) -> anyhow::Result<()> {
     let mut referents = Vec::new();
     for i in 0..REFERENTS {
         let email = format!("referent{i}@bench.invalid");
-        let u = NewUser {
-            structure_id: structure,
+        let request = AccountRequest {
             email: &email,
             display_name: "Référent",
-            role: Role::Referent,
-            teams: &[Team::Plie],
-            password_hash: "-",
+            role: Some(Role::Referent),
+            teams: vec![Team::Plie],
+            password: "mot-de-passe-du-banc",
+            confirm: "mot-de-passe-du-banc",
         };
-        referents.push(users::create(&db, u, None).await?.id);
+        referents.push(access::create_account(&db, &by, &request).await?.id);
     }
 
     // Persons, as the register loads them (name-search tokens included).

@@ -1,13 +1,14 @@
-//! Commands on staff accounts and their API tokens, for an operator with shell access.
+//! Commands on staff accounts and their API tokens, for an operator with shell access. They go
+//! through the same services as the admin page: one validation, one hashing, one audit row.
 
 use std::io::BufRead;
 
-use anyhow::bail;
 use clap::Subcommand;
-use passerelle_db::access::users::{self, NewUser};
-use passerelle_db::{access::api_tokens, access::structures};
-use passerelle_domain::audit::Actor;
+use passerelle_db::access::users;
+use passerelle_domain::access::accounts::{AccountRequest, PASSWORD_MIN_CHARS};
 use passerelle_domain::{Role, Team};
+use passerelle_services::By;
+use passerelle_services::access::{self, AccessError};
 use passerelle_web::auth;
 
 use super::{Storage, open};
@@ -52,18 +53,16 @@ pub enum TokenCommand {
     },
 }
 
-fn read_password(email: &str) -> anyhow::Result<String> {
-    eprintln!(
-        "Mot de passe (au moins {} caractères), puis Entrée :",
-        auth::PASSWORD_MIN_CHARS
-    );
+fn read_password() -> anyhow::Result<String> {
+    eprintln!("Mot de passe (au moins {PASSWORD_MIN_CHARS} caractères), puis Entrée :");
     let mut line = String::new();
     std::io::stdin().lock().read_line(&mut line)?;
-    let password = line.trim_end_matches(['\r', '\n']).to_owned();
-    if let Some(problem) = auth::password_problem(&password, email) {
-        bail!(problem);
-    }
-    Ok(password)
+    Ok(line.trim_end_matches(['\r', '\n']).to_owned())
+}
+
+/// The service's refusal as the operator reads it: every problem, in French.
+fn refusal(e: AccessError) -> anyhow::Error {
+    anyhow::anyhow!(e.to_string())
 }
 
 async fn add_user(
@@ -84,35 +83,26 @@ async fn add_user(
                 .map_err(|_| anyhow::anyhow!("équipe inconnue « {t} »"))
         })
         .collect::<anyhow::Result<Vec<_>>>()?;
-    if !passerelle_domain::validation::is_plausible_email(&email) {
-        bail!("adresse e-mail invalide « {email} »");
-    }
+    let password = read_password()?;
     let db = open(storage).await?;
-    let s = match structures::list(&db).await?.into_iter().next() {
-        Some(s) => s,
-        None => structures::create(&db, &structure).await?,
+    let s = access::first_or_create_structure(&db, &structure)
+        .await
+        .map_err(refusal)?;
+    let request = AccountRequest {
+        email: &email,
+        display_name: &name,
+        role: Some(role),
+        teams,
+        password: &password,
+        confirm: &password,
     };
-    let password = read_password(&email)?;
-    let hash = auth::hash_password(&password).map_err(|e| anyhow::anyhow!("{e:?}"))?;
-    let u = users::create(
-        &db,
-        NewUser {
-            structure_id: s.id,
-            email: &email,
-            display_name: &name,
-            role,
-            teams: &teams,
-            password_hash: &hash,
-        },
-        None,
-    )
-    .await
-    .map_err(|e| match e {
-        passerelle_db::DbError::Duplicate(_) => {
-            anyhow::anyhow!("un compte utilise déjà {email}")
-        }
-        other => other.into(),
-    })?;
+    let by = By::Server { structure_id: s.id };
+    let u = access::create_account(&db, &by, &request)
+        .await
+        .map_err(|e| match e {
+            AccessError::EmailTaken => anyhow::anyhow!("un compte utilise déjà {email}"),
+            other => refusal(other),
+        })?;
     println!(
         "Compte créé : {} ({}) dans « {} ».",
         u.email,
@@ -120,6 +110,13 @@ async fn add_user(
         s.name
     );
     Ok(())
+}
+
+async fn account(db: &passerelle_db::Db, email: &str) -> anyhow::Result<users::User> {
+    let (u, _) = users::by_email(db, email)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("aucun compte {email}"))?;
+    Ok(u)
 }
 
 pub async fn user(storage: &Storage, cmd: UserCommand) -> anyhow::Result<()> {
@@ -133,12 +130,14 @@ pub async fn user(storage: &Storage, cmd: UserCommand) -> anyhow::Result<()> {
         } => add_user(storage, email, name, role, teams, structure).await,
         UserCommand::ResetPassword { email } => {
             let db = open(storage).await?;
-            let (u, _) = users::by_email(&db, &email)
-                .await?
-                .ok_or_else(|| anyhow::anyhow!("aucun compte {email}"))?;
-            let password = read_password(&u.email)?;
-            let hash = auth::hash_password(&password).map_err(|e| anyhow::anyhow!("{e:?}"))?;
-            let done = users::set_password(&db, u.id, &hash, None).await?;
+            let u = account(&db, &email).await?;
+            let password = read_password()?;
+            let by = By::Server {
+                structure_id: u.structure_id,
+            };
+            let done = access::set_password(&db, &by, u.id, &password, &password)
+                .await
+                .map_err(refusal)?;
             println!(
                 "Mot de passe changé pour {} ; compte déverrouillé ; {} session(s) fermée(s) ; {} jeton(s) d'API révoqué(s).",
                 u.email, done.sessions_closed, done.tokens_revoked
@@ -151,25 +150,18 @@ pub async fn user(storage: &Storage, cmd: UserCommand) -> anyhow::Result<()> {
 pub async fn token(storage: &Storage, cmd: TokenCommand) -> anyhow::Result<()> {
     match cmd {
         TokenCommand::Create { email, name } => {
-            let name = name.trim();
-            if name.is_empty() || name.chars().count() > 100 {
-                bail!("le nom du jeton doit compter de 1 à 100 caractères");
-            }
             let db = open(storage).await?;
-            let (u, _) = users::by_email(&db, &email)
-                .await?
-                .ok_or_else(|| anyhow::anyhow!("aucun compte {email}"))?;
-            if !u.active {
-                bail!("le compte {} est désactivé", u.email);
-            }
+            let u = account(&db, &email).await?;
             let (token, hash) = auth::new_api_token().map_err(|e| anyhow::anyhow!("{e:?}"))?;
-            let owner = Actor {
+            let by = By::Server {
                 structure_id: u.structure_id,
-                user_id: u.id,
             };
-            api_tokens::create(&db, &owner, true, name, &hash).await?;
+            access::create_token(&db, &by, u.id, &name, &hash)
+                .await
+                .map_err(refusal)?;
             eprintln!(
-                "Jeton « {name} » créé au nom de {} ({}). Copiez-le maintenant : il ne sera plus affiché.",
+                "Jeton « {} » créé au nom de {} ({}). Copiez-le maintenant : il ne sera plus affiché.",
+                name.trim(),
                 u.email,
                 u.role.label()
             );

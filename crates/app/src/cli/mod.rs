@@ -6,8 +6,12 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
 use clap::{Args, Parser, Subcommand};
-use passerelle_db::{Db, access::structures};
+use passerelle_db::Db;
+use passerelle_db::access::structures::{self, Which};
+use passerelle_domain::reports::files::{FileProblem, SaveMode};
 use passerelle_domain::reports::suppression::check_threshold;
+use passerelle_services::By;
+use passerelle_services::reports::ReportsError;
 use passerelle_web::{AppState, WebConfig, build_app};
 
 mod accounts;
@@ -157,20 +161,24 @@ async fn structure_of(
     db: &passerelle_db::Db,
     name: Option<String>,
 ) -> anyhow::Result<structures::Structure> {
-    match name {
-        Some(name) => structures::by_name(db, &name)
-            .await?
-            .ok_or_else(|| anyhow::anyhow!("structure inconnue « {name} »")),
-        None => structures::list(db)
-            .await?
-            .into_iter()
-            .next()
-            .ok_or_else(|| anyhow::anyhow!("la base ne contient aucune structure")),
-    }
+    let which = match &name {
+        Some(name) => Which::Named(name),
+        None => Which::First,
+    };
+    passerelle_services::access::structure(db, which)
+        .await
+        .map_err(|e| anyhow::anyhow!(e.to_string()))
+}
+
+/// Who a command acts as: the server, for the base's first structure (`None` on a base without
+/// any structure yet, which has no audit trail).
+async fn server_of_first_structure(db: &passerelle_db::Db) -> anyhow::Result<Option<By>> {
+    Ok(structures::find(db, Which::First)
+        .await?
+        .map(|s| By::Server { structure_id: s.id }))
 }
 
 async fn indicators(storage: &Storage, cmd: IndicatorsCommand) -> anyhow::Result<()> {
-    use passerelle_db::reports::indicator_files;
     match cmd {
         IndicatorsCommand::List { structure } => {
             let db = open(storage).await?;
@@ -194,31 +202,42 @@ async fn indicators(storage: &Storage, cmd: IndicatorsCommand) -> anyhow::Result
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default();
-            passerelle_report::definitions::check_file_name(&name)
-                .map_err(|e| anyhow::anyhow!("{} : {e}", file.display()))?;
             let db = open(storage).await?;
             let s = structure_of(&db, structure).await?;
-            let files = indicator_files::list(&db, s.id).await?;
-            let others: Vec<(String, String)> = files
-                .iter()
-                .map(|f| (f.name.clone(), f.source.clone()))
-                .collect();
-            let defs = passerelle_report::definitions::check_file(&others, &name, &text)
-                .map_err(|problems| anyhow::anyhow!(problems.join("\n")))?;
-            let author = indicator_files::Author {
-                structure_id: s.id,
-                user: None,
-            };
-            let version = files.iter().find(|f| f.name == name).map(|f| f.version);
-            indicator_files::save(&db, author, &name, &text, version).await?;
+            let by = By::Server { structure_id: s.id };
+            let saved = passerelle_services::reports::save_indicator_file(
+                &db,
+                &by,
+                SaveMode::Replace,
+                &name,
+                &text,
+                passerelle_report::definitions::CHECKS,
+            )
+            .await
+            .map_err(|e| match e {
+                ReportsError::Refused(problems) => file_refusal(&file, &problems),
+                other => anyhow::anyhow!(other.to_string()),
+            })?;
             println!(
                 "{name} : {} indicateur(s) enregistré(s) pour {}.",
-                defs.len(),
-                s.name
+                saved.indicators, s.name
             );
         }
     }
     Ok(())
+}
+
+/// A refused file's problems, one per line; a bad name is said with the file's path.
+fn file_refusal(file: &Path, problems: &[FileProblem]) -> anyhow::Error {
+    let lines: Vec<String> = problems
+        .iter()
+        .map(|p| match p {
+            FileProblem::BadName(m) => format!("{} : {m}", file.display()),
+            FileProblem::Definitions(found) => found.join("\n"),
+            other => other.to_string(),
+        })
+        .collect();
+    anyhow::anyhow!(lines.join("\n"))
 }
 
 fn parse_day(s: &str) -> anyhow::Result<time::Date> {
@@ -227,15 +246,18 @@ fn parse_day(s: &str) -> anyhow::Result<time::Date> {
 }
 
 async fn territory(storage: &Storage, cmd: TerritoryCommand) -> anyhow::Result<()> {
-    use passerelle_domain::territory::{parse_communes_csv, parse_qpv_csv};
+    use passerelle_services::territory::{self, QpvImport};
+    let refused =
+        |file: &Path, e: territory::TerritoryError| anyhow::anyhow!("{} : {e}", file.display());
     match cmd {
         TerritoryCommand::ImportCommunes { file } => {
             let text = crate::files::read_text(&file, crate::files::CSV_BYTES)?;
-            let communes = parse_communes_csv(&text)
-                .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
             let db = open(storage).await?;
-            passerelle_db::territory::upsert_communes(&db, None, &communes).await?;
-            println!("{} communes importées.", communes.len());
+            let by = server_of_first_structure(&db).await?;
+            let n = territory::import_communes(&db, by.as_ref(), &text)
+                .await
+                .map_err(|e| refused(&file, e))?;
+            println!("{n} communes importées.");
         }
         TerritoryCommand::ImportQpv {
             file,
@@ -246,23 +268,20 @@ async fn territory(storage: &Storage, cmd: TerritoryCommand) -> anyhow::Result<(
             let text = crate::files::read_text(&file, crate::files::CSV_BYTES)?;
             let from = parse_day(&valid_from)?;
             let to = valid_to.as_deref().map(parse_day).transpose()?;
-            let qpvs = parse_qpv_csv(&text, &list_version, from, to)
-                .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
             let db = open(storage).await?;
-            let known = passerelle_db::territory::load(&db).await?;
-            if let Some(q) = qpvs
-                .iter()
-                .find(|q| q.commune_codes.iter().any(|c| known.commune(c).is_none()))
-            {
-                bail!(
-                    "le QPV {} cite une commune absente de la table des communes",
-                    q.code
-                );
-            }
-            passerelle_db::territory::import_qpv_version(&db, None, &list_version, &qpvs).await?;
+            let by = server_of_first_structure(&db).await?;
+            let import = QpvImport {
+                version: &list_version,
+                valid_from: from,
+                valid_to: to,
+                csv: &text,
+            };
+            let n = territory::import_qpv_list(&db, by.as_ref(), import)
+                .await
+                .map_err(|e| refused(&file, e))?;
             println!(
-                "Liste QPV « {list_version} » : {} quartiers, en vigueur à partir du {}.",
-                qpvs.len(),
+                "Liste QPV « {} » : {n} quartiers, en vigueur à partir du {}.",
+                list_version.trim(),
                 passerelle_domain::french::date(from)
             );
         }
@@ -436,16 +455,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             }
             let threshold = check_threshold(threshold).map_err(|m| anyhow::anyhow!(m))?;
             let db = open(&cli.storage).await?;
-            let s = match structure {
-                Some(name) => structures::by_name(&db, &name)
-                    .await?
-                    .ok_or_else(|| anyhow::anyhow!("structure inconnue « {name} »"))?,
-                None => structures::list(&db)
-                    .await?
-                    .into_iter()
-                    .next()
-                    .ok_or_else(|| anyhow::anyhow!("la base ne contient aucune structure"))?,
-            };
+            let s = structure_of(&db, structure).await?;
             let resolved = passerelle_report::for_structure(&db, s.id).await?;
             for p in &resolved.problems {
                 eprintln!("indicateur écarté : {}", p.message);

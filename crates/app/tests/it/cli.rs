@@ -374,3 +374,80 @@ async fn an_operator_creates_a_token_on_the_command_line_that_works_and_is_audit
         axum::http::StatusCode::UNAUTHORIZED
     );
 }
+
+/// Writes a file of the operator's into `dir`; its path.
+fn operator_file(dir: &Path, name: &str, text: &str) -> String {
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path.to_str().unwrap().to_owned()
+}
+
+/// Every write of the command line leaves its audit row, done by the server (no user), in the
+/// structure it works on: the structure and the first account, a password reset, the imports
+/// of towns and of a QPV list, a structure's indicator file.
+#[tokio::test]
+async fn every_write_of_the_command_line_is_audited() {
+    use passerelle_db::access::structures::{self, Which};
+    use passerelle_db::audit::{self, AuditFilter};
+    use passerelle_domain::audit::{AuditAction, AuditDetail};
+
+    let dir = std::env::temp_dir().join(format!("passerelle-cli-{}", uuid::Uuid::now_v7()));
+    let run = |args: &[&str], stdin: Option<&str>| {
+        let out = passerelle(&dir, args, stdin);
+        assert!(out.status.success(), "{args:?}: {}", text(&out));
+    };
+    let password = Some("une phrase de passe solide\n");
+    let account = [
+        "--email",
+        "premier@mie.fr",
+        "--name",
+        "Premier",
+        "--role",
+        "admin",
+    ];
+    run(&[&["user", "add"][..], &account].concat(), password);
+    run(
+        &["user", "reset-password", "--email", "premier@mie.fr"],
+        password,
+    );
+    std::fs::create_dir_all(&dir).unwrap();
+    let towns = "insee_code,name,postal_codes,population\n59512,Roubaix,59100,98000\n";
+    let towns = operator_file(&dir, "communes.csv", towns);
+    run(&["territory", "import-communes", "--file", &towns], None);
+    let qpv = operator_file(
+        &dir,
+        "qpv.csv",
+        "code,nom,communes\nQN05901X,Quartier,59512\n",
+    );
+    let version = ["--list-version", "2024", "--valid-from", "2024-01-01"];
+    run(
+        &[&["territory", "import-qpv", "--file", &qpv][..], &version].concat(),
+        None,
+    );
+    let own = "[[indicator]]\nid = \"perso.x\"\nversion = 1\ntitle = \"Étapes\"\ndefinition = \"X\"\npopulation = \"steps\"\nperiod = \"started\"\nmeasure = \"count\"\n";
+    let own = operator_file(&dir, "perso.toml", own);
+    run(&["indicators", "import", "--file", &own], None);
+
+    let db = passerelle_db::Db::open_data_dir(&dir).await.unwrap();
+    let s = structures::find(&db, Which::First).await.unwrap().unwrap();
+    let filter = AuditFilter {
+        limit: 100,
+        detail: AuditDetail::Full,
+        ..Default::default()
+    };
+    let rows = audit::list(&db, s.id, &filter).await.unwrap();
+    let by_server = |entity: &str, action: AuditAction, field: &str| {
+        rows.iter().any(|r| {
+            r.entity == entity
+                && r.action == action
+                && r.user_id.is_none()
+                && r.changes.iter().any(|c| c.field == field)
+        })
+    };
+    assert!(by_server("structure", AuditAction::Create, "name"));
+    assert!(by_server("user", AuditAction::Create, "email"));
+    assert!(by_server("user", AuditAction::Update, "password"));
+    assert!(by_server("territory", AuditAction::Update, "communes"));
+    assert!(by_server("territory", AuditAction::Update, "qpv_list"));
+    assert!(by_server("indicator_file", AuditAction::Create, "source"));
+}

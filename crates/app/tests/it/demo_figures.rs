@@ -337,7 +337,7 @@ async fn the_demo_plie_activity_gives_the_2021_report_figures() {
             structure_id: summary.structure_id,
             user_id,
         };
-        let pub_id = passerelle_db::reports::publications::publish(
+        let pub_id = passerelle_services::reports::publish(
             &db,
             &actor,
             2021,

@@ -3,7 +3,15 @@
 //! to a role that may not see them.
 
 use axum::http::StatusCode;
-use passerelle_db::reports::indicator_files::{self, Author};
+use passerelle_db::reports::indicator_files;
+use passerelle_domain::reports::files::{FileChecks, SaveMode};
+
+/// The checks of a release that knew breakdowns this one no longer does: the file they let
+/// through is stored, and breaks later.
+const CHECKS_OF_AN_EARLIER_RELEASE: FileChecks = FileChecks {
+    name: |_| Ok(()),
+    file: |_, _, _| Ok(Vec::new()),
+};
 use passerelle_domain::Role;
 
 use crate::report_properties::{Pathway, Person, record};
@@ -115,15 +123,13 @@ async fn a_director_adds_an_indicator_and_a_broken_one_is_set_aside() {
 
         // A file stored before a change that breaks it: its indicator is set aside, the others
         // are computed.
-        indicator_files::save(
+        passerelle_services::reports::save_indicator_file(
             &app.db,
-            Author {
-                structure_id: app.structure_id,
-                user: None,
-            },
+            &app.server(),
+            SaveMode::Create,
             "ancien.toml",
             UNKNOWN_BREAKDOWN,
-            None,
+            CHECKS_OF_AN_EARLIER_RELEASE,
         )
         .await
         .unwrap();

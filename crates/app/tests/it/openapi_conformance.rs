@@ -9,7 +9,6 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use http_body_util::BodyExt;
 use passerelle_domain::Role;
-use passerelle_domain::audit::Actor;
 use serde_json::{Value, json};
 use tower::ServiceExt;
 
@@ -23,12 +22,8 @@ pub async fn token(app: &TestApp, role: Role) -> String {
         .unwrap()
         .unwrap();
     let secret = format!("pas_test{}", uuid::Uuid::now_v7().simple());
-    let actor = Actor {
-        structure_id: app.structure_id,
-        user_id: u.id,
-    };
     let hash = passerelle_web::auth::token_hash(&secret);
-    passerelle_db::access::api_tokens::create(&app.db, &actor, true, "conformité", &hash)
+    passerelle_services::access::create_token(&app.db, &app.server(), u.id, "conformité", &hash)
         .await
         .unwrap();
     secret

@@ -124,17 +124,19 @@ async fn every_route_answers_each_role_as_the_matrix_says() {
             .await
             .unwrap()
             .to_string(),
-            indicator_file: passerelle_db::reports::indicator_files::save(
+            indicator_file: passerelle_services::reports::save_indicator_file(
                 &app.db,
-                (&actor).into(),
+                &passerelle_services::By::Staff(actor),
+                passerelle_domain::reports::files::SaveMode::Create,
                 "perso.toml",
                 "[[indicator]]\nid = \"perso.x\"\nversion = 1\ntitle = \"X\"\ndefinition = \"X\"\npopulation = \"steps\"\nperiod = \"started\"\nmeasure = \"count\"\n",
-                None,
+                passerelle_report::definitions::CHECKS,
             )
             .await
             .unwrap()
+            .id
             .to_string(),
-            publication: passerelle_db::reports::publications::publish(
+            publication: passerelle_services::reports::publish(
                 &app.db,
                 &actor,
                 2021,

@@ -320,7 +320,7 @@ async fn a_situation_with_bad_dates_is_refused_in_french() {
 #[tokio::test]
 async fn records_of_another_structure_are_invisible() {
     on_each_backend(|app: TestApp| async move {
-        let other = passerelle_db::access::structures::create(&app.db, "Autre MiE")
+        let other = passerelle_services::access::create_structure(&app.db, "Autre MiE")
             .await
             .unwrap();
         let actor = passerelle_domain::audit::Actor {
@@ -334,9 +334,7 @@ async fn records_of_another_structure_are_invisible() {
                 time::macros::date!(2026 - 01 - 01),
             )
             .unwrap();
-        let p = passerelle_db::persons::create(&app.db, &actor, &fields)
-            .await
-            .unwrap();
+        let p = app.register(&actor, &fields).await;
         assert!(
             passerelle_db::persons::get(&app.db, app.structure_id, p.id)
                 .await

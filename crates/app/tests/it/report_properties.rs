@@ -129,20 +129,21 @@ pub async fn record(db: &Db, structure: Uuid, world: &[Person]) {
     let mut referents = Vec::new();
     for i in 0..3 {
         let email = format!("referent{i}-{}@test.fr", Uuid::now_v7().simple());
-        let user = passerelle_db::access::users::create(
-            db,
-            passerelle_db::access::users::NewUser {
-                structure_id: structure,
-                email: &email,
-                display_name: &format!("Référent {i}"),
-                role: passerelle_domain::Role::Referent,
-                teams: &[passerelle_domain::Team::Plie],
-                password_hash: "non utilisé",
-            },
-            None,
-        )
-        .await
-        .unwrap();
+        let name = format!("Référent {i}");
+        let request = passerelle_domain::access::accounts::AccountRequest {
+            email: &email,
+            display_name: &name,
+            role: Some(passerelle_domain::Role::Referent),
+            teams: vec![passerelle_domain::Team::Plie],
+            password: crate::support::PASSWORD,
+            confirm: crate::support::PASSWORD,
+        };
+        let by = passerelle_services::By::Server {
+            structure_id: structure,
+        };
+        let user = passerelle_services::access::create_account(db, &by, &request)
+            .await
+            .unwrap();
         referents.push(user.id);
     }
     let now = time::OffsetDateTime::now_utc();
@@ -225,7 +226,7 @@ async fn check_world(world: Vec<Person>) {
         passerelle_db::territory::ensure_default_communes(&db)
             .await
             .unwrap();
-        let structure = passerelle_db::access::structures::create(&db, "Structure générée")
+        let structure = passerelle_services::access::create_structure(&db, "Structure générée")
             .await
             .unwrap()
             .id;

@@ -44,9 +44,7 @@ pub(crate) async fn entered_pathway(app: &TestApp, manager: &Actor, last_name: &
     let fields = person_form(last_name, "Alex", "1985-05-05")
         .validate(&*app.state.territory().await, date!(2026 - 01 - 01))
         .unwrap();
-    let person = passerelle_db::persons::create(&app.db, manager, &fields)
-        .await
-        .unwrap();
+    let person = app.register(manager, &fields).await;
     let referral = service::NewReferral {
         person_id: person.id,
         programme_id: plie.id,
@@ -129,20 +127,14 @@ async fn only_a_referent_or_manager_of_the_team_may_hold_a_pathway_from_within_i
         }
         // A referent of La Fabrik does not hold PLIE pathways.
         let fabrik_email = format!("fabrik-{}@test.fr", Uuid::now_v7().simple());
-        let fabrik = users::create(
-            &app.db,
-            users::NewUser {
-                structure_id: app.structure_id,
-                email: &fabrik_email,
-                display_name: "Référente Fabrik",
-                role: Role::Referent,
-                teams: &[Team::Fabrik],
-                password_hash: "x",
-            },
-            None,
-        )
-        .await
-        .unwrap();
+        let fabrik = app
+            .account(
+                &fabrik_email,
+                "Référente Fabrik",
+                Role::Referent,
+                &[Team::Fabrik],
+            )
+            .await;
         let r = service::assign_referent(&app.db, &manager, e.id, fabrik.id, date!(2021 - 02 - 05))
             .await;
         assert_eq!(referent_error(r), ReferentError::Team(Team::Plie));

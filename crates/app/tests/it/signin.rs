@@ -5,8 +5,9 @@ use axum::http::StatusCode;
 use passerelle_db::audit::{self, AuditFilter};
 use passerelle_db::{access::sessions, access::users, with_pool};
 use passerelle_domain::Role;
+use passerelle_services::access::passwords::verify_password;
 use passerelle_web::WebConfig;
-use passerelle_web::auth::{SESSION_COOKIE, verify_password};
+use passerelle_web::auth::SESSION_COOKIE;
 
 use crate::support::{PASSWORD, Page, TestApp, databases, extract_csrf, on_each_backend};
 

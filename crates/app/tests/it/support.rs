@@ -7,10 +7,14 @@ use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use http_body_util::BodyExt;
-use passerelle_db::access::users::NewUser;
-use passerelle_db::{Db, access::structures, access::users, territory};
-use passerelle_domain::persons::PersonInput;
+use passerelle_db::access::users::{self, User};
+use passerelle_db::{Db, territory};
+use passerelle_domain::access::accounts::AccountRequest;
+use passerelle_domain::audit::Actor;
+use passerelle_domain::persons::{Person, PersonFields, PersonInput};
 use passerelle_domain::{Role, Team};
+use passerelle_services::persons::Duplicates;
+use passerelle_services::{By, access};
 use passerelle_web::{AppState, WebConfig, auth, build_app};
 use tower::ServiceExt;
 use uuid::Uuid;
@@ -65,10 +69,14 @@ pub struct TestApp {
 impl TestApp {
     pub async fn new(db: Db, config: WebConfig) -> TestApp {
         territory::ensure_default_communes(&db).await.unwrap();
-        territory::import_qpv_version(&db, None, "demo", &passerelle_demo::demo_qpvs())
-            .await
-            .unwrap();
-        let s = structures::create(&db, "MiE de test").await.unwrap();
+        passerelle_services::territory::install_qpv_list(
+            &db,
+            "demo",
+            &passerelle_demo::demo_qpvs(),
+        )
+        .await
+        .unwrap();
+        let s = access::create_structure(&db, "MiE de test").await.unwrap();
         let state = AppState::new(db.clone(), config).await.unwrap();
         TestApp {
             router: build_app(state.clone()),
@@ -78,23 +86,40 @@ impl TestApp {
         }
     }
 
-    /// Creates an account with the test password.
+    /// The set-up acts as a command on the server would, for the test structure.
+    pub fn server(&self) -> By {
+        By::Server {
+            structure_id: self.structure_id,
+        }
+    }
+
+    /// Creates an account with the test password, as `passerelle user add` does.
+    pub async fn account(&self, email: &str, name: &str, role: Role, teams: &[Team]) -> User {
+        let request = AccountRequest {
+            email,
+            display_name: name,
+            role: Some(role),
+            teams: teams.to_vec(),
+            password: PASSWORD,
+            confirm: PASSWORD,
+        };
+        access::create_account(&self.db, &self.server(), &request)
+            .await
+            .unwrap()
+    }
+
+    /// Registers a person through the persons service, look-alikes allowed.
+    pub async fn register(&self, actor: &Actor, fields: &PersonFields) -> Person {
+        passerelle_services::persons::register(&self.db, actor, fields, Duplicates::Allow)
+            .await
+            .unwrap()
+    }
+
+    /// Creates an account of the PLIE team with the test password.
     pub async fn staff(&self, role: Role) -> String {
         let email = format!("{}-{}@test.fr", role.code(), Uuid::now_v7().simple());
-        users::create(
-            &self.db,
-            NewUser {
-                structure_id: self.structure_id,
-                email: &email,
-                display_name: role.label(),
-                role,
-                teams: &[Team::Plie],
-                password_hash: &auth::hash_password(PASSWORD).unwrap(),
-            },
-            None,
-        )
-        .await
-        .unwrap();
+        self.account(&email, role.label(), role, &[Team::Plie])
+            .await;
         email
     }
 
@@ -102,12 +127,8 @@ impl TestApp {
     /// `passerelle token create` does.
     pub async fn api_token_of(&self, email: &str) -> String {
         let (u, _) = users::by_email(&self.db, email).await.unwrap().unwrap();
-        let owner = passerelle_domain::audit::Actor {
-            structure_id: u.structure_id,
-            user_id: u.id,
-        };
         let (token, hash) = auth::new_api_token().unwrap();
-        passerelle_db::access::api_tokens::create(&self.db, &owner, true, "outil de test", &hash)
+        access::create_token(&self.db, &self.server(), u.id, "outil de test", &hash)
             .await
             .unwrap();
         token

@@ -1,13 +1,10 @@
 //! Per-user API tokens: stored hashed, shown once at creation, acting only as the account that
 //! owns them, revocable by an admin, revoked with the owner's password.
 
-use passerelle_domain::access::API_TOKEN;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use passerelle_domain::audit::{Actor, AuditAction, FieldChange};
-
-use crate::{Db, DbError, DbResult, insert_audit, with_pool};
+use crate::{Db, DbError, DbResult, Tx, with_pool, with_tx};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct ApiToken {
@@ -20,62 +17,37 @@ pub struct ApiToken {
     pub revoked_at: Option<OffsetDateTime>,
 }
 
-/// Creates a token owned by `owner` and acting as that account, never as another one: an
-/// account cannot lend rights it does not hold. Audited as created by the owner, or by the
-/// system (`by_command`: `passerelle token create`, run on the server).
-pub async fn create(
-    db: &Db,
-    owner: &Actor,
-    by_command: bool,
+/// Inserts a token owned by `owner_id`, an active account of `structure_id`, and acting as
+/// that account, never as another one: an account cannot lend rights it does not hold
+/// ([`DbError::NotFound`] when the owner is not such an account). The service audits it.
+pub async fn insert(
+    tx: &mut Tx,
+    structure_id: Uuid,
+    owner_id: Uuid,
+    id: Uuid,
     name: &str,
     token_hash: &str,
-) -> DbResult<Uuid> {
-    let id = passerelle_domain::new_id();
-    let structure_id = owner.structure_id;
-    let changes = [
-        FieldChange {
-            field: "name".into(),
-            before: None,
-            after: Some(name.to_owned()),
-        },
-        FieldChange {
-            field: "user_id".into(),
-            before: None,
-            after: Some(owner.user_id.to_string()),
-        },
-    ];
-    let by = (!by_command).then_some(owner.user_id);
-    with_pool!(db, |p| {
-        let mut tx = p.begin().await?;
-        let done = sqlx::query(
+) -> DbResult<()> {
+    let done = with_tx!(tx, |c| {
+        sqlx::query(
             "INSERT INTO api_tokens (id, structure_id, user_id, name, token_hash, created_at)
              SELECT $1, $2, id, $4, $5, $6 FROM users WHERE id = $3 AND structure_id = $2 AND active",
         )
         .bind(id)
         .bind(structure_id)
-        .bind(owner.user_id)
+        .bind(owner_id)
         .bind(name)
         .bind(token_hash)
         .bind(OffsetDateTime::now_utc())
-        .execute(&mut *tx)
+        .execute(&mut *c)
         .await
         .map_err(DbError::from_write)?
-        .rows_affected();
-        if done == 0 {
-            return Err(DbError::NotFound);
-        }
-        insert_audit!(
-            &mut *tx,
-            structure: structure_id,
-            user: by,
-            AuditAction::Create,
-            API_TOKEN.code,
-            id,
-            &changes
-        )?;
-        tx.commit().await?;
+        .rows_affected()
     });
-    Ok(id)
+    if done == 0 {
+        return Err(DbError::NotFound);
+    }
+    Ok(())
 }
 
 /// The user id behind a live token of an active account; marks the token as used.
@@ -115,35 +87,22 @@ pub async fn list(db: &Db, structure_id: Uuid) -> DbResult<Vec<ApiToken>> {
     }))
 }
 
-pub async fn revoke(db: &Db, actor: &Actor, id: Uuid) -> DbResult<()> {
-    let change = [FieldChange {
-        field: "revoked".into(),
-        before: None,
-        after: Some("oui".into()),
-    }];
-    with_pool!(db, |p| {
-        let mut tx = p.begin().await?;
-        let done = sqlx::query(
+/// Revokes a live token of the structure ([`DbError::NotFound`] otherwise); the service
+/// audits it.
+pub async fn revoke(tx: &mut Tx, structure_id: Uuid, id: Uuid) -> DbResult<()> {
+    let done = with_tx!(tx, |c| {
+        sqlx::query(
             "UPDATE api_tokens SET revoked_at = $3 WHERE id = $1 AND structure_id = $2 AND revoked_at IS NULL",
         )
         .bind(id)
-        .bind(actor.structure_id)
+        .bind(structure_id)
         .bind(OffsetDateTime::now_utc())
-        .execute(&mut *tx)
+        .execute(&mut *c)
         .await?
-        .rows_affected();
-        if done == 0 {
-            return Err(DbError::NotFound);
-        }
-        insert_audit!(
-            &mut *tx,
-            actor,
-            AuditAction::Update,
-            API_TOKEN.code,
-            id,
-            &change
-        )?;
-        tx.commit().await?;
-        Ok(())
-    })
+        .rows_affected()
+    });
+    if done == 0 {
+        return Err(DbError::NotFound);
+    }
+    Ok(())
 }

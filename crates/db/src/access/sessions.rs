@@ -3,13 +3,12 @@
 //! revoked one by one or all at once.
 
 use passerelle_domain::access::SESSION;
-use passerelle_domain::access::USER;
 use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
 
-use passerelle_domain::audit::{AuditAction, FieldChange};
+use passerelle_domain::audit::AuditAction;
 
-use crate::{Db, DbResult, insert_audit, with_pool};
+use crate::{Db, DbResult, Tx, insert_audit, with_pool, with_tx};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Session {
@@ -112,35 +111,17 @@ pub async fn revoke(db: &Db, s: &Session) -> DbResult<()> {
     Ok(())
 }
 
-/// Revokes every session of a user (account disabled, admin action), audited as done by `by`
-/// when any was live. Returns how many were live.
-pub async fn revoke_all_of_user(
-    db: &Db,
-    structure_id: Uuid,
-    user_id: Uuid,
-    by: Option<Uuid>,
-) -> DbResult<u64> {
-    with_pool!(db, |p| {
-        let mut tx = p.begin().await?;
-        let closed = sqlx::query(
-            "UPDATE sessions SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL",
-        )
-        .bind(user_id)
-        .bind(OffsetDateTime::now_utc())
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        if closed > 0 {
-            let change = [FieldChange {
-                field: "sessions_closed".into(),
-                before: None,
-                after: Some(closed.to_string()),
-            }];
-            insert_audit!(&mut *tx, structure: structure_id, user: by, AuditAction::Update, USER.code, user_id, &change)?;
-        }
-        tx.commit().await?;
-        Ok(closed)
-    })
+/// Revokes every live session of a user (account disabled, admin action); the service audits
+/// it when any was live. Returns how many were.
+pub async fn revoke_all_of_user(tx: &mut Tx, user_id: Uuid) -> DbResult<u64> {
+    Ok(with_tx!(tx, |c| {
+        sqlx::query("UPDATE sessions SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL")
+            .bind(user_id)
+            .bind(OffsetDateTime::now_utc())
+            .execute(&mut *c)
+            .await?
+            .rows_affected()
+    }))
 }
 
 /// Live sessions per user of a structure, for the admin page.

@@ -1,23 +1,13 @@
 //! Staff accounts, their teams, and the counters behind the sign-in lockout.
 
 use passerelle_domain::access::USER;
-use passerelle_domain::audit::{AuditAction, FieldChange, diff};
+use passerelle_domain::audit::{AuditAction, FieldChange};
 use passerelle_domain::{Role, Team};
 use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
 
-use crate::{Db, DbError, DbResult, insert_audit, parse_code, with_pool};
+use crate::{Db, DbError, DbResult, Tx, insert_audit, parse_code, with_pool, with_tx};
 use crate::{sql, sql::bind, sql_query};
-
-fn access_values(role: Role, teams: &[Team], active: bool) -> Vec<(&'static str, String)> {
-    let mut t: Vec<&str> = teams.iter().map(|t| t.code()).collect();
-    t.sort_unstable();
-    vec![
-        ("role", role.code().to_owned()),
-        ("teams", t.join(" ")),
-        ("active", if active { "oui" } else { "non" }.to_owned()),
-    ]
-}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct User {
@@ -83,6 +73,7 @@ async fn to_user(db: &Db, r: Row) -> DbResult<(User, String)> {
 
 pub struct NewUser<'a> {
     pub structure_id: Uuid,
+    /// Already normalised (trimmed, lower case) by the rules of accounts.
     pub email: &'a str,
     pub display_name: &'a str,
     pub role: Role,
@@ -90,45 +81,79 @@ pub struct NewUser<'a> {
     pub password_hash: &'a str,
 }
 
-/// Creates an account; an e-mail already used gives [`DbError::Duplicate`]. `by`: the admin
-/// who creates it (`None`: a command run on the server). Audited without the password.
-pub async fn create(db: &Db, u: NewUser<'_>, by: Option<Uuid>) -> DbResult<User> {
-    let id = passerelle_domain::new_id();
+/// Inserts an account and its teams; an e-mail already used gives [`DbError::Duplicate`].
+/// The service audits it, without the password.
+pub async fn insert(tx: &mut Tx, id: Uuid, u: NewUser<'_>) -> DbResult<()> {
     let now = OffsetDateTime::now_utc();
-    let email = u.email.trim().to_lowercase();
-    with_pool!(db, |p| {
-        let mut tx = p.begin().await?;
+    with_tx!(tx, |c| {
         sqlx::query(
             "INSERT INTO users (id, structure_id, email, display_name, role, password_hash, created_at, password_changed_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $7)",
         )
         .bind(id)
         .bind(u.structure_id)
-        .bind(&email)
+        .bind(u.email)
         .bind(u.display_name)
         .bind(u.role.code())
         .bind(u.password_hash)
         .bind(now)
-        .execute(&mut *tx)
+        .execute(&mut *c)
         .await
         .map_err(DbError::from_write)?;
-        for t in u.teams {
+    });
+    write_teams(tx, u.structure_id, id, u.teams).await
+}
+
+/// Replaces an account's teams.
+async fn write_teams(tx: &mut Tx, structure_id: Uuid, id: Uuid, teams: &[Team]) -> DbResult<()> {
+    with_tx!(tx, |c| {
+        sqlx::query("DELETE FROM user_teams WHERE user_id = $1")
+            .bind(id)
+            .execute(&mut *c)
+            .await?;
+        for t in teams {
             sqlx::query("INSERT INTO user_teams (structure_id, user_id, team) VALUES ($1, $2, $3)")
-                .bind(u.structure_id)
+                .bind(structure_id)
                 .bind(id)
                 .bind(t.code())
-                .execute(&mut *tx)
+                .execute(&mut *c)
                 .await?;
         }
-        let mut values = vec![
-            ("email", email.clone()),
-            ("display_name", u.display_name.to_owned()),
-        ];
-        values.extend(access_values(u.role, u.teams, true));
-        insert_audit!(&mut *tx, structure: u.structure_id, user: by, AuditAction::Create, USER.code, id, &diff(&[], &values))?;
-        tx.commit().await?;
     });
-    get(db, id).await
+    Ok(())
+}
+
+/// An account, read inside a service's transaction.
+pub async fn load(tx: &mut Tx, id: Uuid) -> DbResult<User> {
+    let (row, teams): (Option<Row>, Vec<String>) = with_tx!(tx, |c| {
+        let row = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {COLUMNS} FROM users WHERE id = $1"
+        )))
+        .bind(id)
+        .fetch_optional(&mut *c)
+        .await?;
+        let teams =
+            sqlx::query_scalar("SELECT team FROM user_teams WHERE user_id = $1 ORDER BY team")
+                .bind(id)
+                .fetch_all(&mut *c)
+                .await?;
+        (row, teams)
+    });
+    let r = row.ok_or(DbError::NotFound)?;
+    Ok(User {
+        id: r.id,
+        structure_id: r.structure_id,
+        email: r.email,
+        display_name: r.display_name,
+        role: parse_code(&r.role)?,
+        teams: teams
+            .iter()
+            .map(|c| parse_code(c))
+            .collect::<DbResult<_>>()?,
+        active: r.active,
+        failed_logins: r.failed_logins,
+        locked_until: r.locked_until,
+    })
 }
 
 pub async fn get(db: &Db, id: Uuid) -> DbResult<User> {
@@ -277,19 +302,10 @@ pub struct PasswordChanged {
 }
 
 /// Sets a new password hash, unlocks the account, and closes its sessions and API tokens (a
-/// token must not outlive the password of the account it acts as), in one transaction;
-/// audited (without any value) as done by `by` (the user, an admin, or `None` for a command
-/// on the server).
-pub async fn set_password(
-    db: &Db,
-    id: Uuid,
-    password_hash: &str,
-    by: Option<Uuid>,
-) -> DbResult<PasswordChanged> {
-    let structure_id = get(db, id).await?.structure_id;
+/// token must not outlive the password of the account it acts as); the service audits it.
+pub async fn set_password(tx: &mut Tx, id: Uuid, password_hash: &str) -> DbResult<PasswordChanged> {
     let now = OffsetDateTime::now_utc();
-    with_pool!(db, |p| {
-        let mut tx = p.begin().await?;
+    with_tx!(tx, |c| {
         let done = sqlx::query(
             "UPDATE users SET password_hash = $2, password_changed_at = $3, failed_logins = 0,
                     checks_window_until = NULL, locked_until = NULL
@@ -298,7 +314,7 @@ pub async fn set_password(
         .bind(id)
         .bind(password_hash)
         .bind(now)
-        .execute(&mut *tx)
+        .execute(&mut *c)
         .await?
         .rows_affected();
         if done == 0 {
@@ -309,7 +325,7 @@ pub async fn set_password(
         )
         .bind(id)
         .bind(now)
-        .execute(&mut *tx)
+        .execute(&mut *c)
         .await?
         .rows_affected();
         let tokens_revoked = sqlx::query(
@@ -317,28 +333,9 @@ pub async fn set_password(
         )
         .bind(id)
         .bind(now)
-        .execute(&mut *tx)
+        .execute(&mut *c)
         .await?
         .rows_affected();
-        let mut changes = vec![FieldChange {
-            field: "password".to_owned(),
-            before: None,
-            after: Some("changé".to_owned()),
-        }];
-        for (field, n) in [
-            ("sessions_closed", sessions_closed),
-            ("tokens_revoked", tokens_revoked),
-        ] {
-            if n > 0 {
-                changes.push(FieldChange {
-                    field: field.to_owned(),
-                    before: None,
-                    after: Some(n.to_string()),
-                });
-            }
-        }
-        insert_audit!(&mut *tx, structure: structure_id, user: by, AuditAction::Update, USER.code, id, &changes)?;
-        tx.commit().await?;
         Ok(PasswordChanged {
             sessions_closed,
             tokens_revoked,
@@ -346,52 +343,30 @@ pub async fn set_password(
     })
 }
 
-/// Changes an account's role, teams and active flag in one transaction.
-pub async fn update_access(
-    db: &Db,
+/// Changes the role, teams and active flag of an account of the structure
+/// ([`DbError::NotFound`] otherwise); the service audits it.
+pub async fn update_rights(
+    tx: &mut Tx,
     structure_id: Uuid,
     id: Uuid,
     role: Role,
     teams: &[Team],
     active: bool,
-    by: Option<Uuid>,
 ) -> DbResult<()> {
-    let before = get(db, id).await?;
-    let changes = diff(
-        &access_values(before.role, &before.teams, before.active),
-        &access_values(role, teams, active),
-    );
-    with_pool!(db, |p| {
-        let mut tx = p.begin().await?;
-        let done = sqlx::query(
+    let done = with_tx!(tx, |c| {
+        sqlx::query(
             "UPDATE users SET role = $3, active = $4, version = version + 1 WHERE id = $1 AND structure_id = $2",
         )
         .bind(id)
         .bind(structure_id)
         .bind(role.code())
         .bind(active)
-        .execute(&mut *tx)
+        .execute(&mut *c)
         .await?
-        .rows_affected();
-        if done == 0 {
-            return Err(DbError::NotFound);
-        }
-        sqlx::query("DELETE FROM user_teams WHERE user_id = $1")
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
-        for t in teams {
-            sqlx::query("INSERT INTO user_teams (structure_id, user_id, team) VALUES ($1, $2, $3)")
-                .bind(structure_id)
-                .bind(id)
-                .bind(t.code())
-                .execute(&mut *tx)
-                .await?;
-        }
-        if !changes.is_empty() {
-            insert_audit!(&mut *tx, structure: structure_id, user: by, AuditAction::Update, USER.code, id, &changes)?;
-        }
-        tx.commit().await?;
-        Ok(())
-    })
+        .rows_affected()
+    });
+    if done == 0 {
+        return Err(DbError::NotFound);
+    }
+    write_teams(tx, structure_id, id, teams).await
 }

@@ -15,6 +15,9 @@ pub const MODULE: StorageModule = StorageModule {
     person_references: &[],
 };
 
+mod append;
+pub use append::{AuditRow, append};
+
 /// Inserts one audit row with the executor given (a transaction, so that the change and its
 /// trace commit together). `user: None` is the system (a command run on the server).
 #[macro_export]

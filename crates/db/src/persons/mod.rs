@@ -1,11 +1,10 @@
 //! The person register: create, read, update with optimistic locking, delete, search and
-//! duplicate detection. Every change is audited in the same transaction.
+//! duplicate detection. The writes run in a service's transaction, which audits them.
 
 pub mod search;
 pub mod situations;
 
-use passerelle_domain::audit::{Actor, AuditAction, diff};
-use passerelle_domain::persons::PERSON;
+use passerelle_domain::audit::Actor;
 use passerelle_domain::persons::name_search::{tokens, variants};
 use passerelle_domain::persons::{Person, PersonFields};
 use time::{Date, OffsetDateTime};
@@ -13,7 +12,7 @@ use uuid::Uuid;
 
 use crate::modules::StorageModule;
 use crate::sql::{Sql, bind};
-use crate::{Db, DbError, DbResult, insert_audit, parse_code, sql, sql_query, with_pool};
+use crate::{Db, DbError, DbResult, Tx, parse_code, sql, sql_query, with_pool, with_tx};
 
 pub const MODULE: StorageModule = StorageModule {
     name: "persons",
@@ -121,13 +120,10 @@ macro_rules! write_tokens {
     }};
 }
 
-/// Creates a person and audits the creation, field by field.
-pub async fn create(db: &Db, actor: &Actor, f: &PersonFields) -> DbResult<Person> {
-    let id = passerelle_domain::new_id();
+/// Inserts a person as `actor` (the service audits it).
+pub async fn insert(tx: &mut Tx, actor: &Actor, id: Uuid, f: &PersonFields) -> DbResult<()> {
     let now = OffsetDateTime::now_utc();
-    let changes = diff(&[], &f.audit_values());
-    with_pool!(db, |p| {
-        let mut tx = p.begin().await?;
+    with_tx!(tx, |c| {
         let insert = sqlx::query(
             "INSERT INTO persons (id, structure_id, version, last_name, first_names, birth_name, birth_date, sex,
                 phone, email, address, commune_code, qpv_code, last_name_norm, first_names_norm, birth_name_norm,
@@ -139,21 +135,12 @@ pub async fn create(db: &Db, actor: &Actor, f: &PersonFields) -> DbResult<Person
         bind_person_fields!(insert, f)
             .bind(now)
             .bind(actor.user_id)
-            .execute(&mut *tx)
+            .execute(&mut *c)
             .await
             .map_err(DbError::from_write)?;
-        write_tokens!(tx, actor.structure_id, id, f);
-        insert_audit!(
-            &mut *tx,
-            actor,
-            AuditAction::Create,
-            PERSON.code,
-            id,
-            &changes
-        )?;
-        tx.commit().await?;
+        write_tokens!(c, actor.structure_id, id, f);
     });
-    get(db, actor.structure_id, id).await
+    Ok(())
 }
 
 /// A person of the structure. Does not audit the view: the caller records it when it shows the
@@ -173,25 +160,30 @@ pub async fn get(db: &Db, structure_id: Uuid, id: Uuid) -> DbResult<Person> {
     row.ok_or(DbError::NotFound)?.try_into()
 }
 
-/// Saves new values if nobody saved the person since `expected_version` was read; otherwise
+/// A person of the structure, read inside a service's transaction.
+pub async fn load(tx: &mut Tx, structure_id: Uuid, id: Uuid) -> DbResult<Person> {
+    let row: Option<Row> = with_tx!(tx, |c| {
+        sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {COLUMNS} FROM persons p WHERE p.id = $1 AND p.structure_id = $2"
+        )))
+        .bind(id)
+        .bind(structure_id)
+        .fetch_optional(&mut *c)
+        .await?
+    });
+    row.ok_or(DbError::NotFound)?.try_into()
+}
+
+/// Saves new values if the stored version is still `expected_version`; otherwise
 /// [`DbError::Conflict`] and nothing is written.
 pub async fn update(
-    db: &Db,
+    tx: &mut Tx,
     actor: &Actor,
     id: Uuid,
     expected_version: i64,
     f: &PersonFields,
-) -> DbResult<Person> {
-    let before = get(db, actor.structure_id, id).await?;
-    if before.version != expected_version {
-        return Err(DbError::Conflict);
-    }
-    let changes = diff(&before.fields.audit_values(), &f.audit_values());
-    if changes.is_empty() {
-        return Ok(before);
-    }
-    with_pool!(db, |p| {
-        let mut tx = p.begin().await?;
+) -> DbResult<()> {
+    with_tx!(tx, |c| {
         let update = sqlx::query(
             "UPDATE persons SET version = version + 1, last_name = $4, first_names = $5, birth_name = $6,
                 birth_date = $7, sex = $8, phone = $9, email = $10, address = $11, commune_code = $12,
@@ -205,65 +197,36 @@ pub async fn update(
         let done = bind_person_fields!(update, f)
             .bind(OffsetDateTime::now_utc())
             .bind(actor.user_id)
-            .execute(&mut *tx)
+            .execute(&mut *c)
             .await?
             .rows_affected();
         if done == 0 {
-            // Someone saved between our read and our write: the transaction rolls back.
             return Err(DbError::Conflict);
         }
-        write_tokens!(tx, actor.structure_id, id, f);
-        insert_audit!(
-            &mut *tx,
-            actor,
-            AuditAction::Update,
-            PERSON.code,
-            id,
-            &changes
-        )?;
-        tx.commit().await?;
+        write_tokens!(c, actor.structure_id, id, f);
     });
-    get(db, actor.structure_id, id).await
+    Ok(())
 }
 
-/// Deletes a person and their situations; the audit row keeps the values deleted.
-pub async fn delete(db: &Db, actor: &Actor, id: Uuid, expected_version: i64) -> DbResult<()> {
-    let before = get(db, actor.structure_id, id).await?;
-    if before.version != expected_version {
+/// Deletes a person and their situations if the stored version is still `expected_version`.
+pub async fn delete(
+    tx: &mut Tx,
+    structure_id: Uuid,
+    id: Uuid,
+    expected_version: i64,
+) -> DbResult<()> {
+    let done = with_tx!(tx, |c| {
+        sqlx::query("DELETE FROM persons WHERE id = $1 AND structure_id = $2 AND version = $3")
+            .bind(id)
+            .bind(structure_id)
+            .bind(expected_version)
+            .execute(&mut *c)
+            .await?
+            .rows_affected()
+    });
+    if done == 0 {
         return Err(DbError::Conflict);
     }
-    // A person with recorded work is kept: what refers to them is what the modules register.
-    let kept_by = crate::modules::references_to_person(db, id).await?;
-    if !kept_by.is_empty() {
-        return Err(DbError::Refused(format!(
-            "Cette personne a des {} enregistrés, qui comptent dans les bilans : sa fiche ne peut pas être supprimée.",
-            french_list(&kept_by)
-        )));
-    }
-    let changes = diff(&before.fields.audit_values(), &[]);
-    with_pool!(db, |p| {
-        let mut tx = p.begin().await?;
-        let done =
-            sqlx::query("DELETE FROM persons WHERE id = $1 AND structure_id = $2 AND version = $3")
-                .bind(id)
-                .bind(actor.structure_id)
-                .bind(expected_version)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
-        if done == 0 {
-            return Err(DbError::Conflict);
-        }
-        insert_audit!(
-            &mut *tx,
-            actor,
-            AuditAction::Delete,
-            PERSON.code,
-            id,
-            &changes
-        )?;
-        tx.commit().await?;
-    });
     Ok(())
 }
 
@@ -417,13 +380,4 @@ pub async fn count(db: &Db, structure_id: Uuid) -> DbResult<i64> {
             .fetch_one(p)
             .await?
     }))
-}
-
-/// « a », « a ou b », « a, b ou c ».
-fn french_list(items: &[&str]) -> String {
-    match items {
-        [] => String::new(),
-        [one] => (*one).to_owned(),
-        [init @ .., last] => format!("{} ou {last}", init.join(", ")),
-    }
 }

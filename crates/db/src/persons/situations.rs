@@ -1,12 +1,11 @@
 //! A person's dated situations: appended, never overwritten.
 
-use passerelle_domain::audit::{Actor, AuditAction, FieldChange};
-use passerelle_domain::persons::SITUATION;
+use passerelle_domain::audit::Actor;
 use passerelle_domain::persons::situation::{Answer, SituationFields};
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
-use crate::{Db, DbError, DbResult, insert_audit, parse_code, with_pool};
+use crate::{Db, DbError, DbResult, Tx, parse_code, with_pool, with_tx};
 
 #[derive(Debug, Clone)]
 pub struct Situation {
@@ -98,46 +97,16 @@ macro_rules! bind_situation_fields {
     };
 }
 
-/// The audit trail of a situation: the sensitive answers are logged as "recorded", not with
-/// their value, so that reading the audit does not reveal them.
-fn audit_changes(f: &SituationFields) -> Vec<FieldChange> {
-    let yes_no = |b: bool| if b { "oui" } else { "non" }.to_owned();
-    let recorded = |present: bool| present.then(|| "renseigné".to_owned());
-    let mut c = vec![
-        ("observed_on", Some(f.observed_on.to_string())),
-        ("labour_status", Some(f.labour_status.code().to_owned())),
-        ("jobseeker_since", f.jobseeker_since.map(|d| d.to_string())),
-        ("receives_rsa", Some(yes_no(f.receives_rsa))),
-        ("receives_ass", Some(yes_no(f.receives_ass))),
-        ("receives_aah", Some(yes_no(f.receives_aah))),
-        ("education_level", f.education_level.map(|l| l.to_string())),
-        ("rqth", recorded(f.rqth.is_some())),
-        (
-            "foreign_background",
-            recorded(f.foreign_background.is_some()),
-        ),
-        (
-            "justice_supervision",
-            recorded(f.justice_supervision.is_some()),
-        ),
-        ("health_notes", recorded(f.health_notes.is_some())),
-    ];
-    c.retain(|(_, v)| v.is_some());
-    c.into_iter()
-        .map(|(field, after)| FieldChange {
-            field: field.to_owned(),
-            before: None,
-            after,
-        })
-        .collect()
-}
-
-/// Appends an observation to a person's history.
-pub async fn add(db: &Db, actor: &Actor, person_id: Uuid, f: &SituationFields) -> DbResult<Uuid> {
-    let id = passerelle_domain::new_id();
-    let changes = audit_changes(f);
-    with_pool!(db, |p| {
-        let mut tx = p.begin().await?;
+/// Appends an observation to the history of a person of `actor`'s structure
+/// ([`DbError::NotFound`] otherwise); the service audits it.
+pub async fn insert(
+    tx: &mut Tx,
+    actor: &Actor,
+    id: Uuid,
+    person_id: Uuid,
+    f: &SituationFields,
+) -> DbResult<()> {
+    let done = with_tx!(tx, |c| {
         let insert = sqlx::query(
             "INSERT INTO person_situations (id, structure_id, person_id, observed_on, labour_status, jobseeker_since,
                 receives_rsa, receives_ass, receives_aah, education_level, in_education_or_training, jobless_household,
@@ -149,26 +118,17 @@ pub async fn add(db: &Db, actor: &Actor, person_id: Uuid, f: &SituationFields) -
         .bind(id)
         .bind(actor.structure_id)
         .bind(person_id);
-        let done = bind_situation_fields!(insert, f)
+        bind_situation_fields!(insert, f)
             .bind(actor.user_id)
             .bind(OffsetDateTime::now_utc())
-            .execute(&mut *tx)
+            .execute(&mut *c)
             .await?
-            .rows_affected();
-        if done == 0 {
-            return Err(DbError::NotFound);
-        }
-        insert_audit!(
-            &mut *tx,
-            actor,
-            AuditAction::Create,
-            SITUATION.code,
-            id,
-            &changes
-        )?;
-        tx.commit().await?;
+            .rows_affected()
     });
-    Ok(id)
+    if done == 0 {
+        return Err(DbError::NotFound);
+    }
+    Ok(())
 }
 
 /// A person's situations, the latest observation first.

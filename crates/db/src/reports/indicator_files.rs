@@ -2,13 +2,11 @@
 //! crate parses and checks it (before saving, and again at each use, so that a file broken by a
 //! later change of the shipped definitions is set aside instead of breaking the report).
 
-use passerelle_domain::audit::{Actor, AuditAction, FieldChange};
-use passerelle_domain::reports::INDICATOR_FILE;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
 use crate::sql::bind;
-use crate::{Db, DbError, DbResult, insert_audit, sql, sql_query, with_pool};
+use crate::{Db, DbError, DbResult, Tx, sql, sql_query, with_pool, with_tx};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct IndicatorFile {
@@ -51,146 +49,86 @@ pub async fn get(db: &Db, structure_id: Uuid, id: Uuid) -> DbResult<IndicatorFil
     found.ok_or(DbError::NotFound)
 }
 
-/// Who saves a file: a staff member, or a command run on the server (`user: None`).
-#[derive(Debug, Clone, Copy)]
-pub struct Author {
-    pub structure_id: Uuid,
-    pub user: Option<Uuid>,
+/// The structure's files, read inside a service's transaction.
+pub async fn list_in(tx: &mut Tx, structure_id: Uuid) -> DbResult<Vec<IndicatorFile>> {
+    Ok(with_tx!(tx, |c| {
+        sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "{SELECT} WHERE f.structure_id = $1 ORDER BY f.name"
+        )))
+        .bind(structure_id)
+        .fetch_all(&mut *c)
+        .await?
+    }))
 }
 
-impl From<&Actor> for Author {
-    fn from(a: &Actor) -> Author {
-        Author {
-            structure_id: a.structure_id,
-            user: Some(a.user_id),
-        }
-    }
-}
-
-/// Creates the file `name`, or replaces its text when `expected_version` is the stored one
-/// (a stale edit gives [`DbError::Conflict`]; creating a name that exists gives
-/// [`DbError::Duplicate`]). Audited with the old and new text.
-pub async fn save(
-    db: &Db,
-    actor: Author,
+/// Inserts a new file (a name already used gives [`DbError::Duplicate`]); `user: None` is a
+/// command run on the server. The service audits it.
+pub async fn insert(
+    tx: &mut Tx,
+    structure_id: Uuid,
+    user: Option<Uuid>,
+    id: Uuid,
     name: &str,
     source: &str,
-    expected_version: Option<i64>,
-) -> DbResult<Uuid> {
-    let existing = list(db, actor.structure_id)
+) -> DbResult<()> {
+    with_tx!(tx, |c| {
+        sqlx::query(
+            "INSERT INTO indicator_files (id, structure_id, name, source, version, updated_by, updated_at)
+             VALUES ($1, $2, $3, $4, 1, $5, $6)",
+        )
+        .bind(id)
+        .bind(structure_id)
+        .bind(name)
+        .bind(source)
+        .bind(user)
+        .bind(OffsetDateTime::now_utc())
+        .execute(&mut *c)
+        .await
+        .map_err(DbError::from_write)?;
+    });
+    Ok(())
+}
+
+/// Replaces a file's text when `expected_version` is the stored one (a stale edit gives
+/// [`DbError::Conflict`]). The service audits it.
+pub async fn update(
+    tx: &mut Tx,
+    structure_id: Uuid,
+    user: Option<Uuid>,
+    id: Uuid,
+    source: &str,
+    expected_version: i64,
+) -> DbResult<()> {
+    let done = with_tx!(tx, |c| {
+        sqlx::query(
+            "UPDATE indicator_files SET source = $1, version = version + 1, updated_by = $2, updated_at = $3
+             WHERE id = $4 AND structure_id = $5 AND version = $6",
+        )
+        .bind(source)
+        .bind(user)
+        .bind(OffsetDateTime::now_utc())
+        .bind(id)
+        .bind(structure_id)
+        .bind(expected_version)
+        .execute(&mut *c)
         .await?
-        .into_iter()
-        .find(|f| f.name == name);
-    let now = OffsetDateTime::now_utc();
-    match (existing, expected_version) {
-        (Some(_), None) => Err(DbError::Duplicate("indicator_files_name".into())),
-        (None, Some(_)) => Err(DbError::NotFound),
-        (Some(f), Some(v)) => {
-            let change = [FieldChange {
-                field: "source".into(),
-                before: Some(f.source.clone()),
-                after: Some(source.to_owned()),
-            }];
-            with_pool!(db, |p| {
-                let mut tx = p.begin().await?;
-                let done = sqlx::query(
-                    "UPDATE indicator_files SET source = $1, version = version + 1, updated_by = $2, updated_at = $3
-                     WHERE id = $4 AND structure_id = $5 AND version = $6",
-                )
-                .bind(source)
-                .bind(actor.user)
-                .bind(now)
-                .bind(f.id)
-                .bind(actor.structure_id)
-                .bind(v)
-                .execute(&mut *tx)
-                .await?;
-                if done.rows_affected() == 0 {
-                    return Err(DbError::Conflict);
-                }
-                insert_audit!(
-                    &mut *tx,
-                    structure: actor.structure_id,
-                    user: actor.user,
-                    AuditAction::Update,
-                    INDICATOR_FILE.code,
-                    f.id,
-                    &change
-                )?;
-                tx.commit().await?;
-            });
-            Ok(f.id)
-        }
-        (None, None) => {
-            let id = passerelle_domain::new_id();
-            let change = [
-                FieldChange {
-                    field: "name".into(),
-                    before: None,
-                    after: Some(name.to_owned()),
-                },
-                FieldChange {
-                    field: "source".into(),
-                    before: None,
-                    after: Some(source.to_owned()),
-                },
-            ];
-            with_pool!(db, |p| {
-                let mut tx = p.begin().await?;
-                sqlx::query(
-                    "INSERT INTO indicator_files (id, structure_id, name, source, version, updated_by, updated_at)
-                     VALUES ($1, $2, $3, $4, 1, $5, $6)",
-                )
-                .bind(id)
-                .bind(actor.structure_id)
-                .bind(name)
-                .bind(source)
-                .bind(actor.user)
-                .bind(now)
-                .execute(&mut *tx)
-                .await
-                .map_err(DbError::from_write)?;
-                insert_audit!(
-                    &mut *tx,
-                    structure: actor.structure_id,
-                    user: actor.user,
-                    AuditAction::Create,
-                    INDICATOR_FILE.code,
-                    id,
-                    &change
-                )?;
-                tx.commit().await?;
-            });
-            Ok(id)
-        }
+        .rows_affected()
+    });
+    if done == 0 {
+        return Err(DbError::Conflict);
     }
+    Ok(())
 }
 
 /// Removes a file: its indicators go back to the shipped definitions. Published reports keep
-/// the figures and versions they froze.
-pub async fn delete(db: &Db, actor: &Actor, id: Uuid) -> DbResult<()> {
-    let f = get(db, actor.structure_id, id).await?;
-    let change = [FieldChange {
-        field: "source".into(),
-        before: Some(f.source),
-        after: None,
-    }];
-    with_pool!(db, |p| {
-        let mut tx = p.begin().await?;
+/// the figures and versions they froze. The service audits it.
+pub async fn delete(tx: &mut Tx, structure_id: Uuid, id: Uuid) -> DbResult<()> {
+    with_tx!(tx, |c| {
         sqlx::query("DELETE FROM indicator_files WHERE id = $1 AND structure_id = $2")
             .bind(id)
-            .bind(actor.structure_id)
-            .execute(&mut *tx)
+            .bind(structure_id)
+            .execute(&mut *c)
             .await?;
-        insert_audit!(
-            &mut *tx,
-            actor,
-            AuditAction::Delete,
-            INDICATOR_FILE.code,
-            id,
-            &change
-        )?;
-        tx.commit().await?;
     });
     Ok(())
 }

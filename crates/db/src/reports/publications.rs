@@ -1,13 +1,12 @@
 //! Published reports: a frozen copy of the figures and of the records each one counted. The
 //! application never updates them; a later correction of the data shows as a difference.
 
-use passerelle_domain::audit::{Actor, AuditAction, FieldChange};
-use passerelle_domain::reports::PUBLISHED_REPORT;
+use passerelle_domain::audit::Actor;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
 use crate::sql::bind;
-use crate::{Db, DbError, DbResult, insert_audit, sql, sql_query, with_pool};
+use crate::{Db, DbError, DbResult, Tx, sql, sql_query, with_pool, with_tx};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Publication {
@@ -21,22 +20,17 @@ pub struct Publication {
     pub record_keys: String,
 }
 
-/// Freezes a report; its publication time is the data cut-off.
-pub async fn publish(
-    db: &Db,
+/// Freezes a report as `actor`; its publication time is the data cut-off. The service
+/// audits it.
+pub async fn insert(
+    tx: &mut Tx,
     actor: &Actor,
+    id: Uuid,
     year: i32,
     content: &str,
     record_keys: &str,
-) -> DbResult<Uuid> {
-    let id = passerelle_domain::new_id();
-    let change = [FieldChange {
-        field: "published".into(),
-        before: None,
-        after: Some(year.to_string()),
-    }];
-    with_pool!(db, |p| {
-        let mut tx = p.begin().await?;
+) -> DbResult<()> {
+    with_tx!(tx, |c| {
         sqlx::query(
             "INSERT INTO published_reports (id, structure_id, year, published_at, published_by, content, record_keys)
              VALUES ($1, $2, $3, $4, $5, $6, $7)",
@@ -48,19 +42,10 @@ pub async fn publish(
         .bind(actor.user_id)
         .bind(content)
         .bind(record_keys)
-        .execute(&mut *tx)
+        .execute(&mut *c)
         .await?;
-        insert_audit!(
-            &mut *tx,
-            actor,
-            AuditAction::Create,
-            PUBLISHED_REPORT.code,
-            id,
-            &change
-        )?;
-        tx.commit().await?;
     });
-    Ok(id)
+    Ok(())
 }
 
 const SELECT: &str =

@@ -1,36 +1,53 @@
 //! Reference tables of the territory: towns and dated QPV lists.
 
-use passerelle_domain::territory::TERRITORY;
 use passerelle_domain::territory::{
     Commune, DEFAULT_COMMUNES_CSV, Qpv, TerritoryTables, parse_communes_csv,
 };
 use time::Date;
 
-use passerelle_domain::audit::{Actor, AuditAction, FieldChange};
-
 use crate::modules::StorageModule;
-use crate::{Db, DbError, DbResult, insert_audit, with_pool};
+use crate::{Db, DbError, DbResult, Tx, with_pool, with_tx};
 
 pub const MODULE: StorageModule = StorageModule {
     name: "territory",
     person_references: &[],
 };
 
-/// Loads both tables, for validation and pickers.
-pub async fn load(db: &Db) -> DbResult<TerritoryTables> {
-    let communes: Vec<(String, String, String, i64)> = with_pool!(db, |p| {
-        sqlx::query_as("SELECT code, name, postal_codes, population FROM communes ORDER BY name")
-            .fetch_all(p)
-            .await?
-    });
-    let qpvs: Vec<(String, String, String, String, Date, Option<Date>)> = with_pool!(db, |p| {
-        sqlx::query_as(
+type CommuneRow = (String, String, String, i64);
+type QpvRow = (String, String, String, String, Date, Option<Date>);
+
+/// Reads both tables' rows with the executor given (a pool or a transaction's connection).
+macro_rules! read_tables {
+    ($exec:expr) => {{
+        let communes: Vec<CommuneRow> = sqlx::query_as(
+            "SELECT code, name, postal_codes, population FROM communes ORDER BY name",
+        )
+        .fetch_all(&mut *$exec)
+        .await?;
+        let qpvs: Vec<QpvRow> = sqlx::query_as(
             "SELECT code, list_version, name, commune_codes, valid_from, valid_to FROM qpvs ORDER BY name, valid_from",
         )
-        .fetch_all(p)
-        .await?
-    });
-    Ok(TerritoryTables {
+        .fetch_all(&mut *$exec)
+        .await?;
+        tables(communes, qpvs)
+    }};
+}
+
+/// Loads both tables, for validation and pickers.
+pub async fn load(db: &Db) -> DbResult<TerritoryTables> {
+    Ok(with_pool!(db, |p| {
+        let mut c = p.acquire().await?;
+        read_tables!(c)
+    }))
+}
+
+/// Both tables, read inside a service's transaction (an import checks against them).
+pub async fn load_in(tx: &mut Tx) -> DbResult<TerritoryTables> {
+    Ok(with_tx!(tx, |c| read_tables!(c)))
+}
+
+fn tables(communes: Vec<CommuneRow>, qpvs: Vec<QpvRow>) -> TerritoryTables {
+    TerritoryTables {
         communes: communes
             .into_iter()
             .map(|(code, name, postal, population)| Commune {
@@ -53,53 +70,32 @@ pub async fn load(db: &Db) -> DbResult<TerritoryTables> {
                 },
             )
             .collect(),
-    })
+    }
 }
 
-/// What an import of reference data leaves in the audit trail of the structure whose staff
-/// made it (none for the shipped tables installed at start-up).
-fn import_changes(what: &str, detail: String) -> [FieldChange; 1] {
-    [FieldChange {
-        field: what.to_owned(),
-        before: None,
-        after: Some(detail),
-    }]
-}
-
-/// Adds or updates towns (never removes one that persons may point to).
-pub async fn upsert_communes(db: &Db, by: Option<&Actor>, communes: &[Commune]) -> DbResult<()> {
-    let changes = import_changes("communes", format!("{} communes", communes.len()));
-    with_pool!(db, |p| {
-        let mut tx = p.begin().await?;
-        for c in communes {
+/// Adds or updates towns (never removes one that persons may point to); the service audits
+/// an import.
+pub async fn upsert_communes(tx: &mut Tx, communes: &[Commune]) -> DbResult<()> {
+    with_tx!(tx, |c| {
+        for commune in communes {
             sqlx::query(
                 "INSERT INTO communes (code, name, postal_codes, population) VALUES ($1, $2, $3, $4)
                  ON CONFLICT (code) DO UPDATE SET name = excluded.name, postal_codes = excluded.postal_codes,
                  population = excluded.population",
             )
-            .bind(&c.code)
-            .bind(&c.name)
-            .bind(c.postal_codes.join(" "))
-            .bind(c.population)
-            .execute(&mut *tx)
+            .bind(&commune.code)
+            .bind(&commune.name)
+            .bind(commune.postal_codes.join(" "))
+            .bind(commune.population)
+            .execute(&mut *c)
             .await?;
         }
-        if let Some(actor) = by {
-            insert_audit!(
-                &mut *tx,
-                actor,
-                AuditAction::Update,
-                TERRITORY.code,
-                passerelle_domain::new_id(),
-                &changes
-            )?;
-        }
-        tx.commit().await?;
     });
     Ok(())
 }
 
-/// Installs the shipped town table when the base has none.
+/// Installs the shipped town table when the base has none (at start-up: not an import by
+/// anyone, hence no audit row).
 pub async fn ensure_default_communes(db: &Db) -> DbResult<()> {
     let n: i64 = with_pool!(db, |p| {
         sqlx::query_scalar("SELECT COUNT(*) FROM communes")
@@ -108,27 +104,20 @@ pub async fn ensure_default_communes(db: &Db) -> DbResult<()> {
     });
     if n == 0 {
         let communes = parse_communes_csv(DEFAULT_COMMUNES_CSV).map_err(DbError::Corrupt)?;
-        upsert_communes(db, None, &communes).await?;
+        let mut tx = db.begin().await?;
+        upsert_communes(&mut tx, &communes).await?;
+        tx.commit().await?;
     }
     Ok(())
 }
 
-/// Replaces one version of the QPV list (all its neighbourhoods at once).
-pub async fn import_qpv_version(
-    db: &Db,
-    by: Option<&Actor>,
-    list_version: &str,
-    qpvs: &[Qpv],
-) -> DbResult<()> {
-    let changes = import_changes(
-        "qpv_list",
-        format!("version {list_version} : {} quartiers", qpvs.len()),
-    );
-    with_pool!(db, |p| {
-        let mut tx = p.begin().await?;
+/// Replaces one version of the QPV list (all its neighbourhoods at once); the service audits
+/// an import.
+pub async fn replace_qpv_version(tx: &mut Tx, list_version: &str, qpvs: &[Qpv]) -> DbResult<()> {
+    with_tx!(tx, |c| {
         sqlx::query("DELETE FROM qpvs WHERE list_version = $1")
             .bind(list_version)
-            .execute(&mut *tx)
+            .execute(&mut *c)
             .await?;
         for q in qpvs {
             sqlx::query(
@@ -141,20 +130,9 @@ pub async fn import_qpv_version(
             .bind(q.commune_codes.join(" "))
             .bind(q.valid_from)
             .bind(q.valid_to)
-            .execute(&mut *tx)
+            .execute(&mut *c)
             .await?;
         }
-        if let Some(actor) = by {
-            insert_audit!(
-                &mut *tx,
-                actor,
-                AuditAction::Update,
-                TERRITORY.code,
-                passerelle_domain::new_id(),
-                &changes
-            )?;
-        }
-        tx.commit().await?;
     });
     Ok(())
 }

@@ -4,16 +4,27 @@
 use passerelle_db::persons::search::{self, PersonFilter};
 use passerelle_db::{Db, DbError, access, persons, territory};
 use passerelle_domain::audit::Actor;
-use passerelle_domain::persons::{PersonFields, Sex};
+use passerelle_domain::persons::{Person, PersonFields, Sex};
 use time::macros::date;
 use uuid::Uuid;
 
 use crate::databases;
 
+/// Stores a person as the register's service does (the storage write in its transaction).
+async fn add(db: &Db, actor: &Actor, f: &PersonFields) -> Person {
+    let id = Uuid::now_v7();
+    let mut tx = db.begin().await.unwrap();
+    persons::insert(&mut tx, actor, id, f).await.unwrap();
+    tx.commit().await.unwrap();
+    persons::get(db, actor.structure_id, id).await.unwrap()
+}
+
 /// A structure of its own, with the default towns, and who acts in it.
 async fn structure(db: &Db, name: &str) -> Actor {
     territory::ensure_default_communes(db).await.unwrap();
-    let s = access::structures::create(db, name).await.unwrap();
+    let mut tx = db.begin().await.unwrap();
+    let s = access::structures::insert(&mut tx, name).await.unwrap();
+    tx.commit().await.unwrap();
     Actor {
         structure_id: s.id,
         user_id: Uuid::now_v7(),
@@ -54,9 +65,7 @@ async fn search_pages_and_combined_words() {
             ("Dupont", "Marie"),
             ("Martinez", "Luc"),
         ] {
-            persons::create(&db, &actor, &fields(last, first))
-                .await
-                .unwrap();
+            add(&db, &actor, &fields(last, first)).await;
         }
         let s = actor.structure_id;
         let both = search::search(&db, s, &filter("marie martin", 50, 0))
@@ -95,7 +104,7 @@ async fn records_of_another_structure_are_invisible() {
         let ours = structure(&db, "MiE de test").await;
         let other = structure(&db, "Autre MiE").await;
         let voisin = fields("Voisin", "Victor");
-        let p = persons::create(&db, &other, &voisin).await.unwrap();
+        let p = add(&db, &other, &voisin).await;
         assert!(matches!(
             persons::get(&db, ours.structure_id, p.id).await,
             Err(DbError::NotFound)

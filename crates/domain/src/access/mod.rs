@@ -1,5 +1,7 @@
 //! Who may do what: staff roles, teams, and the permission matrix checked on every route.
 
+pub mod accounts;
+
 use std::fmt;
 use std::str::FromStr;
 
@@ -22,9 +24,16 @@ pub const SESSION: RecordKind = RecordKind {
     access: true,
 };
 
+/// A structure sharing the base: created by a command on the server, the demo or the tests.
+pub const STRUCTURE: RecordKind = RecordKind {
+    code: "structure",
+    label: "Structure",
+    access: true,
+};
+
 pub const MODULE: DomainModule = DomainModule {
     name: "access",
-    record_kinds: &[USER, API_TOKEN, SESSION],
+    record_kinds: &[USER, API_TOKEN, SESSION, STRUCTURE],
 };
 
 /// A staff member's role. One role per account; least privilege first.

@@ -2,6 +2,7 @@
 
 pub mod age;
 pub mod name_search;
+pub mod rules;
 pub mod situation;
 
 mod model;

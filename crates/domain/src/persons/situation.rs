@@ -9,6 +9,7 @@ use std::str::FromStr;
 use time::Date;
 
 use crate::access::UnknownCode;
+use crate::audit::FieldChange;
 use crate::french;
 use crate::validation::{FieldErrors, TextRule, optional_text};
 
@@ -147,6 +148,47 @@ pub struct SituationFields {
 }
 
 impl SituationFields {
+    /// What the audit trail keeps of a new observation: the sensitive answers as "recorded",
+    /// never their value, so that reading the audit does not reveal them.
+    pub fn audit_changes(&self) -> Vec<FieldChange> {
+        let yes_no = |b: bool| if b { "oui" } else { "non" }.to_owned();
+        let recorded = |present: bool| present.then(|| "renseigné".to_owned());
+        let c = [
+            ("observed_on", Some(self.observed_on.to_string())),
+            ("labour_status", Some(self.labour_status.code().to_owned())),
+            (
+                "jobseeker_since",
+                self.jobseeker_since.map(|d| d.to_string()),
+            ),
+            ("receives_rsa", Some(yes_no(self.receives_rsa))),
+            ("receives_ass", Some(yes_no(self.receives_ass))),
+            ("receives_aah", Some(yes_no(self.receives_aah))),
+            (
+                "education_level",
+                self.education_level.map(|l| l.to_string()),
+            ),
+            ("rqth", recorded(self.rqth.is_some())),
+            (
+                "foreign_background",
+                recorded(self.foreign_background.is_some()),
+            ),
+            (
+                "justice_supervision",
+                recorded(self.justice_supervision.is_some()),
+            ),
+            ("health_notes", recorded(self.health_notes.is_some())),
+        ];
+        c.into_iter()
+            .filter_map(|(field, after)| {
+                after.map(|after| FieldChange {
+                    field: field.to_owned(),
+                    before: None,
+                    after: Some(after),
+                })
+            })
+            .collect()
+    }
+
     /// Registered job seeker for at least `months` months on `on` (DELD: 12, DETLD: 24).
     pub fn jobseeker_for_months(&self, months: i32, on: Date) -> bool {
         self.jobseeker_since.is_some_and(|since| {
@@ -369,6 +411,24 @@ mod tests {
             )
         });
         assert_eq!(s, Some((true, false)));
+    }
+
+    #[test]
+    fn the_audit_says_a_sensitive_answer_was_recorded_never_its_value() {
+        let mut i = input();
+        i.health_notes = "suivi cardiologique".into();
+        let s = i.validate(date!(1980 - 01 - 01), date!(2026 - 11 - 29));
+        let changes = s.map(|s| s.audit_changes()).unwrap_or_default();
+        let after = |f: &str| {
+            changes
+                .iter()
+                .find(|c| c.field == f)
+                .and_then(|c| c.after.clone())
+        };
+        assert_eq!(after("rqth").as_deref(), Some("renseigné"));
+        assert_eq!(after("health_notes").as_deref(), Some("renseigné"));
+        assert_eq!(after("receives_rsa").as_deref(), Some("oui"));
+        assert_eq!(after("justice_supervision"), None);
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! Reports: indicator definitions as data and the statistical secret of public exports.
 
+pub mod files;
 pub mod indicator;
 pub mod suppression;
 

@@ -1,6 +1,8 @@
 //! The territory: towns (communes, by INSEE code) and priority neighbourhoods (QPV) as dated
 //! versions of an official list.
 
+pub mod imports;
+
 use time::Date;
 
 use crate::audit::RecordKind;

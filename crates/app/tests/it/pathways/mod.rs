@@ -4,7 +4,7 @@
 use passerelle_db::pathways::committees;
 use passerelle_db::pathways::enrolments::{self};
 use passerelle_db::pathways::scope::Scope;
-use passerelle_db::{DbError, pathways::programmes, with_pool};
+use passerelle_db::{pathways::programmes, with_pool};
 use passerelle_domain::Role;
 use passerelle_domain::audit::Actor;
 use passerelle_domain::pathways::employment::{Contract, ContractKind};
@@ -16,7 +16,9 @@ use passerelle_domain::pathways::rules::{
 use passerelle_domain::pathways::step::StepFamily;
 use passerelle_domain::pathways::workflow::TransitionError as Workflow;
 use passerelle_domain::pathways::workflow::{PathwayEvent, PathwayState};
+use passerelle_domain::persons::rules::PersonRuleError;
 use passerelle_services::pathways::{self as service, PathwaysError};
+use passerelle_services::persons::PersonsError;
 use time::macros::date;
 
 use crate::support::{TestApp, on_each_backend, person_form};
@@ -24,13 +26,6 @@ use crate::support::{TestApp, on_each_backend, person_form};
 mod layering;
 mod pages;
 mod read_model;
-
-fn refused(r: Result<impl std::fmt::Debug, DbError>) -> String {
-    match r {
-        Err(DbError::Refused(m)) => m,
-        other => panic!("expected a refusal, got {other:?}"),
-    }
-}
 
 /// The rule that refused a pathways use case.
 fn refusal(r: Result<impl std::fmt::Debug, PathwaysError>) -> PathwaysError {
@@ -59,7 +54,7 @@ async fn a_leers_resident_enters_the_plie_from_february_2021_and_exits_to_a_dura
         input.commune_code = "59339".into();
         input.qpv_code = String::new();
         let fields = input.validate(&*app.state.territory().await, date!(2026 - 01 - 01)).unwrap();
-        let person = passerelle_db::persons::create(&app.db, &as_referent, &fields).await.unwrap();
+        let person = app.register(&as_referent, &fields).await;
 
         let referral = service::NewReferral {
             person_id: person.id,
@@ -168,8 +163,11 @@ async fn a_leers_resident_enters_the_plie_from_february_2021_and_exits_to_a_dura
         assert_eq!(events, ["propose_to_committee", "committee_admits", "exit"]);
         assert!(log[1].note.as_deref().is_some_and(|n| n.contains("Projet clair")));
         // Recorded work keeps the person in the register.
-        let kept = refused(passerelle_db::persons::delete(&app.db, &as_manager, person.id, person.version).await);
-        assert!(kept.contains("ne peut pas être supprimée"), "{kept}");
+        let kept = passerelle_services::persons::delete(&app.db, &as_manager, person.id, person.version).await;
+        let Err(PersonsError::Refused(kept @ PersonRuleError::Referenced(_))) = kept else {
+            panic!("expected the person to be kept, got {kept:?}");
+        };
+        assert!(kept.to_string().contains("ne peut pas être supprimée"), "{kept}");
     })
     .await;
 }
@@ -261,9 +259,7 @@ async fn an_admin_edits_the_plie_towns_and_the_committee_applies_them() {
         let fields = person_form("Sansrsa", "Sam", "1980-01-01")
             .validate(&*app.state.territory().await, date!(2026 - 01 - 01))
             .unwrap();
-        let person = passerelle_db::persons::create(&app.db, &as_manager, &fields)
-            .await
-            .unwrap();
+        let person = app.register(&as_manager, &fields).await;
         let referral = service::NewReferral {
             person_id: person.id,
             programme_id: plie.id,

@@ -51,9 +51,7 @@ async fn the_enrolment_page_reads_what_the_repositories_hold_in_one_go() {
         let fields = person_form("Lecture", "Léon", "1984-04-04")
             .validate(&*app.state.territory().await, date!(2026 - 01 - 01))
             .unwrap();
-        let person = passerelle_db::persons::create(&app.db, &as_referent, &fields)
-            .await
-            .unwrap();
+        let person = app.register(&as_referent, &fields).await;
         let referral = NewReferral {
             person_id: person.id,
             programme_id: plie.id,

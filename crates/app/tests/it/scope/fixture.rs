@@ -2,8 +2,8 @@
 //! team's), and a PLIE pathway followed by another referent; staff of every role in the PLIE
 //! team, each with a browser and an API token.
 
+use passerelle_db::pathways::programmes;
 use passerelle_db::pathways::scope::Scope;
-use passerelle_db::{pathways::programmes, persons};
 use passerelle_domain::audit::Actor;
 use passerelle_domain::pathways::employment::{Contract, ContractKind};
 use passerelle_domain::pathways::workflow::PathwayEvent;
@@ -76,7 +76,7 @@ async fn pathway(
     let fields = person_form(last_name, "Camille", "1990-01-01")
         .validate(&*app.state.territory().await, date!(2026 - 01 - 01))
         .unwrap();
-    let person = persons::create(&app.db, actor, &fields).await.unwrap().id;
+    let person = app.register(actor, &fields).await.id;
     let referral = service::NewReferral {
         person_id: person,
         programme_id: programme,
@@ -220,15 +220,17 @@ pub async fn world(app: &TestApp) -> World {
     .await;
     fabrik.names.push("Ajoutfabrik".to_owned());
 
-    let indicator_file = passerelle_db::reports::indicator_files::save(
+    let indicator_file = passerelle_services::reports::save_indicator_file(
         &app.db,
-        (&director).into(),
+        &passerelle_services::By::Staff(director),
+        passerelle_domain::reports::files::SaveMode::Create,
         "perso.toml",
         "[[indicator]]\nid = \"perso.x\"\nversion = 1\ntitle = \"X\"\ndefinition = \"X\"\npopulation = \"steps\"\nperiod = \"started\"\nmeasure = \"count\"\n",
-        None,
+        passerelle_report::definitions::CHECKS,
     )
     .await
-    .unwrap();
+    .unwrap()
+    .id;
     World {
         plie,
         fabrik,
@@ -254,14 +256,10 @@ pub async fn walker(app: &TestApp, role: Role) -> Walker {
     browser.sign_in(&email, crate::support::PASSWORD).await;
     browser.refresh_csrf().await;
     let token = format!("pas_{}", passerelle_web::auth::random_token().unwrap());
-    let actor = Actor {
-        structure_id: app.structure_id,
-        user_id: id,
-    };
-    passerelle_db::access::api_tokens::create(
+    passerelle_services::access::create_token(
         &app.db,
-        &actor,
-        true,
+        &app.server(),
+        id,
         "parcours du périmètre",
         &passerelle_web::auth::token_hash(&token),
     )

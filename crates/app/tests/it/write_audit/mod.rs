@@ -68,10 +68,7 @@ impl Walk {
         let fields = person_form(name, "Walk", "1980-02-02")
             .validate(&*app.state.territory().await, date!(2026 - 01 - 01))
             .unwrap();
-        passerelle_db::persons::create(&app.db, &self.director, &fields)
-            .await
-            .unwrap()
-            .id
+        app.register(&self.director, &fields).await.id
     }
 
     async fn referred(&self, app: &TestApp, name: &str) -> Uuid {

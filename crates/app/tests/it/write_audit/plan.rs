@@ -392,14 +392,17 @@ async fn admin_or_api_write(app: &TestApp, w: &Walk, method: &str, path: &str) -
         ("POST", "/rapports/indicateurs/{id}")
         | ("POST", "/rapports/indicateurs/{id}/supprimer") => {
             let name = format!("w{}.toml", Uuid::now_v7().simple());
-            let author = passerelle_db::reports::indicator_files::Author {
-                structure_id: app.structure_id,
-                user: Some(w.director.user_id),
-            };
-            let id =
-                passerelle_db::reports::indicator_files::save(&app.db, author, &name, OWN, None)
-                    .await
-                    .unwrap();
+            let id = passerelle_services::reports::save_indicator_file(
+                &app.db,
+                &passerelle_services::By::Staff(w.director),
+                passerelle_domain::reports::files::SaveMode::Create,
+                &name,
+                OWN,
+                passerelle_report::definitions::CHECKS,
+            )
+            .await
+            .unwrap()
+            .id;
             let path = path.replace("{id}", &id.to_string());
             let f = [("name", name.as_str()), ("source", OWN), ("version", "1")];
             (path, form(Director, &f))

@@ -8,11 +8,11 @@ use axum::response::{IntoResponse, Response};
 use axum::{Extension, Form};
 use passerelle_db::access::users;
 use passerelle_domain::FieldErrors;
+use passerelle_domain::access::accounts::check_new_password;
+use passerelle_services::{By, access};
 
 use crate::AppState;
-use crate::auth::{
-    CurrentUser, PasswordCheck, check_new_password, check_password_counted, hash_off_thread,
-};
+use crate::auth::{CurrentUser, PasswordCheck, check_password_counted};
 use crate::error::AppResult;
 use crate::pages::see_other;
 use crate::view::PageCtx;
@@ -60,13 +60,9 @@ pub async fn change_password(
             "Trop d'essais infructueux : le mot de passe actuel ne sera plus vérifié pendant quinze minutes.",
         ),
     }
-    check_new_password(
-        &mut errors,
-        "password",
-        &f.password,
-        &f.confirm,
-        &user.user.email,
-    );
+    if let Err(p) = check_new_password(&f.password, &f.confirm, &user.user.email) {
+        errors.add(p.field(), p.to_string());
+    }
     if !errors.is_empty() {
         let page = PasswordPage {
             ctx: PageCtx::new(&user, "compte"),
@@ -79,12 +75,7 @@ pub async fn change_password(
         };
         return Ok((status, page).into_response());
     }
-    users::set_password(
-        &state.db,
-        user.user.id,
-        &hash_off_thread(&f.password).await?,
-        Some(user.user.id),
-    )
-    .await?;
+    let by = By::Staff(user.actor());
+    access::set_password(&state.db, &by, user.user.id, &f.password, &f.confirm).await?;
     Ok(see_other("/connexion", "mot-de-passe").into_response())
 }

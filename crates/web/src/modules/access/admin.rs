@@ -6,14 +6,17 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Form};
-use passerelle_db::access::users::{self, NewUser, User};
-use passerelle_db::{DbError, access::api_tokens, access::sessions};
-use passerelle_domain::validation::is_plausible_email;
+use passerelle_db::access::users::{self, User};
+use passerelle_db::{access::api_tokens, access::sessions};
+use passerelle_domain::access::accounts::AccountRequest;
 use passerelle_domain::{FieldErrors, Role, Team};
+use passerelle_services::By;
+use passerelle_services::access::{self, AccessError};
 use uuid::Uuid;
 
+use super::errors::account_field_errors;
 use crate::AppState;
-use crate::auth::{CurrentUser, check_new_password, hash_off_thread, new_api_token};
+use crate::auth::{CurrentUser, new_api_token};
 use crate::error::{AppError, AppResult};
 use crate::pages::Choice;
 use crate::pages::{Notice, see_other};
@@ -144,47 +147,23 @@ pub async fn create_user(
     Extension(user): Extension<CurrentUser>,
     Form(f): Form<NewUserForm>,
 ) -> AppResult<Response> {
-    let mut errors = FieldErrors::new();
-    let email = f.email.trim().to_lowercase();
-    if !is_plausible_email(&email) {
-        errors.add("email", "Adresse e-mail invalide.");
-    }
-    if f.display_name.trim().is_empty() {
-        errors.add("display_name", "Indiquez le nom de la personne.");
-    } else if f.display_name.chars().count() > 100 {
-        errors.add(
-            "display_name",
-            "Ce champ ne peut pas dépasser 100 caractères.",
-        );
-    }
-    let role = f.role.parse::<Role>().ok();
-    if role.is_none() {
-        errors.add("role", "Choisissez un rôle.");
-    }
-    check_new_password(&mut errors, "password", &f.password, &f.confirm, &email);
-    if let (true, Some(role)) = (errors.is_empty(), role) {
-        let hash = hash_off_thread(&f.password).await?;
-        match users::create(
-            &state.db,
-            NewUser {
-                structure_id: user.user.structure_id,
-                email: &email,
-                display_name: f.display_name.trim(),
-                role,
-                teams: &[],
-                password_hash: &hash,
-            },
-            Some(user.user.id),
-        )
-        .await
-        {
-            Ok(_) => return Ok(see_other("/admin/utilisateurs", "utilisateur").into_response()),
-            Err(DbError::Duplicate(_)) => {
-                errors.add("email", "Un compte utilise déjà cette adresse.")
-            }
-            Err(e) => return Err(e.into()),
+    let request = AccountRequest {
+        email: &f.email,
+        display_name: &f.display_name,
+        role: f.role.parse::<Role>().ok(),
+        teams: Vec::new(),
+        password: &f.password,
+        confirm: &f.confirm,
+    };
+    let by = By::Staff(user.actor());
+    let errors = match access::create_account(&state.db, &by, &request).await {
+        Ok(_) => return Ok(see_other("/admin/utilisateurs", "utilisateur").into_response()),
+        Err(AccessError::Invalid(errors)) => account_field_errors(&errors),
+        Err(AccessError::EmailTaken) => {
+            FieldErrors::one("email", AccessError::EmailTaken.to_string())
         }
-    }
+        Err(e) => return Err(e.into()),
+    };
     let page = users_page(&state, &user, f, errors).await?;
     Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
 }
@@ -208,34 +187,8 @@ pub async fn update_user(
         }
     }
     let role = role.ok_or_else(|| AppError::BadRequest("Rôle inconnu.".into()))?;
-    if id == user.user.id && (role != Role::Admin || !active) {
-        return Err(AppError::BadRequest(
-            "Vous ne pouvez pas retirer vos propres droits d'administration : demandez-le à un autre administrateur.".into(),
-        ));
-    }
-    users::update_access(
-        &state.db,
-        user.user.structure_id,
-        id,
-        role,
-        &teams,
-        active,
-        Some(user.user.id),
-    )
-    .await?;
-    if !active {
-        sessions::revoke_all_of_user(&state.db, user.user.structure_id, id, Some(user.user.id))
-            .await?;
-    }
+    access::update_rights(&state.db, &user.actor(), id, role, &teams, active).await?;
     Ok(see_other("/admin/utilisateurs", "utilisateur").into_response())
-}
-
-async fn same_structure(state: &AppState, user: &CurrentUser, id: Uuid) -> AppResult<User> {
-    let target = users::get(&state.db, id).await?;
-    if target.structure_id != user.user.structure_id {
-        return Err(AppError::NotFound);
-    }
-    Ok(target)
 }
 
 pub async fn revoke_sessions(
@@ -243,8 +196,7 @@ pub async fn revoke_sessions(
     Extension(user): Extension<CurrentUser>,
     Path(id): Path<Uuid>,
 ) -> AppResult<Response> {
-    same_structure(&state, &user, id).await?;
-    sessions::revoke_all_of_user(&state.db, user.user.structure_id, id, Some(user.user.id)).await?;
+    access::revoke_sessions(&state.db, &user.actor(), id).await?;
     Ok(see_other("/admin/utilisateurs", "sessions").into_response())
 }
 
@@ -264,25 +216,8 @@ pub async fn reset_password(
     Path(id): Path<Uuid>,
     Form(f): Form<ResetForm>,
 ) -> AppResult<Response> {
-    let target = same_structure(&state, &user, id).await?;
-    let mut errors = FieldErrors::new();
-    check_new_password(
-        &mut errors,
-        "password",
-        &f.password,
-        &f.confirm,
-        &target.email,
-    );
-    if let Some((_, m)) = errors.iter().next() {
-        return Err(AppError::BadRequest(format!("Mot de passe refusé : {m}")));
-    }
-    users::set_password(
-        &state.db,
-        id,
-        &hash_off_thread(&f.password).await?,
-        Some(user.user.id),
-    )
-    .await?;
+    let by = By::Staff(user.actor());
+    access::set_password(&state.db, &by, id, &f.password, &f.confirm).await?;
     Ok(see_other("/admin/utilisateurs", "utilisateur").into_response())
 }
 
@@ -358,14 +293,16 @@ pub async fn create_token(
     Extension(user): Extension<CurrentUser>,
     Form(f): Form<TokenForm>,
 ) -> AppResult<Response> {
-    let name = f.name.trim();
-    if name.is_empty() || name.chars().count() > 100 {
-        let error = "Donnez au jeton un nom de 1 à 100 caractères (l'outil qui l'utilise).";
-        let page = tokens_page(&state, &user, None, Some(error.to_owned())).await?;
-        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
-    }
     let (token, hash) = new_api_token()?;
-    api_tokens::create(&state.db, &user.actor(), false, name, &hash).await?;
+    let by = By::Staff(user.actor());
+    match access::create_token(&state.db, &by, user.user.id, &f.name, &hash).await {
+        Ok(_) => {}
+        Err(AccessError::TokenName(e)) => {
+            let page = tokens_page(&state, &user, None, Some(e.to_string())).await?;
+            return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+        }
+        Err(e) => return Err(e.into()),
+    }
     let page = tokens_page(&state, &user, Some(token), None).await?;
     Ok((StatusCode::CREATED, page).into_response())
 }
@@ -375,7 +312,7 @@ pub async fn revoke_token(
     Extension(user): Extension<CurrentUser>,
     Path(id): Path<Uuid>,
 ) -> AppResult<Response> {
-    api_tokens::revoke(&state.db, &user.actor(), id).await?;
+    access::revoke_token(&state.db, &user.actor(), id).await?;
     Ok(see_other("/admin/jetons", "jeton-revoque").into_response())
 }
 

@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod admin;
+mod errors;
 pub mod signin;
 
 use passerelle_domain::Permission;

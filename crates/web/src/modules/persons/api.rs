@@ -18,6 +18,7 @@ use crate::auth::CurrentUser;
 use crate::error::{ApiError, ApiResult, AppError};
 use crate::modules::persons::pages::ListQuery;
 use passerelle_domain::clock::today;
+use passerelle_services::persons::{self as persons_service, Duplicates, PersonsError};
 
 pub const MAX_PER_PAGE: i64 = 200;
 
@@ -116,22 +117,20 @@ pub async fn create(
     Query(cq): Query<CreateQuery>,
     body: Bytes,
 ) -> ApiResult<Response> {
-    let api = |e: DbError| ApiError::from(e);
     let input: PersonInput = parse_json(&body)?;
     let fields = input
         .validate(&*state.territory().await, today())
         .map_err(|e| ApiError::from(AppError::Invalid(e)))?;
-    if !cq.allow_duplicate {
-        let dups = persons::possible_duplicates(&state.db, user.user.structure_id, &fields, None)
-            .await
-            .map_err(api)?;
-        if !dups.is_empty() {
-            return Ok(duplicates_response(dups));
-        }
-    }
-    let p = persons::create(&state.db, &user.actor(), &fields)
-        .await
-        .map_err(api)?;
+    let duplicates = if cq.allow_duplicate {
+        Duplicates::Allow
+    } else {
+        Duplicates::Warn
+    };
+    let p = match persons_service::register(&state.db, &user.actor(), &fields, duplicates).await {
+        Ok(p) => p,
+        Err(PersonsError::LooksLike(found)) => return Ok(duplicates_response(found)),
+        Err(e) => return Err(ApiError::from(AppError::from(e))),
+    };
     Ok((StatusCode::CREATED, Json(p)).into_response())
 }
 
@@ -161,9 +160,11 @@ pub async fn update(
         .input
         .validate(&*state.territory().await, today())
         .map_err(|e| ApiError::from(AppError::Invalid(e)))?;
-    match persons::update(&state.db, &user.actor(), id, version, &fields).await {
+    let actor = user.actor();
+    match persons_service::update(&state.db, &actor, id, version, &fields, Duplicates::Allow).await
+    {
         Ok(p) => Ok(Json(p).into_response()),
-        Err(DbError::Conflict) => {
+        Err(PersonsError::Conflict) => {
             let current = persons::get(&state.db, user.user.structure_id, id)
                 .await
                 .map_err(api)?;
@@ -176,6 +177,6 @@ pub async fn update(
             )
                 .into_response())
         }
-        Err(e) => Err(api(e)),
+        Err(e) => Err(ApiError::from(AppError::from(e))),
     }
 }

@@ -1,6 +1,7 @@
 //! Persons: the register, its dated situations and the persons API.
 
 pub mod api;
+mod errors;
 mod openapi;
 pub mod pages;
 pub mod situations;

@@ -8,17 +8,19 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Form};
-use passerelle_db::DbError;
 use passerelle_db::audit::record_view;
 use passerelle_db::persons;
 use passerelle_db::persons::search::{self, PersonFilter};
 use passerelle_db::persons::situations;
+
+use super::situations::{SituationView, situation_view};
 use passerelle_domain::clock::today;
 use passerelle_domain::persons::PERSON;
 use passerelle_domain::persons::age::AgeBand;
 use passerelle_domain::persons::{Person, PersonFields, PersonInput, Sex, field_label};
 use passerelle_domain::territory::TerritoryTables;
 use passerelle_domain::{FieldErrors, Permission};
+use passerelle_services::persons::{self as persons_service, Duplicates, PersonsError};
 use uuid::Uuid;
 
 use crate::AppState;
@@ -286,39 +288,42 @@ pub async fn new_form(
     )
 }
 
-/// Validates, then warns about look-alikes unless the user confirmed. `Err` holds the page to
-/// show again.
+/// Whether the user confirmed that a look-alike is another person.
+fn duplicates(f: &PersonForm) -> Duplicates {
+    if f.not_a_duplicate.is_some() {
+        Duplicates::Allow
+    } else {
+        Duplicates::Warn
+    }
+}
+
+/// The fields as the domain validates them, or the form shown again with the errors.
 async fn validated(
     state: &AppState,
     user: &CurrentUser,
     edit: Option<(Uuid, i64)>,
     f: &PersonForm,
-) -> AppResult<Result<PersonFields, Box<FormPage>>> {
+) -> Result<PersonFields, Box<FormPage>> {
     let t = state.territory().await;
-    match f.input.validate(&t, today()) {
-        Err(errors) => {
-            let mut page = form_page(user, &t, edit, f.input.clone());
-            page.errors = errors;
-            Ok(Err(Box::new(page)))
-        }
-        Ok(fields) => {
-            if f.not_a_duplicate.is_none() {
-                let dups = persons::possible_duplicates(
-                    &state.db,
-                    user.user.structure_id,
-                    &fields,
-                    edit.map(|e| e.0),
-                )
-                .await?;
-                if !dups.is_empty() {
-                    let mut page = form_page(user, &t, edit, f.input.clone());
-                    page.duplicates = dups.iter().map(|p| person_row(p, &t)).collect();
-                    return Ok(Err(Box::new(page)));
-                }
-            }
-            Ok(Ok(fields))
-        }
-    }
+    f.input.validate(&t, today()).map_err(|errors| {
+        let mut page = form_page(user, &t, edit, f.input.clone());
+        page.errors = errors;
+        Box::new(page)
+    })
+}
+
+/// The form shown again with the look-alikes the user is asked about.
+async fn looks_like(
+    state: &AppState,
+    user: &CurrentUser,
+    edit: Option<(Uuid, i64)>,
+    f: &PersonForm,
+    found: &[Person],
+) -> Response {
+    let t = state.territory().await;
+    let mut page = form_page(user, &t, edit, f.input.clone());
+    page.duplicates = found.iter().map(|p| person_row(p, &t)).collect();
+    again(page)
 }
 
 fn again(page: FormPage) -> Response {
@@ -335,99 +340,16 @@ pub async fn create(
     Extension(user): Extension<CurrentUser>,
     Form(f): Form<PersonForm>,
 ) -> AppResult<Response> {
-    let fields = match validated(&state, &user, None, &f).await? {
+    let fields = match validated(&state, &user, None, &f).await {
         Ok(fields) => fields,
         Err(page) => return Ok(again(*page)),
     };
-    let p = persons::create(&state.db, &user.actor(), &fields).await?;
-    Ok(see_other(&format!("/personnes/{}", p.id), "cree").into_response())
-}
-
-pub struct SituationView {
-    pub observed_on: String,
-    pub labour_status: String,
-    pub jobseeker_since: String,
-    pub benefits: String,
-    pub education: String,
-    pub household: String,
-    pub rqth: String,
-    pub foreign_background: String,
-    pub justice: String,
-    pub health_notes: String,
-    pub recorded: String,
-}
-
-fn situation_view(s: &situations::Situation) -> SituationView {
-    use passerelle_domain::persons::situation::{EDUCATION_LEVELS, isced_group};
-    let f = &s.fields;
-    let mut benefits = Vec::new();
-    if f.receives_rsa {
-        benefits.push("RSA");
-    }
-    if f.receives_ass {
-        benefits.push("ASS");
-    }
-    if f.receives_aah {
-        benefits.push("AAH");
-    }
-    let mut household = Vec::new();
-    if f.jobless_household {
-        household.push("ménage sans emploi");
-    }
-    if f.dependent_children {
-        household.push("enfant(s) à charge");
-    }
-    if f.single_parent {
-        household.push("parent isolé");
-    }
-    if f.homeless {
-        household.push("sans logement ou mal logé");
-    }
-    if f.in_education_or_training {
-        household.push("en études ou en formation");
-    }
-    let ans = |a: Option<passerelle_domain::persons::situation::Answer>| {
-        a.map(|a| a.label().to_owned())
-            .unwrap_or_else(|| "Non renseigné".into())
-    };
-    SituationView {
-        observed_on: fr_date(&f.observed_on),
-        labour_status: f.labour_status.label().to_owned(),
-        jobseeker_since: f
-            .jobseeker_since
-            .map(|d| fr_date(&d))
-            .unwrap_or_else(|| "Non inscrit".into()),
-        benefits: if benefits.is_empty() {
-            "Aucun".into()
-        } else {
-            benefits.join(", ")
-        },
-        education: f
-            .education_level
-            .and_then(|l| {
-                EDUCATION_LEVELS
-                    .iter()
-                    .find(|(n, _)| *n == l)
-                    .map(|(_, label)| format!("{label} ({})", isced_group(l)))
-            })
-            .unwrap_or_else(|| "Non renseigné".into()),
-        household: if household.is_empty() {
-            "—".into()
-        } else {
-            household.join(", ")
-        },
-        rqth: ans(f.rqth),
-        foreign_background: ans(f.foreign_background),
-        justice: ans(f.justice_supervision),
-        health_notes: f.health_notes.clone().unwrap_or_default(),
-        recorded: format!(
-            "{}{}",
-            fr_datetime(&s.recorded_at),
-            s.recorded_by
-                .as_deref()
-                .map(|n| format!(" par {n}"))
-                .unwrap_or_default()
-        ),
+    match persons_service::register(&state.db, &user.actor(), &fields, duplicates(&f)).await {
+        Ok(p) => Ok(see_other(&format!("/personnes/{}", p.id), "cree").into_response()),
+        Err(PersonsError::LooksLike(found)) => {
+            Ok(looks_like(&state, &user, None, &f, &found).await)
+        }
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -536,39 +458,52 @@ pub async fn update(
     Path(id): Path<Uuid>,
     Form(f): Form<PersonForm>,
 ) -> AppResult<Response> {
-    let fields = match validated(&state, &user, Some((id, f.version)), &f).await? {
+    let edit = Some((id, f.version));
+    let fields = match validated(&state, &user, edit, &f).await {
         Ok(fields) => fields,
         Err(page) => return Ok(again(*page)),
     };
-    match persons::update(&state.db, &user.actor(), id, f.version, &fields).await {
+    let actor = user.actor();
+    match persons_service::update(&state.db, &actor, id, f.version, &fields, duplicates(&f)).await {
         Ok(_) => Ok(see_other(&format!("/personnes/{id}"), "enregistre").into_response()),
-        Err(DbError::Conflict) => {
-            // Someone saved first: show what is saved now beside what this user typed, keep
-            // their input, and let them save again knowingly against the new version.
-            let current = persons::get(&state.db, user.user.structure_id, id).await?;
-            let saved = current.fields.audit_values();
-            let yours = fields.audit_values();
-            let conflict = saved
-                .iter()
-                .zip(yours.iter())
-                .filter(|(a, b)| a.1 != b.1)
-                .map(|((field, s), (_, y))| ConflictRow {
-                    label: field_label(field).to_owned(),
-                    saved: s.clone(),
-                    yours: y.clone(),
-                })
-                .collect();
-            let mut page = form_page(
-                &user,
-                &*state.territory().await,
-                Some((id, current.version)),
-                f.input.clone(),
-            );
-            page.conflict = conflict;
-            Ok(again(page))
+        Err(PersonsError::LooksLike(found)) => {
+            Ok(looks_like(&state, &user, edit, &f, &found).await)
         }
+        Err(PersonsError::Conflict) => conflict(&state, &user, id, &f, &fields).await,
         Err(e) => Err(e.into()),
     }
+}
+
+/// Someone saved first: shows what is saved now beside what this user typed, keeps their
+/// input, and lets them save again knowingly against the new version.
+async fn conflict(
+    state: &AppState,
+    user: &CurrentUser,
+    id: Uuid,
+    f: &PersonForm,
+    fields: &PersonFields,
+) -> AppResult<Response> {
+    let current = persons::get(&state.db, user.user.structure_id, id).await?;
+    let saved = current.fields.audit_values();
+    let yours = fields.audit_values();
+    let conflict = saved
+        .iter()
+        .zip(yours.iter())
+        .filter(|(a, b)| a.1 != b.1)
+        .map(|((field, s), (_, y))| ConflictRow {
+            label: field_label(field).to_owned(),
+            saved: s.clone(),
+            yours: y.clone(),
+        })
+        .collect();
+    let mut page = form_page(
+        user,
+        &*state.territory().await,
+        Some((id, current.version)),
+        f.input.clone(),
+    );
+    page.conflict = conflict;
+    Ok(again(page))
 }
 
 #[derive(serde::Deserialize)]
@@ -583,9 +518,9 @@ pub async fn delete(
     Path(id): Path<Uuid>,
     Form(f): Form<DeleteForm>,
 ) -> AppResult<Response> {
-    match persons::delete(&state.db, &user.actor(), id, f.version).await {
+    match persons_service::delete(&state.db, &user.actor(), id, f.version).await {
         Ok(()) => Ok(see_other("/personnes", "supprime").into_response()),
-        Err(DbError::Conflict) => Err(AppError::Conflict(
+        Err(PersonsError::Conflict) => Err(AppError::Conflict(
             "La fiche a été modifiée depuis son affichage : rouvrez-la et vérifiez avant de supprimer.".into(),
         )),
         Err(e) => Err(e.into()),

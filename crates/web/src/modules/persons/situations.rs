@@ -6,7 +6,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Form};
-use passerelle_db::{persons, persons::situations};
+use passerelle_db::persons::{self, situations};
 use passerelle_domain::FieldErrors;
 use passerelle_domain::persons::situation::{
     Answer, EDUCATION_LEVELS, LabourStatus, SituationInput,
@@ -18,7 +18,7 @@ use crate::auth::CurrentUser;
 use crate::error::AppResult;
 use crate::pages::Choice;
 use crate::pages::see_other;
-use crate::view::PageCtx;
+use crate::view::{PageCtx, fr_date, fr_datetime};
 use passerelle_domain::clock::today;
 
 #[derive(Template, WebTemplate)]
@@ -128,8 +128,97 @@ pub async fn create(
         )
             .into_response()),
         Ok(fields) => {
-            situations::add(&state.db, &user.actor(), id, &fields).await?;
+            passerelle_services::persons::add_situation(&state.db, &user.actor(), id, &fields)
+                .await?;
             Ok(see_other(&format!("/personnes/{id}"), "situation").into_response())
         }
+    }
+}
+
+pub struct SituationView {
+    pub observed_on: String,
+    pub labour_status: String,
+    pub jobseeker_since: String,
+    pub benefits: String,
+    pub education: String,
+    pub household: String,
+    pub rqth: String,
+    pub foreign_background: String,
+    pub justice: String,
+    pub health_notes: String,
+    pub recorded: String,
+}
+
+pub fn situation_view(s: &situations::Situation) -> SituationView {
+    use passerelle_domain::persons::situation::{EDUCATION_LEVELS, isced_group};
+    let f = &s.fields;
+    let mut benefits = Vec::new();
+    if f.receives_rsa {
+        benefits.push("RSA");
+    }
+    if f.receives_ass {
+        benefits.push("ASS");
+    }
+    if f.receives_aah {
+        benefits.push("AAH");
+    }
+    let mut household = Vec::new();
+    if f.jobless_household {
+        household.push("ménage sans emploi");
+    }
+    if f.dependent_children {
+        household.push("enfant(s) à charge");
+    }
+    if f.single_parent {
+        household.push("parent isolé");
+    }
+    if f.homeless {
+        household.push("sans logement ou mal logé");
+    }
+    if f.in_education_or_training {
+        household.push("en études ou en formation");
+    }
+    let ans = |a: Option<passerelle_domain::persons::situation::Answer>| {
+        a.map(|a| a.label().to_owned())
+            .unwrap_or_else(|| "Non renseigné".into())
+    };
+    SituationView {
+        observed_on: fr_date(&f.observed_on),
+        labour_status: f.labour_status.label().to_owned(),
+        jobseeker_since: f
+            .jobseeker_since
+            .map(|d| fr_date(&d))
+            .unwrap_or_else(|| "Non inscrit".into()),
+        benefits: if benefits.is_empty() {
+            "Aucun".into()
+        } else {
+            benefits.join(", ")
+        },
+        education: f
+            .education_level
+            .and_then(|l| {
+                EDUCATION_LEVELS
+                    .iter()
+                    .find(|(n, _)| *n == l)
+                    .map(|(_, label)| format!("{label} ({})", isced_group(l)))
+            })
+            .unwrap_or_else(|| "Non renseigné".into()),
+        household: if household.is_empty() {
+            "—".into()
+        } else {
+            household.join(", ")
+        },
+        rqth: ans(f.rqth),
+        foreign_background: ans(f.foreign_background),
+        justice: ans(f.justice_supervision),
+        health_notes: f.health_notes.clone().unwrap_or_default(),
+        recorded: format!(
+            "{}{}",
+            fr_datetime(&s.recorded_at),
+            s.recorded_by
+                .as_deref()
+                .map(|n| format!(" par {n}"))
+                .unwrap_or_default()
+        ),
     }
 }

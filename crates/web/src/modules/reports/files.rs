@@ -5,6 +5,7 @@ use axum::Extension;
 use axum::extract::{Path, State};
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
+use passerelle_db::access::structures::Which;
 use passerelle_report::render::{FileError, Format};
 
 use crate::AppState;
@@ -25,10 +26,9 @@ async fn send(
         return Err(AppError::NotFound);
     }
     let sid = user.user.structure_id;
-    let structure = passerelle_db::access::structures::get(&state.db, sid)
+    let structure = passerelle_services::access::structure(&state.db, Which::Id(sid))
         .await?
-        .map(|s| s.name)
-        .unwrap_or_default();
+        .name;
     let defs = passerelle_report::for_structure(&state.db, sid).await?;
     let bytes = passerelle_report::render::file(&state.db, sid, &structure, &defs, year, format)
         .await

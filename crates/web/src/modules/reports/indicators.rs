@@ -9,12 +9,16 @@ use axum::Extension;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use passerelle_db::DbError;
 use passerelle_db::reports::indicator_files::{self, IndicatorFile};
 use passerelle_domain::FieldErrors;
+use passerelle_domain::reports::files::SaveMode;
 use passerelle_domain::reports::indicator::IndicatorDef;
+use passerelle_report::definitions::CHECKS;
+use passerelle_services::By;
+use passerelle_services::reports::{self, ReportsError};
 use uuid::Uuid;
 
+use super::errors::file_field_errors;
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::error::{AppError, AppResult};
@@ -139,61 +143,32 @@ async fn save(
     id: Option<Uuid>,
     form: FileForm,
 ) -> AppResult<Response> {
-    let s = user.user.structure_id;
-    let mut errors = FieldErrors::new();
     let form = FileForm {
         name: form.name.trim().to_owned(),
         ..form
     };
-    let expected = match id {
-        Some(id) => {
-            let stored = indicator_files::get(&state.db, s, id).await?;
-            if stored.name != form.name {
-                errors.add("name", "Le nom d'un fichier enregistré ne change pas.");
-            }
-            form.version.trim().parse::<i64>().ok()
-        }
-        None => None,
+    let mode = match id {
+        Some(id) => SaveMode::Update {
+            id,
+            version: form.version.trim().parse::<i64>().ok(),
+        },
+        None => SaveMode::Create,
     };
-    if let Err(m) = passerelle_report::definitions::check_file_name(&form.name) {
-        errors.add("name", m);
-    }
-    let others: Vec<(String, String)> = indicator_files::list(&state.db, s)
-        .await?
-        .into_iter()
-        .map(|f| (f.name, f.source))
-        .collect();
-    if id.is_none() && others.iter().any(|(n, _)| n == &form.name) {
-        errors.add(
-            "name",
-            "Un fichier porte déjà ce nom : ouvrez-le pour le modifier.",
-        );
-    }
-    if errors.is_empty()
-        && let Err(problems) =
-            passerelle_report::definitions::check_file(&others, &form.name, &form.source)
-    {
-        errors.add("source", problems.join(" · "));
-    }
-    if !errors.is_empty() {
-        let p = page(&state, &user, id, form, errors, None).await?;
-        return Ok((StatusCode::UNPROCESSABLE_ENTITY, p).into_response());
-    }
-    match indicator_files::save(
-        &state.db,
-        (&user.actor()).into(),
-        &form.name,
-        &form.source,
-        expected,
-    )
-    .await
-    {
+    let by = By::Staff(user.actor());
+    let saved =
+        reports::save_indicator_file(&state.db, &by, mode, &form.name, &form.source, CHECKS).await;
+    match saved {
         Ok(_) => Ok(see_other("/rapports/indicateurs", "indicateurs").into_response()),
-        Err(DbError::Conflict) => {
+        Err(ReportsError::Refused(problems)) => {
+            let errors = file_field_errors(&problems);
+            let p = page(&state, &user, id, form, errors, None).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, p).into_response())
+        }
+        Err(ReportsError::Conflict) => {
             let Some(id) = id else {
                 return Err(AppError::NotFound);
             };
-            let stored = indicator_files::get(&state.db, s, id).await?;
+            let stored = indicator_files::get(&state.db, user.user.structure_id, id).await?;
             let mut errors = FieldErrors::new();
             errors.add(
                 "source",
@@ -232,6 +207,6 @@ pub async fn delete(
     Extension(user): Extension<CurrentUser>,
     Path(id): Path<Uuid>,
 ) -> AppResult<Response> {
-    indicator_files::delete(&state.db, &user.actor(), id).await?;
+    reports::delete_indicator_file(&state.db, &user.actor(), id).await?;
     Ok(see_other("/rapports/indicateurs", "indicateurs-supprime").into_response())
 }

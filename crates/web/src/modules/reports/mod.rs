@@ -2,6 +2,7 @@
 //! indicator files and the reports API.
 
 pub mod api;
+mod errors;
 pub mod files;
 pub mod indicators;
 mod openapi;

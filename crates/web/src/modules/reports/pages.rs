@@ -332,14 +332,8 @@ pub async fn publish(
         serde_json::to_string(&snap.report).map_err(|e| AppError::Internal(e.to_string()))?;
     let records =
         serde_json::to_string(&snap.records).map_err(|e| AppError::Internal(e.to_string()))?;
-    passerelle_db::reports::publications::publish(
-        &state.db,
-        &user.actor(),
-        year,
-        &content,
-        &records,
-    )
-    .await?;
+    passerelle_services::reports::publish(&state.db, &user.actor(), year, &content, &records)
+        .await?;
     Ok(crate::pages::see_other(&format!("/rapports?annee={year}"), "publie").into_response())
 }
 

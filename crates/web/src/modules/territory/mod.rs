@@ -1,5 +1,6 @@
 //! Territory: towns and dated QPV lists.
 
+mod errors;
 pub mod pages;
 
 use passerelle_domain::Permission;

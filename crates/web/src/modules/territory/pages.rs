@@ -8,7 +8,8 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Form};
 use passerelle_domain::french;
-use passerelle_domain::territory::{parse_communes_csv, parse_qpv_csv};
+use passerelle_services::By;
+use passerelle_services::territory::{self, QpvImport, TerritoryError};
 
 use crate::AppState;
 use crate::auth::CurrentUser;
@@ -114,7 +115,6 @@ pub async fn import_qpv(
     Extension(user): Extension<CurrentUser>,
     Form(f): Form<QpvForm>,
 ) -> AppResult<Response> {
-    let version = f.list_version.trim().to_owned();
     let Some(from) = french::parse_date(&f.valid_from) else {
         return Ok(refused(
             &state,
@@ -141,54 +141,21 @@ pub async fn import_qpv(
             }
         },
     };
-    if version.is_empty() || version.chars().count() > 20 {
-        return Ok(refused(
-            &state,
-            &user,
-            f,
-            String::new(),
-            "Nommez la version de la liste (par exemple 2024), 20 caractères au plus.".into(),
-        )
-        .await);
-    }
-    let qpvs = match parse_qpv_csv(&f.csv, &version, from, to) {
-        Ok(q) if q.is_empty() => {
-            return Ok(refused(
-                &state,
-                &user,
-                f,
-                String::new(),
-                "Le CSV ne contient aucun quartier.".into(),
-            )
-            .await);
-        }
-        Ok(q) => q,
-        Err(e) => {
-            return Ok(refused(
-                &state,
-                &user,
-                f,
-                String::new(),
-                format!("CSV refusé, rien n'a été importé : {e}"),
-            )
-            .await);
-        }
+    let by = By::Staff(user.actor());
+    let import = QpvImport {
+        version: &f.list_version,
+        valid_from: from,
+        valid_to: to,
+        csv: &f.csv,
     };
-    let t = state.territory().await;
-    if let Some(q) = qpvs
-        .iter()
-        .find(|q| q.commune_codes.iter().any(|c| t.commune(c).is_none()))
-    {
-        let msg = format!(
-            "Le quartier {} cite une commune absente de la table des communes : rien n'a été importé.",
-            q.code
-        );
-        return Ok(refused(&state, &user, f, String::new(), msg).await);
+    match territory::import_qpv_list(&state.db, Some(&by), import).await {
+        Ok(_) => {}
+        Err(TerritoryError::Refused(e)) => {
+            return Ok(refused(&state, &user, f, String::new(), e.to_string()).await);
+        }
+        Err(e) => return Err(e.into()),
     }
-    passerelle_db::territory::import_qpv_version(&state.db, Some(&user.actor()), &version, &qpvs)
-        .await?;
     state.reload_territory().await?;
-    tracing::info!(user_id = %user.user.id, version = %version, count = qpvs.len(), "QPV list imported");
     Ok(see_other("/admin/territoire", "qpv").into_response())
 }
 
@@ -197,27 +164,15 @@ pub async fn import_communes(
     Extension(user): Extension<CurrentUser>,
     Form(f): Form<CommunesForm>,
 ) -> AppResult<Response> {
-    match parse_communes_csv(&f.csv) {
-        Ok(c) if !c.is_empty() => {
-            passerelle_db::territory::upsert_communes(&state.db, Some(&user.actor()), &c).await?;
+    let by = By::Staff(user.actor());
+    match territory::import_communes(&state.db, Some(&by), &f.csv).await {
+        Ok(_) => {
             state.reload_territory().await?;
             Ok(see_other("/admin/territoire", "communes").into_response())
         }
-        Ok(_) => Ok(refused(
-            &state,
-            &user,
-            QpvForm::default(),
-            f.csv,
-            "Le CSV ne contient aucune commune.".into(),
-        )
-        .await),
-        Err(e) => Ok(refused(
-            &state,
-            &user,
-            QpvForm::default(),
-            f.csv.clone(),
-            format!("CSV refusé, rien n'a été importé : {e}"),
-        )
-        .await),
+        Err(TerritoryError::Refused(e)) => {
+            Ok(refused(&state, &user, QpvForm::default(), f.csv, e.to_string()).await)
+        }
+        Err(e) => Err(e.into()),
     }
 }

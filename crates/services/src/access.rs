@@ -1,1 +1,0 @@
-//! The access use cases.
