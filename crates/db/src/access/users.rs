@@ -126,10 +126,10 @@ async fn write_teams(tx: &mut Tx, structure_id: Uuid, id: Uuid, teams: &[Team]) 
 /// An account, read inside a service's transaction.
 pub async fn load(tx: &mut Tx, id: Uuid) -> DbResult<User> {
     let (row, teams): (Option<Row>, Vec<String>) = with_tx!(tx, |c| {
-        let row = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT {COLUMNS} FROM users WHERE id = $1"
-        )))
-        .bind(id)
+        let row = sql_query!(
+            sqlx::query_as,
+            sql!["SELECT ", COLUMNS, " FROM users WHERE id = ", bind(id)]
+        )
         .fetch_optional(&mut *c)
         .await?;
         let teams =

@@ -163,13 +163,17 @@ pub async fn get(db: &Db, structure_id: Uuid, id: Uuid) -> DbResult<Person> {
 /// A person of the structure, read inside a service's transaction.
 pub async fn load(tx: &mut Tx, structure_id: Uuid, id: Uuid) -> DbResult<Person> {
     let row: Option<Row> = with_tx!(tx, |c| {
-        sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT {COLUMNS} FROM persons p WHERE p.id = $1 AND p.structure_id = $2"
-        )))
-        .bind(id)
-        .bind(structure_id)
-        .fetch_optional(&mut *c)
-        .await?
+        let sql = sql![
+            "SELECT ",
+            COLUMNS,
+            " FROM persons p WHERE p.id = ",
+            bind(id),
+            " AND p.structure_id = ",
+            bind(structure_id)
+        ];
+        sql_query!(sqlx::query_as, sql)
+            .fetch_optional(&mut *c)
+            .await?
     });
     row.ok_or(DbError::NotFound)?.try_into()
 }

@@ -52,12 +52,13 @@ pub async fn get(db: &Db, structure_id: Uuid, id: Uuid) -> DbResult<IndicatorFil
 /// The structure's files, read inside a service's transaction.
 pub async fn list_in(tx: &mut Tx, structure_id: Uuid) -> DbResult<Vec<IndicatorFile>> {
     Ok(with_tx!(tx, |c| {
-        sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "{SELECT} WHERE f.structure_id = $1 ORDER BY f.name"
-        )))
-        .bind(structure_id)
-        .fetch_all(&mut *c)
-        .await?
+        let sql = sql![
+            SELECT,
+            " WHERE f.structure_id = ",
+            bind(structure_id),
+            " ORDER BY f.name"
+        ];
+        sql_query!(sqlx::query_as, sql).fetch_all(&mut *c).await?
     }))
 }
 
