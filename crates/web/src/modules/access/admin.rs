@@ -18,7 +18,7 @@ use super::errors::account_field_errors;
 use crate::AppState;
 use crate::auth::{CurrentUser, new_api_token};
 use crate::error::{AppError, AppResult};
-use crate::pages::Choice;
+use crate::pages::{Choice, choices};
 use crate::pages::{Notice, see_other};
 use crate::view::{PageCtx, fr_datetime};
 
@@ -74,23 +74,11 @@ impl std::fmt::Debug for NewUserForm {
 }
 
 fn role_choices() -> Vec<Choice> {
-    Role::ALL
-        .iter()
-        .map(|r| Choice {
-            code: r.code().to_owned(),
-            label: r.label().to_owned(),
-        })
-        .collect()
+    choices::<Role>()
 }
 
 fn team_choices() -> Vec<Choice> {
-    Team::ALL
-        .iter()
-        .map(|t| Choice {
-            code: t.code().to_owned(),
-            label: t.label().to_owned(),
-        })
-        .collect()
+    choices::<Team>()
 }
 
 async fn users_page(

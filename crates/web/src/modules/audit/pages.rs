@@ -13,7 +13,7 @@ use uuid::Uuid;
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::error::AppResult;
-use crate::pages::Choice;
+use crate::pages::{Choice, choices};
 use crate::view::{PageCtx, fr_datetime};
 use passerelle_domain::FieldErrors;
 use passerelle_domain::clock::today;
@@ -180,13 +180,7 @@ pub async fn list(
     Ok(AuditPage {
         ctx: PageCtx::new(&user, "admin"),
         users,
-        actions: AuditAction::ALL
-            .iter()
-            .map(|a| Choice {
-                code: a.code().to_owned(),
-                label: a.label().to_owned(),
-            })
-            .collect(),
+        actions: choices::<AuditAction>(),
         rows,
         record_error: !record.is_empty() && record_id.is_none(),
         access_only: filter.detail == AuditDetail::AccessOnly,

@@ -17,7 +17,7 @@ use uuid::Uuid;
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::error::AppResult;
-use crate::pages::Choice;
+use crate::pages::{Choice, choices};
 use crate::pages::{Notice, see_other};
 use crate::view::PageCtx;
 
@@ -131,20 +131,8 @@ fn page(
         id: p.id,
         code: p.def.code.clone(),
         form,
-        teams: Team::ALL
-            .iter()
-            .map(|t| Choice {
-                code: t.code().to_owned(),
-                label: t.label().to_owned(),
-            })
-            .collect(),
-        situations: SituationCriterion::VARIANTS
-            .iter()
-            .map(|c| Choice {
-                code: c.code().to_owned(),
-                label: c.label().to_owned(),
-            })
-            .collect(),
+        teams: choices::<Team>(),
+        situations: choices::<SituationCriterion>(),
         reasons: ExitReason::VARIANTS
             .iter()
             .map(|r| Choice {

@@ -1,7 +1,7 @@
 //! The person register's pages: list and search, create (with duplicate warning), view
 //! (audited), edit (with conflict detection), delete.
 
-use crate::pages::Choice;
+use crate::pages::{Choice, choices};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, Query, State};
@@ -179,13 +179,7 @@ pub async fn list(
         total: passerelle_domain::french::integer(page.total),
         communes: commune_choices(&t),
         qpvs: qpv_choices(&t),
-        age_bands: AgeBand::ALL
-            .iter()
-            .map(|b| Choice {
-                code: b.code().to_owned(),
-                label: b.label().to_owned(),
-            })
-            .collect(),
+        age_bands: choices::<AgeBand>(),
         previous: (current > 1).then(|| query.url_for_page(current - 1)),
         next: (current < pages).then(|| query.url_for_page(current + 1)),
         page: current,
@@ -252,13 +246,7 @@ fn form_page(
         errors: FieldErrors::new(),
         communes: commune_choices(t),
         qpvs: qpv_choices(t),
-        sexes: Sex::ALL
-            .iter()
-            .map(|s| Choice {
-                code: s.code().to_owned(),
-                label: s.label().to_owned(),
-            })
-            .collect(),
+        sexes: choices::<Sex>(),
         duplicates: Vec::new(),
         conflict: Vec::new(),
         today: today().to_string(),

@@ -16,8 +16,8 @@ use uuid::Uuid;
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::error::AppResult;
-use crate::pages::Choice;
 use crate::pages::see_other;
+use crate::pages::{Choice, choices};
 use crate::view::{PageCtx, fr_date, fr_datetime};
 use passerelle_domain::clock::today;
 
@@ -69,26 +69,13 @@ fn page(
     form: SituationInput,
     errors: FieldErrors,
 ) -> SituationPage {
-    let choices = |v: Vec<(&str, &str)>| {
-        v.into_iter()
-            .map(|(c, l)| Choice {
-                code: c.to_owned(),
-                label: l.to_owned(),
-            })
-            .collect()
-    };
     SituationPage {
         ctx: PageCtx::new(user, "personnes"),
         person_id,
         person_name,
         form,
         errors,
-        statuses: choices(
-            LabourStatus::ALL
-                .iter()
-                .map(|s| (s.code(), s.label()))
-                .collect(),
-        ),
+        statuses: choices::<LabourStatus>(),
         levels: EDUCATION_LEVELS
             .iter()
             .map(|(n, l)| Choice {
@@ -96,7 +83,7 @@ fn page(
                 label: (*l).to_owned(),
             })
             .collect(),
-        answers: choices(Answer::ALL.iter().map(|a| (a.code(), a.label())).collect()),
+        answers: choices::<Answer>(),
         today: today().to_string(),
     }
 }

@@ -17,8 +17,8 @@ use super::shared::{contract_from, in_user_scope};
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::error::{AppError, AppResult};
-use crate::pages::Choice;
 use crate::pages::see_other;
+use crate::pages::{Choice, choices};
 use crate::view::{PageCtx, fr_date};
 
 #[derive(Debug, Default, Clone, serde::Deserialize)]
@@ -77,13 +77,7 @@ fn page(
         enrolment,
         id,
         form,
-        kinds: ContractKind::VARIANTS
-            .iter()
-            .map(|k| Choice {
-                code: k.code().to_owned(),
-                label: k.label().to_owned(),
-            })
-            .collect(),
+        kinds: choices::<ContractKind>(),
         error,
         saved_meanwhile,
     }

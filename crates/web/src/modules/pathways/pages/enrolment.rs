@@ -27,8 +27,8 @@ use uuid::Uuid;
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::error::AppResult;
-use crate::pages::Choice;
 use crate::pages::Notice;
+use crate::pages::{Choice, choices, choices_of};
 use crate::view::{PageCtx, fr_datetime};
 use passerelle_domain::clock::today;
 
@@ -219,22 +219,13 @@ impl EnrolmentPage {
                     label: u.display_name,
                 })
                 .collect(),
-            reasons: choices(
-                m.programme
-                    .exit_reasons
-                    .iter()
-                    .map(|r| (r.code(), r.label())),
-            ),
+            reasons: choices_of(m.programme.exit_reasons.iter().copied()),
             programme_name: m.programme.name,
-            statuses: choices(ObjectiveStatus::ALL.iter().map(|c| (c.code(), c.label()))),
-            appointment_kinds: choices(AppointmentKind::ALL.iter().map(|k| (k.code(), k.label()))),
-            criteria: choices(
-                DiagnosisCriterion::ALL
-                    .iter()
-                    .map(|c| (c.code(), c.label())),
-            ),
-            families: choices(StepFamily::ALL.iter().map(|f| (f.code(), f.label()))),
-            kinds: choices(ContractKind::VARIANTS.iter().map(|k| (k.code(), k.label()))),
+            statuses: choices::<ObjectiveStatus>(),
+            appointment_kinds: choices::<AppointmentKind>(),
+            criteria: choices::<DiagnosisCriterion>(),
+            families: choices::<StepFamily>(),
+            kinds: choices::<ContractKind>(),
             can_write: user.can(Permission::PathwayWrite),
             can_assign: user.can(Permission::ReferentAssign),
             error: error.or(exit_on_error),
@@ -243,14 +234,6 @@ impl EnrolmentPage {
             e,
         }
     }
-}
-
-fn choices<'a>(all: impl Iterator<Item = (&'a str, &'a str)>) -> Vec<Choice> {
-    all.map(|(code, label)| Choice {
-        code: code.to_owned(),
-        label: label.to_owned(),
-    })
-    .collect()
 }
 
 /// The maximum duration of a pathway in progress and how close it is, or nothing.
