@@ -4,23 +4,18 @@
 
 mod support;
 
+mod access;
 mod api;
 mod audit;
 mod cli;
 mod demo;
-mod demo_figures;
-mod indicators;
 mod input;
 mod json_schema;
 mod openapi_conformance;
 mod pathways;
 mod permissions;
 mod persons;
-mod publication;
-mod report_files;
-mod report_properties;
-mod rules;
+mod reports;
 mod scope;
-mod signin;
 mod territory;
 mod write_audit;

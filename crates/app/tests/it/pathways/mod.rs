@@ -26,6 +26,7 @@ use crate::support::{TestApp, on_each_backend, person_form};
 mod layering;
 mod pages;
 mod read_model;
+pub(crate) mod rules;
 
 /// The rule that refused a pathways use case.
 fn refusal(r: Result<impl std::fmt::Debug, PathwaysError>) -> PathwaysError {

@@ -17,7 +17,7 @@ use uuid::Uuid;
 
 mod plan;
 
-use crate::rules::{actor, entered_pathway, user_id};
+use crate::pathways::rules::{actor, entered_pathway, user_id};
 use crate::support::{Browser, PASSWORD, TestApp, on_each_backend, person_form};
 use passerelle_services::pathways as service;
 

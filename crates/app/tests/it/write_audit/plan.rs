@@ -10,7 +10,7 @@ use time::macros::date;
 use uuid::Uuid;
 
 use super::{Send, Walk, Who, form};
-use crate::rules::{entered_pathway, user_id};
+use crate::pathways::rules::{entered_pathway, user_id};
 use crate::support::{PASSWORD, TestApp, person_fields, person_form};
 use passerelle_services::pathways as service;
 

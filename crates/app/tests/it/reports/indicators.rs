@@ -14,7 +14,7 @@ const CHECKS_OF_AN_EARLIER_RELEASE: FileChecks = FileChecks {
 };
 use passerelle_domain::Role;
 
-use crate::report_properties::{Pathway, Person, record};
+use crate::reports::properties::{Pathway, Person, record};
 use crate::support::{TestApp, on_each_backend};
 
 const ROUBAIX_ENTRIES: &str = r#"[[indicator]]

@@ -7,7 +7,7 @@ use passerelle_db::with_pool;
 use passerelle_domain::Role;
 use uuid::Uuid;
 
-use crate::report_properties::{Pathway, Person, record};
+use crate::reports::properties::{Pathway, Person, record};
 use crate::support::{TestApp, on_each_backend};
 
 async fn first_id(app: &TestApp, table: &str) -> Uuid {

@@ -1,0 +1,3 @@
+//! Access: signing in, sessions and lockout.
+
+mod signin;
