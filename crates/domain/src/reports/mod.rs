@@ -1,5 +1,6 @@
 //! Reports: indicator definitions as data and the statistical secret of public exports.
 
+mod check;
 pub mod files;
 pub mod indicator;
 pub mod suppression;
