@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use passerelle_db::Db;
 use passerelle_db::pathways::programmes;
 use passerelle_db::pathways::scope::Scope;
+use passerelle_domain::Principal;
 use passerelle_domain::audit::Actor;
 use passerelle_domain::pathways::employment::{Contract, ContractKind};
 use passerelle_domain::pathways::exit::ExitReason;
@@ -82,8 +83,7 @@ pub async fn other_programmes(
             .await?;
             service::transition(
                 db,
-                &referent,
-                Role::Referent,
+                &Principal::acting(referent, Role::Referent),
                 e.id,
                 PathwayEvent::ProposeToCommittee,
                 referred_on + Duration::days(1),
@@ -113,7 +113,15 @@ pub async fn other_programmes(
                 override_reason: None,
             };
             let whole = Scope::whole_structure(structure_id);
-            service::decide(db, &actor(manager), Role::Manager, &whole, meeting, e.id, d).await?;
+            service::decide(
+                db,
+                &Principal::acting(actor(manager), Role::Manager),
+                &whole,
+                meeting,
+                e.id,
+                d,
+            )
+            .await?;
             service::assign_referent(db, &actor(manager), e.id, referent.user_id, committee)
                 .await?;
             if i % 2 == 0 {
@@ -139,8 +147,7 @@ pub async fn other_programmes(
                 };
                 service::transition(
                     db,
-                    &referent,
-                    Role::Referent,
+                    &Principal::acting(referent, Role::Referent),
                     e.id,
                     PathwayEvent::Exit,
                     exit,

@@ -3,6 +3,7 @@
 //! persons no other part of the demo uses; no contract of theirs starts in 2020 or 2021, so the
 //! figures the demo aims at stay as recorded.
 
+use passerelle_domain::Principal;
 use passerelle_domain::Role;
 use passerelle_domain::pathways::calendar::add_months;
 use passerelle_domain::pathways::employment::ContractKind;
@@ -80,8 +81,7 @@ pub(super) async fn exits_of_2020(ctx: &mut Ctx<'_>, residents: &[&Resident]) ->
         };
         service::transition(
             ctx.db,
-            &ctx.referents[referent],
-            Role::Referent,
+            &Principal::acting(ctx.referents[referent], Role::Referent),
             enrolment,
             PathwayEvent::RecordFollowUp,
             add_months(exit, 6),

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 
 use passerelle_db::Db;
 use passerelle_db::pathways::scope::Scope;
+use passerelle_domain::Principal;
 use passerelle_domain::Role;
 use passerelle_domain::audit::Actor;
 use passerelle_domain::pathways::employment::{Contract, ContractKind};
@@ -82,8 +83,7 @@ impl Ctx<'_> {
         .await?;
         service::transition(
             self.db,
-            &self.referents[referent],
-            Role::Referent,
+            &Principal::acting(self.referents[referent], Role::Referent),
             e.id,
             PathwayEvent::ProposeToCommittee,
             referred_on + Duration::days(2),
@@ -98,8 +98,7 @@ impl Ctx<'_> {
         };
         service::decide(
             self.db,
-            &self.manager,
-            Role::Manager,
+            &Principal::acting(self.manager, Role::Manager),
             &self.whole(),
             meeting,
             e.id,
@@ -142,8 +141,7 @@ impl Ctx<'_> {
         };
         service::transition(
             self.db,
-            &self.referents[referent],
-            Role::Referent,
+            &Principal::acting(self.referents[referent], Role::Referent),
             id,
             PathwayEvent::Exit,
             on,

@@ -2,6 +2,7 @@
 //! appointment and a roadmap objective, the others raising the no-appointment alert), and a
 //! few proposals awaiting the next committee.
 
+use passerelle_domain::Principal;
 use passerelle_domain::Role;
 use passerelle_domain::pathways::step::AppointmentKind;
 use passerelle_domain::pathways::workflow::PathwayEvent;
@@ -95,8 +96,7 @@ pub(super) async fn caseload(ctx: &mut Ctx<'_>, rest: &[&Resident], today: Date)
         .await?;
         service::transition(
             db,
-            &ctx.referents[i % n_ref],
-            Role::Referent,
+            &Principal::acting(ctx.referents[i % n_ref], Role::Referent),
             e.id,
             PathwayEvent::ProposeToCommittee,
             referred_on + Duration::days(1),

@@ -4,6 +4,7 @@
 //! and so the figures, stay the same.
 
 use super::*;
+use passerelle_domain::Principal;
 
 /// What the 2021 plan has recorded so far, counted against its targets.
 #[derive(Default)]
@@ -431,8 +432,7 @@ pub(super) async fn follow_ups(
         };
         service::transition(
             ctx.db,
-            &ctx.referents[p.referent],
-            Role::Referent,
+            &Principal::acting(ctx.referents[p.referent], Role::Referent),
             p.enrolment,
             PathwayEvent::RecordFollowUp,
             due,

@@ -121,6 +121,17 @@ impl Principal {
         self.role.allows(p)
     }
 
+    /// A principal acting as `actor` with `role` and no team: the command line, the demo and
+    /// tests, for use cases whose record scope is given apart (teams play no part in them).
+    pub fn acting(actor: crate::audit::Actor, role: Role) -> Principal {
+        Principal {
+            structure_id: actor.structure_id.into(),
+            user_id: actor.user_id.into(),
+            role,
+            teams: Vec::new(),
+        }
+    }
+
     /// The actor of the audit rows this principal's writes and views leave.
     pub fn actor(&self) -> crate::audit::Actor {
         crate::audit::Actor {

@@ -6,7 +6,7 @@ use passerelle_db::pathways::enrolments::{self, Enrolment};
 use passerelle_db::pathways::programmes;
 use passerelle_db::pathways::scope::Scope;
 use passerelle_db::{Db, persons, territory};
-use passerelle_domain::Role;
+use passerelle_domain::Principal;
 use passerelle_domain::audit::{Actor, AuditAction, FieldChange};
 use passerelle_domain::pathways::rules::committee::{
     check_exit_review, check_meeting_notes, plan_decision,
@@ -71,8 +71,7 @@ pub async fn create_meeting(
 #[tracing::instrument(skip_all, fields(meeting = %meeting_id, enrolment = %enrolment_id))]
 pub async fn decide(
     db: &Db,
-    actor: &Actor,
-    role: Role,
+    p: &Principal,
     scope: &Scope,
     meeting_id: Uuid,
     enrolment_id: Uuid,
@@ -82,6 +81,7 @@ pub async fn decide(
     // structure inside its transaction.
     committees::get(db, scope, meeting_id).await?;
     let scoped = enrolments::get(db, scope, enrolment_id).await?;
+    let (actor, role) = (&p.actor(), p.role);
     let s = actor.structure_id;
     // The person's record, towns and situations belong to other modules and are not
     // changed here: read from the pool.

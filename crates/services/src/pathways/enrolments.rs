@@ -4,7 +4,7 @@
 use passerelle_db::pathways::enrolments::{self, Enrolment, NewReferral};
 use passerelle_db::pathways::{programmes, proposal};
 use passerelle_db::{Db, Tx, access::users};
-use passerelle_domain::Role;
+use passerelle_domain::Principal;
 use passerelle_domain::audit::{Actor, AuditAction, FieldChange};
 use passerelle_domain::clock::today;
 use passerelle_domain::pathways::ENROLMENT;
@@ -62,17 +62,17 @@ pub async fn refer(db: &Db, actor: &Actor, r: NewReferral<'_>) -> PathwaysResult
 #[tracing::instrument(skip_all, fields(enrolment = %id, event = event.code()))]
 pub async fn transition(
     db: &Db,
-    actor: &Actor,
-    role: Role,
+    p: &Principal,
     id: Uuid,
     event: PathwayEvent,
     on: Date,
     data: TransitionData,
 ) -> PathwaysResult<Enrolment> {
+    let actor = &p.actor();
     let mut tx = db.begin().await?;
     let req = TransitionRequest {
         event,
-        role,
+        role: p.role,
         on,
         data,
     };
@@ -114,8 +114,7 @@ pub(super) async fn transition_in(
 /// Records the exit of the pathway on `on`, for `reason` with its proof.
 pub async fn exit(
     db: &Db,
-    actor: &Actor,
-    role: Role,
+    p: &Principal,
     id: Uuid,
     on: Date,
     (reason, proof): (ExitReason, &str),
@@ -124,14 +123,13 @@ pub async fn exit(
         exit: Some((reason, proof.trim().to_owned())),
         ..Default::default()
     };
-    transition(db, actor, role, id, PathwayEvent::Exit, on, data).await
+    transition(db, p, id, PathwayEvent::Exit, on, data).await
 }
 
 /// Records the 6-month follow-up done on `on`, with the person's situation then.
 pub async fn record_follow_up(
     db: &Db,
-    actor: &Actor,
-    role: Role,
+    p: &Principal,
     id: Uuid,
     on: Date,
     situation: &str,
@@ -141,7 +139,7 @@ pub async fn record_follow_up(
         ..Default::default()
     };
     let event = PathwayEvent::RecordFollowUp;
-    transition(db, actor, role, id, event, on, data).await
+    transition(db, p, id, event, on, data).await
 }
 
 /// Makes `user_id` the pathway's referent from `from`, as the referent rule allows: the

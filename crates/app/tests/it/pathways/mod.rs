@@ -5,6 +5,7 @@ use passerelle_db::pathways::committees;
 use passerelle_db::pathways::enrolments::{self};
 use passerelle_db::pathways::scope::Scope;
 use passerelle_db::{pathways::programmes, with_pool};
+use passerelle_domain::Principal;
 use passerelle_domain::Role;
 use passerelle_domain::audit::Actor;
 use passerelle_domain::pathways::employment::{Contract, ContractKind};
@@ -78,9 +79,9 @@ async fn a_leers_resident_enters_the_plie_from_february_2021_and_exits_to_a_dura
         assert!(matches!(refusal(service::refer(&app.db, &as_referent, again).await), PathwaysError::Referral(ReferralError::AlreadyOpen)));
 
         // Reception may not propose; the referent may.
-        let r = service::transition(&app.db, &as_referent, Role::Reception, e.id, PathwayEvent::ProposeToCommittee, date!(2021 - 01 - 12), service::TransitionData::default()).await;
+        let r = service::transition(&app.db, &Principal::acting(as_referent, Role::Reception), e.id, PathwayEvent::ProposeToCommittee, date!(2021 - 01 - 12), service::TransitionData::default()).await;
         assert!(matches!(refusal(r), PathwaysError::Transition(TransitionError::Workflow(Workflow::RoleNotAllowed))));
-        service::transition(&app.db, &as_referent, Role::Referent, e.id, PathwayEvent::ProposeToCommittee, date!(2021 - 01 - 12), service::TransitionData::default())
+        service::transition(&app.db, &Principal::acting(as_referent, Role::Referent), e.id, PathwayEvent::ProposeToCommittee, date!(2021 - 01 - 12), service::TransitionData::default())
             .await
             .unwrap();
 
@@ -88,19 +89,19 @@ async fn a_leers_resident_enters_the_plie_from_february_2021_and_exits_to_a_dura
         let january = service::create_meeting(&app.db, &as_manager, &Scope::whole_structure(s), plie.id, date!(2021 - 01 - 20), None).await.unwrap();
         assert_eq!(committees::proposals(&app.db, &Scope::whole_structure(s), &january).await.unwrap().len(), 1);
         let d = service::DecisionRequest { admitted: true, reason: "Projet clair", override_reason: None };
-        let refused_entry = refusal(service::decide(&app.db, &as_manager, Role::Manager, &Scope::whole_structure(s), january.id, e.id, d).await);
+        let refused_entry = refusal(service::decide(&app.db, &Principal::acting(as_manager, Role::Manager), &Scope::whole_structure(s), january.id, e.id, d).await);
         let PathwaysError::Committee(CommitteeError::NotEligible(why)) = refused_entry else { panic!("{refused_entry:?}") };
         assert!(why.join(" ").contains("qu'à partir du 01/02/2021"), "{why:?}");
         let d = service::DecisionRequest { admitted: true, reason: "Projet clair", override_reason: Some("urgence") };
-        assert!(matches!(refusal(service::decide(&app.db, &as_referent, Role::Referent, &Scope::whole_structure(s), january.id, e.id, d).await), PathwaysError::Committee(CommitteeError::OverrideNotAllowed(_))));
+        assert!(matches!(refusal(service::decide(&app.db, &Principal::acting(as_referent, Role::Referent), &Scope::whole_structure(s), january.id, e.id, d).await), PathwaysError::Committee(CommitteeError::OverrideNotAllowed(_))));
         let d = service::DecisionRequest { admitted: true, reason: "Projet clair", override_reason: None };
-        let no_override = refusal(service::decide(&app.db, &as_referent, Role::Referent, &Scope::whole_structure(s), january.id, e.id, d).await);
+        let no_override = refusal(service::decide(&app.db, &Principal::acting(as_referent, Role::Referent), &Scope::whole_structure(s), january.id, e.id, d).await);
         assert!(matches!(&no_override, PathwaysError::Committee(CommitteeError::NotEligible(why)) if why.join(" ").contains("Leers")), "{no_override:?}");
 
         // February committee: entered on the decision date.
         let february = service::create_meeting(&app.db, &as_manager, &Scope::whole_structure(s), plie.id, date!(2021 - 02 - 05), None).await.unwrap();
         let d = service::DecisionRequest { admitted: true, reason: "Projet clair", override_reason: None };
-        let e = service::decide(&app.db, &as_manager, Role::Manager, &Scope::whole_structure(s), february.id, e.id, d).await.unwrap();
+        let e = service::decide(&app.db, &Principal::acting(as_manager, Role::Manager), &Scope::whole_structure(s), february.id, e.id, d).await.unwrap();
         assert_eq!(e.state, PathwayState::Entered);
         assert_eq!(e.entered_on, Some(date!(2021 - 02 - 05)));
 
@@ -140,18 +141,18 @@ async fn a_leers_resident_enters_the_plie_from_february_2021_and_exits_to_a_dura
         assert_eq!(proposal.reason, ExitReason::DurableJob);
         assert!(proposal.why.contains("Entrepôt du Nord"), "{}", proposal.why);
         let early_exit = service::TransitionData { exit: Some((ExitReason::DurableJob, "Contrat CDI".into())), ..Default::default() };
-        assert!(matches!(refusal(service::transition(&app.db, &as_referent, Role::Referent, e.id, PathwayEvent::Exit, date!(2021 - 02 - 01), early_exit).await), PathwaysError::Transition(TransitionError::ExitDate(ExitDateError::BeforeEntry(d))) if d == date!(2021 - 02 - 05)));
+        assert!(matches!(refusal(service::transition(&app.db, &Principal::acting(as_referent, Role::Referent), e.id, PathwayEvent::Exit, date!(2021 - 02 - 01), early_exit).await), PathwaysError::Transition(TransitionError::ExitDate(ExitDateError::BeforeEntry(d))) if d == date!(2021 - 02 - 05)));
         let no_proof = service::TransitionData { exit: Some((ExitReason::DurableJob, " ".into())), ..Default::default() };
-        assert!(matches!(refusal(service::transition(&app.db, &as_referent, Role::Referent, e.id, PathwayEvent::Exit, date!(2021 - 09 - 15), no_proof).await), PathwaysError::Transition(TransitionError::NoExitProof)));
+        assert!(matches!(refusal(service::transition(&app.db, &Principal::acting(as_referent, Role::Referent), e.id, PathwayEvent::Exit, date!(2021 - 09 - 15), no_proof).await), PathwaysError::Transition(TransitionError::NoExitProof)));
         // A reason outside the programme's exit typology is refused.
         let mut narrowed = plie.def.clone();
         narrowed.exit_reasons.retain(|r| *r != ExitReason::Health);
         service::update_programme(&app.db, &as_manager, plie.id, &narrowed, true).await.unwrap();
         let health = service::TransitionData { exit: Some((ExitReason::Health, "Certificat".into())), ..Default::default() };
-        let health = refusal(service::transition(&app.db, &as_referent, Role::Referent, e.id, PathwayEvent::Exit, date!(2021 - 09 - 15), health).await);
+        let health = refusal(service::transition(&app.db, &Principal::acting(as_referent, Role::Referent), e.id, PathwayEvent::Exit, date!(2021 - 09 - 15), health).await);
         assert!(matches!(health, PathwaysError::Transition(TransitionError::ReasonNotInProgramme(ExitReason::Health))), "{health:?}");
         let exit = service::TransitionData { exit: Some((ExitReason::DurableJob, "Contrat CDI signé".into())), ..Default::default() };
-        let e = service::transition(&app.db, &as_referent, Role::Referent, e.id, PathwayEvent::Exit, date!(2021 - 09 - 15), exit).await.unwrap();
+        let e = service::transition(&app.db, &Principal::acting(as_referent, Role::Referent), e.id, PathwayEvent::Exit, date!(2021 - 09 - 15), exit).await.unwrap();
         assert_eq!(e.state, PathwayState::Exited);
         assert_eq!(e.exit_category().map(|c| c.code()), Some("durable_job"));
         let due: Option<time::Date> = with_pool!(&app.db, |p| {
@@ -274,8 +275,7 @@ async fn an_admin_edits_the_plie_towns_and_the_committee_applies_them() {
             .unwrap();
         service::transition(
             &app.db,
-            &as_manager,
-            Role::Manager,
+            &Principal::acting(as_manager, Role::Manager),
             e.id,
             PathwayEvent::ProposeToCommittee,
             date!(2021 - 05 - 02),
@@ -301,8 +301,7 @@ async fn an_admin_edits_the_plie_towns_and_the_committee_applies_them() {
         let refused_entry = refusal(
             service::decide(
                 &app.db,
-                &as_manager,
-                Role::Manager,
+                &Principal::acting(as_manager, Role::Manager),
                 &Scope::whole_structure(s),
                 meeting.id,
                 e.id,

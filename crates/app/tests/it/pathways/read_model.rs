@@ -9,6 +9,7 @@ use passerelle_db::pathways::enrolment_page;
 use passerelle_db::pathways::enrolments;
 use passerelle_db::pathways::scope::Scope;
 use passerelle_db::pathways::{contracts, programmes, steps};
+use passerelle_domain::Principal;
 use passerelle_domain::Role;
 use passerelle_domain::audit::Actor;
 use passerelle_domain::pathways::employment::{Contract, ContractKind};
@@ -66,8 +67,7 @@ async fn the_enrolment_page_reads_what_the_repositories_hold_in_one_go() {
         let propose = PathwayEvent::ProposeToCommittee;
         service::transition(
             &app.db,
-            &as_referent,
-            Role::Referent,
+            &Principal::acting(as_referent, Role::Referent),
             e.id,
             propose,
             date!(2021 - 01 - 12),
@@ -93,8 +93,7 @@ async fn the_enrolment_page_reads_what_the_repositories_hold_in_one_go() {
         };
         service::decide(
             &app.db,
-            &as_manager,
-            Role::Manager,
+            &Principal::acting(as_manager, Role::Manager),
             &whole,
             meeting.id,
             e.id,

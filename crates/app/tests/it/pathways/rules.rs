@@ -6,6 +6,7 @@ use axum::http::StatusCode;
 use passerelle_db::audit::{self, AuditFilter};
 use passerelle_db::pathways::enrolments::{self, Enrolment};
 use passerelle_db::{access::users, pathways::programmes};
+use passerelle_domain::Principal;
 use passerelle_domain::audit::{Actor, AuditAction};
 use passerelle_domain::pathways::employment::{Contract, ContractKind};
 use passerelle_domain::pathways::exit::{ExitDateError, ExitReason};
@@ -57,8 +58,7 @@ pub(crate) async fn entered_pathway(app: &TestApp, manager: &Actor, last_name: &
     let on = date!(2021 - 01 - 12);
     service::transition(
         &app.db,
-        manager,
-        Role::Manager,
+        &Principal::acting(*manager, Role::Manager),
         e.id,
         PathwayEvent::ProposeToCommittee,
         on,
@@ -83,8 +83,7 @@ pub(crate) async fn entered_pathway(app: &TestApp, manager: &Actor, last_name: &
     };
     service::decide(
         &app.db,
-        manager,
-        Role::Manager,
+        &Principal::acting(*manager, Role::Manager),
         &passerelle_db::pathways::scope::Scope::whole_structure(app.structure_id),
         meeting.id,
         e.id,
@@ -360,8 +359,7 @@ async fn an_exit_after_today_is_refused_on_every_path() {
         };
         let r = service::transition(
             &app.db,
-            &manager,
-            Role::Manager,
+            &Principal::acting(manager, Role::Manager),
             e.id,
             PathwayEvent::Exit,
             tomorrow,
@@ -371,8 +369,7 @@ async fn an_exit_after_today_is_refused_on_every_path() {
         assert!(in_the_future(&r), "{r:?}");
         let r = service::transition(
             &app.db,
-            &manager,
-            Role::Manager,
+            &Principal::acting(manager, Role::Manager),
             e.id,
             PathwayEvent::Exit,
             date!(9999 - 12 - 31),
@@ -398,8 +395,7 @@ async fn a_committee_meeting_and_its_exit_review_leave_audit_rows() {
         };
         service::transition(
             &app.db,
-            &manager,
-            Role::Manager,
+            &Principal::acting(manager, Role::Manager),
             e.id,
             PathwayEvent::Exit,
             date!(2021 - 06 - 30),
@@ -551,8 +547,7 @@ async fn figures_are_exact_in_the_data_and_rounded_only_on_the_page() {
             };
             service::transition(
                 &app.db,
-                &manager,
-                Role::Manager,
+                &Principal::acting(manager, Role::Manager),
                 e.id,
                 PathwayEvent::Exit,
                 date!(2021 - 06 - 30),

@@ -4,6 +4,7 @@
 
 use passerelle_db::pathways::programmes;
 use passerelle_db::pathways::scope::Scope;
+use passerelle_domain::Principal;
 use passerelle_domain::audit::Actor;
 use passerelle_domain::pathways::employment::{Contract, ContractKind};
 use passerelle_domain::pathways::workflow::PathwayEvent;
@@ -88,8 +89,7 @@ async fn pathway(
     let e = service::refer(&app.db, actor, referral).await.unwrap().id;
     service::transition(
         &app.db,
-        actor,
-        Role::Director,
+        &Principal::acting(*actor, Role::Director),
         e,
         PathwayEvent::ProposeToCommittee,
         date!(2021 - 03 - 02),
@@ -102,9 +102,16 @@ async fn pathway(
         reason: "Projet validé",
         override_reason: Some("Test de périmètre"),
     };
-    service::decide(&app.db, actor, Role::Director, &whole, meeting, e, d)
-        .await
-        .unwrap();
+    service::decide(
+        &app.db,
+        &Principal::acting(*actor, Role::Director),
+        &whole,
+        meeting,
+        e,
+        d,
+    )
+    .await
+    .unwrap();
     let contract = Contract {
         kind: ContractKind::Cdi,
         employer: "Employeur".into(),

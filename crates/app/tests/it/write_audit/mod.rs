@@ -5,6 +5,7 @@
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use passerelle_db::{pathways::programmes, with_pool};
+use passerelle_domain::Principal;
 use passerelle_domain::Role;
 use passerelle_domain::audit::Actor;
 use passerelle_domain::pathways::exit::ExitReason;
@@ -91,8 +92,7 @@ impl Walk {
         let event = PathwayEvent::ProposeToCommittee;
         service::transition(
             &app.db,
-            &self.director,
-            Role::Director,
+            &Principal::acting(self.director, Role::Director),
             e,
             event,
             on,
@@ -122,8 +122,7 @@ impl Walk {
         };
         service::transition(
             &app.db,
-            &self.director,
-            Role::Director,
+            &Principal::acting(self.director, Role::Director),
             e.id,
             PathwayEvent::Exit,
             date!(2021 - 06 - 30),

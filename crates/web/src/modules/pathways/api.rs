@@ -253,8 +253,7 @@ pub async fn transition(
     };
     let e = service::transition(
         &state.db,
-        &user.actor(),
-        user.user.role,
+        &user.principal(),
         id,
         event,
         on,
@@ -412,16 +411,8 @@ pub async fn decide(
         reason: &b.reason,
         override_reason: b.eligibility_override.as_deref(),
     };
-    let moved = service::decide(
-        &state.db,
-        &user.actor(),
-        user.user.role,
-        &scope,
-        id,
-        e.id,
-        d,
-    )
-    .await
-    .map_err(api)?;
+    let moved = service::decide(&state.db, &user.principal(), &scope, id, e.id, d)
+        .await
+        .map_err(api)?;
     Ok(Json(enrolment_json(&moved)))
 }

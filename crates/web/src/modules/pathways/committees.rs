@@ -263,8 +263,8 @@ pub async fn decide(
         reason: &f.reason,
         override_reason: Some(f.override_reason.as_str()).filter(|o| !o.trim().is_empty()),
     };
-    let (actor, scope) = (user.actor(), user.scope());
-    match service::decide(&state.db, &actor, user.user.role, &scope, id, enrolment, d).await {
+    let scope = user.scope();
+    match service::decide(&state.db, &user.principal(), &scope, id, enrolment, d).await {
         Ok(_) => Ok(see_other(&format!("/comites/{id}"), "decision").into_response()),
         Err(e) if e.is_refusal() => {
             let page = meeting_page(&state, &user, id, Some((enrolment, e.to_string()))).await?;

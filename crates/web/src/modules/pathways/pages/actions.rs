@@ -59,16 +59,7 @@ pub async fn propose(
             ..Default::default()
         };
         let event = PathwayEvent::ProposeToCommittee;
-        service::transition(
-            &state.db,
-            &user.actor(),
-            user.user.role,
-            id,
-            event,
-            on,
-            data,
-        )
-        .await?;
+        service::transition(&state.db, &user.principal(), id, event, on, data).await?;
         Ok(())
     }
     .await;
@@ -89,7 +80,7 @@ pub async fn exit(
             .parse()
             .map_err(|_| AppError::Refused("Choisissez le motif de sortie.".into()))?;
         let exit = (reason, f.proof.as_str());
-        service::exit(&state.db, &user.actor(), user.user.role, id, on, exit).await?;
+        service::exit(&state.db, &user.principal(), id, on, exit).await?;
         Ok(())
     }
     .await;
@@ -110,8 +101,7 @@ pub async fn follow_up(
                 "Décrivez la situation de la personne à 6 mois.".into(),
             ));
         }
-        let (actor, role) = (user.actor(), user.user.role);
-        service::record_follow_up(&state.db, &actor, role, id, on, &f.note).await?;
+        service::record_follow_up(&state.db, &user.principal(), id, on, &f.note).await?;
         Ok(())
     }
     .await;
