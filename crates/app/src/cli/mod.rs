@@ -83,25 +83,7 @@ pub enum Command {
     #[command(subcommand)]
     Token(TokenCommand),
     /// Compute the annual report's figures from the recorded work.
-    Report {
-        #[arg(long)]
-        year: i32,
-        /// Output format: json (figures), html, pdf or xlsx (the laid-out report).
-        #[arg(long, default_value = "json")]
-        format: String,
-        /// File to write (default: standard output; required for pdf and xlsx on a terminal).
-        #[arg(long)]
-        output: Option<PathBuf>,
-        /// Structure name, when the base holds several.
-        #[arg(long)]
-        structure: Option<String>,
-        /// Public export: hide small counts and the cells that would reveal them.
-        #[arg(long)]
-        public: bool,
-        /// Smallest count shown in a public export.
-        #[arg(long, default_value_t = passerelle_domain::reports::suppression::DEFAULT_THRESHOLD)]
-        threshold: i64,
-    },
+    Report(ReportArgs),
     /// The structure's own indicator definitions (TOML files in the shipped format).
     #[command(subcommand)]
     Indicators(IndicatorsCommand),
@@ -114,6 +96,28 @@ pub enum Command {
         #[arg(long)]
         to: Option<PathBuf>,
     },
+}
+
+/// What `passerelle report` computes and where it writes it.
+#[derive(Debug, clap::Args)]
+pub struct ReportArgs {
+    #[arg(long)]
+    pub year: i32,
+    /// Output format: json (figures), html, pdf or xlsx (the laid-out report).
+    #[arg(long, default_value = "json")]
+    pub format: String,
+    /// File to write (default: standard output; required for pdf and xlsx on a terminal).
+    #[arg(long)]
+    pub output: Option<PathBuf>,
+    /// Structure name, when the base holds several.
+    #[arg(long)]
+    pub structure: Option<String>,
+    /// Public export: hide small counts and the cells that would reveal them.
+    #[arg(long)]
+    pub public: bool,
+    /// Smallest count shown in a public export.
+    #[arg(long, default_value_t = passerelle_domain::reports::suppression::DEFAULT_THRESHOLD)]
+    pub threshold: i64,
 }
 
 #[derive(Subcommand, Debug)]
@@ -399,32 +403,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             no_serve,
             persons,
             serve: opts,
-        } => {
-            if cli.storage.database_url.is_none() {
-                // The demo is rebuilt from scratch in its data directory.
-                remove_sqlite_files(&cli.storage.data_dir)?;
-            }
-            let db = open(&cli.storage).await?;
-            let today = passerelle_domain::clock::today();
-            match passerelle_demo::build(&db, persons, today).await? {
-                Some(summary) => {
-                    println!(
-                        "Démo prête : {} personnes fictives. Comptes (mot de passe « {} ») :",
-                        summary.persons,
-                        passerelle_demo::DEMO_PASSWORD
-                    );
-                    for (email, role) in &summary.accounts {
-                        println!("  {:<36} {}", email, role.label());
-                    }
-                }
-                None => println!("La base contient déjà la démo : elle est conservée."),
-            }
-            if no_serve {
-                Ok(())
-            } else {
-                serve(db, &opts).await
-            }
-        }
+        } => demo(&cli.storage, no_serve, persons, &opts).await,
         Command::Migrate => {
             let db = open(&cli.storage).await?;
             println!("Base {} à jour.", db.backend_name());
@@ -434,71 +413,111 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Token(cmd) => accounts::token(&cli.storage, cmd).await,
         Command::Territory(cmd) => territory(&cli.storage, cmd).await,
         Command::Indicators(cmd) => indicators(&cli.storage, cmd).await,
-        Command::Report {
-            year,
-            format,
-            output,
-            structure,
-            public,
-            threshold,
-        } => {
-            let laid_out = match format.as_str() {
-                "json" => None,
-                other => Some(
-                    passerelle_report::render::Format::from_extension(other).ok_or_else(|| {
-                        anyhow::anyhow!("format « {other} » inconnu : json, html, pdf ou xlsx")
-                    })?,
-                ),
-            };
-            if laid_out.is_some() && public {
-                bail!("--public ne s'applique qu'au format json");
-            }
-            let threshold = check_threshold(threshold).map_err(|m| anyhow::anyhow!(m))?;
-            let db = open(&cli.storage).await?;
-            let s = structure_of(&db, structure).await?;
-            let resolved = passerelle_report::for_structure(&db, s.id).await?;
-            for p in &resolved.problems {
-                eprintln!("indicateur écarté : {}", p.message);
-            }
-            if let Some(format) = laid_out {
-                let bytes =
-                    passerelle_report::render::file(&db, s.id, &s.name, &resolved, year, format)
-                        .await?;
-                return write_output(output.as_deref(), format, year, &bytes);
-            }
-            let defs = resolved.defs;
-            let mut report = passerelle_report::build(&db, s.id, &defs, year).await?;
-            passerelle_report::with_breakdowns(&db, s.id, &defs, &mut report).await?;
-            if public {
-                let export = passerelle_report::public_json(&report, &defs, threshold);
-                write_json(output.as_deref(), serde_json::to_string_pretty(&export)?)
-            } else {
-                write_json(output.as_deref(), serde_json::to_string_pretty(&report)?)
-            }
-        }
-        Command::Backup { to } => {
-            if cli.storage.database_url.is_some() {
-                bail!("avec PostgreSQL, sauvegardez avec pg_dump");
-            }
-            let db = open(&cli.storage).await?;
-            let target = match to {
-                Some(t) => t,
-                None => {
-                    let dir = cli.storage.data_dir.join("backups");
-                    std::fs::create_dir_all(&dir)?;
-                    let now = time::OffsetDateTime::now_utc();
-                    dir.join(format!(
-                        "passerelle-{}-{:02}{:02}{:02}.db",
-                        now.date(),
-                        now.hour(),
-                        now.minute(),
-                        now.second()
-                    ))
-                }
-            };
-            db.backup_sqlite(&target).await?;
-            println!("Sauvegarde écrite : {}", target.display());
-            Ok(())
-        }
+        Command::Report(args) => report(&cli.storage, args).await,
+        Command::Backup { to } => backup(&cli.storage, to).await,
     }
+}
+
+/// Builds the demo (from scratch in its SQLite data directory), then serves it unless asked not to.
+async fn demo(
+    storage: &Storage,
+    no_serve: bool,
+    persons: usize,
+    opts: &Serve,
+) -> anyhow::Result<()> {
+    if storage.database_url.is_none() {
+        // The demo is rebuilt from scratch in its data directory.
+        remove_sqlite_files(&storage.data_dir)?;
+    }
+    let db = open(storage).await?;
+    let today = passerelle_domain::clock::today();
+    match passerelle_demo::build(&db, persons, today).await? {
+        Some(summary) => {
+            println!(
+                "Démo prête : {} personnes fictives. Comptes (mot de passe « {} ») :",
+                summary.persons,
+                passerelle_demo::DEMO_PASSWORD
+            );
+            for (email, role) in &summary.accounts {
+                println!("  {:<36} {}", email, role.label());
+            }
+        }
+        None => println!("La base contient déjà la démo : elle est conservée."),
+    }
+    if no_serve {
+        Ok(())
+    } else {
+        serve(db, opts).await
+    }
+}
+
+/// Computes a year's report and writes it as JSON or as a laid-out file.
+async fn report(storage: &Storage, args: ReportArgs) -> anyhow::Result<()> {
+    let ReportArgs {
+        year,
+        format,
+        output,
+        structure,
+        public,
+        threshold,
+    } = args;
+
+    let laid_out = match format.as_str() {
+        "json" => None,
+        other => Some(
+            passerelle_report::render::Format::from_extension(other).ok_or_else(|| {
+                anyhow::anyhow!("format « {other} » inconnu : json, html, pdf ou xlsx")
+            })?,
+        ),
+    };
+    if laid_out.is_some() && public {
+        bail!("--public ne s'applique qu'au format json");
+    }
+    let threshold = check_threshold(threshold).map_err(|m| anyhow::anyhow!(m))?;
+    let db = open(storage).await?;
+    let s = structure_of(&db, structure).await?;
+    let resolved = passerelle_report::for_structure(&db, s.id).await?;
+    for p in &resolved.problems {
+        eprintln!("indicateur écarté : {}", p.message);
+    }
+    if let Some(format) = laid_out {
+        let bytes =
+            passerelle_report::render::file(&db, s.id, &s.name, &resolved, year, format).await?;
+        return write_output(output.as_deref(), format, year, &bytes);
+    }
+    let defs = resolved.defs;
+    let mut report = passerelle_report::build(&db, s.id, &defs, year).await?;
+    passerelle_report::with_breakdowns(&db, s.id, &defs, &mut report).await?;
+    if public {
+        let export = passerelle_report::public_json(&report, &defs, threshold);
+        write_json(output.as_deref(), serde_json::to_string_pretty(&export)?)
+    } else {
+        write_json(output.as_deref(), serde_json::to_string_pretty(&report)?)
+    }
+}
+
+/// Copies the SQLite base consistently (PostgreSQL: pg_dump).
+async fn backup(storage: &Storage, to: Option<PathBuf>) -> anyhow::Result<()> {
+    if storage.database_url.is_some() {
+        bail!("avec PostgreSQL, sauvegardez avec pg_dump");
+    }
+    let db = open(storage).await?;
+    let target = match to {
+        Some(t) => t,
+        None => {
+            let dir = storage.data_dir.join("backups");
+            std::fs::create_dir_all(&dir)?;
+            let now = time::OffsetDateTime::now_utc();
+            dir.join(format!(
+                "passerelle-{}-{:02}{:02}{:02}.db",
+                now.date(),
+                now.hour(),
+                now.minute(),
+                now.second()
+            ))
+        }
+    };
+    db.backup_sqlite(&target).await?;
+    println!("Sauvegarde écrite : {}", target.display());
+    Ok(())
 }
