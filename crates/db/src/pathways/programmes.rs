@@ -45,14 +45,7 @@ impl TryFrom<Row> for Programme {
                 team,
                 eligibility,
                 max_duration_months: r.max_duration_months.map(|m| m as i32),
-                exit_reasons: if r.exit_reasons.trim().is_empty() {
-                    passerelle_domain::pathways::exit::ExitReason::VARIANTS.to_vec()
-                } else {
-                    r.exit_reasons
-                        .split_whitespace()
-                        .map(parse_code)
-                        .collect::<DbResult<_>>()?
-                },
+                exit_reasons: exit_reasons(&r.exit_reasons)?,
                 alert_months: r.alert_months as i32,
                 transition_window_months: r.transition_window_months as i32,
             },
@@ -172,4 +165,14 @@ pub async fn update(
         .await?;
     });
     Ok(())
+}
+
+/// A programme's stored exit typology: codes separated by spaces, every reason when empty.
+pub(crate) fn exit_reasons(
+    stored: &str,
+) -> DbResult<Vec<passerelle_domain::pathways::exit::ExitReason>> {
+    if stored.trim().is_empty() {
+        return Ok(passerelle_domain::pathways::exit::ExitReason::VARIANTS.to_vec());
+    }
+    stored.split_whitespace().map(parse_code).collect()
 }

@@ -9,7 +9,7 @@ use passerelle_domain::pathways::step::{
 use time::Date;
 use uuid::Uuid;
 
-use crate::{Conn, Db, DbError, DbResult, Tx, parse_code, with_conn, with_pool, with_tx};
+use crate::{Conn, DbError, DbResult, Tx, parse_code, with_conn, with_tx};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Step {
@@ -165,11 +165,11 @@ pub async fn insert_objective(
 }
 
 pub async fn objectives(
-    db: &Db,
+    c: impl Into<Conn<'_>>,
     structure_id: Uuid,
     enrolment_id: Uuid,
 ) -> DbResult<Vec<Objective>> {
-    let rows: Vec<(Uuid, String, String, String, String)> = with_pool!(db, |p| {
+    let rows: Vec<(Uuid, String, String, String, String)> = with_conn!(c.into(), |p| {
         sqlx::query_as(
             "SELECT id, theme, objective, action, status FROM objectives
              WHERE structure_id = $1 AND enrolment_id = $2 ORDER BY theme, created_on, id",
@@ -229,11 +229,11 @@ pub async fn insert_diagnosis(
 }
 
 pub async fn diagnosis(
-    db: &Db,
+    c: impl Into<Conn<'_>>,
     structure_id: Uuid,
     enrolment_id: Uuid,
 ) -> DbResult<Vec<DiagnosisEntry>> {
-    let rows: Vec<(String, Date, String, Option<String>)> = with_pool!(db, |p| {
+    let rows: Vec<(String, Date, String, Option<String>)> = with_conn!(c.into(), |p| {
         sqlx::query_as(
             "SELECT d.criterion, d.observed_on, d.proof, u.display_name FROM diagnosis_criteria d
              LEFT JOIN users u ON u.id = d.author_id
@@ -330,11 +330,11 @@ pub async fn insert_appointment(
 type AppointmentRow = (Date, String, bool, Option<String>, Option<String>);
 
 pub async fn appointments(
-    db: &Db,
+    c: impl Into<Conn<'_>>,
     structure_id: Uuid,
     enrolment_id: Uuid,
 ) -> DbResult<Vec<Appointment>> {
-    let rows: Vec<AppointmentRow> = with_pool!(db, |p| {
+    let rows: Vec<AppointmentRow> = with_conn!(c.into(), |p| {
         sqlx::query_as(
             "SELECT a.held_on, a.kind, a.attended, a.note, u.display_name FROM appointments a
              LEFT JOIN users u ON u.id = a.user_id

@@ -10,7 +10,7 @@ use uuid::Uuid;
 
 use crate::pathways::scope::{Scope, pathway_condition};
 use crate::sql::{Sql, bind};
-use crate::{Conn, Db, DbError, DbResult, parse_code, with_conn, with_pool};
+use crate::{Conn, Db, DbError, DbResult, parse_code, with_conn};
 
 mod referents;
 mod writes;
@@ -62,8 +62,9 @@ impl Enrolment {
     }
 }
 
+/// An enrolment as stored, its state derived from the log ([`state_of_e`]).
 #[derive(sqlx::FromRow)]
-struct Row {
+pub(crate) struct Row {
     id: Uuid,
     person_id: Uuid,
     programme_id: Uuid,
@@ -230,8 +231,12 @@ pub struct LoggedTransition {
     pub at: OffsetDateTime,
 }
 
-pub async fn log(db: &Db, structure_id: Uuid, id: Uuid) -> DbResult<Vec<LoggedTransition>> {
-    Ok(with_pool!(db, |p| {
+pub async fn log(
+    c: impl Into<Conn<'_>>,
+    structure_id: Uuid,
+    id: Uuid,
+) -> DbResult<Vec<LoggedTransition>> {
+    Ok(with_conn!(c.into(), |p| {
         sqlx::query_as(
             "SELECT t.event, t.from_state, t.to_state, t.occurred_on, t.note, u.display_name AS user_name, t.at
              FROM enrolment_transitions t LEFT JOIN users u ON u.id = t.user_id

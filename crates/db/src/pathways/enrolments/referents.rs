@@ -70,8 +70,12 @@ pub struct ReferentPeriod {
 }
 
 /// The referents of an enrolment over time, the current one first.
-pub async fn referents(db: &Db, structure_id: Uuid, id: Uuid) -> DbResult<Vec<ReferentPeriod>> {
-    Ok(with_pool!(db, |p| {
+pub async fn referents(
+    c: impl Into<Conn<'_>>,
+    structure_id: Uuid,
+    id: Uuid,
+) -> DbResult<Vec<ReferentPeriod>> {
+    Ok(with_conn!(c.into(), |p| {
         sqlx::query_as(
             "SELECT r.user_id, u.display_name, r.from_date, r.until_date
              FROM enrolment_referents r JOIN users u ON u.id = r.user_id
